@@ -1,0 +1,1 @@
+//! Tunable values: defaults, ranges, parsing and validation.

@@ -1,0 +1,3 @@
+//! The science, with no knowledge of the web.
+
+pub mod activation;

@@ -1,0 +1,1 @@
+//! The web layer: wires DOM events to the core and the charts.
