@@ -1,1 +1,31 @@
-//! Charts drawn with plotters, generic over the backend.
+//! Charts drawn with plotters. Every chart is a function of a `DrawingArea` over any
+//! `DrawingBackend`, so the page draws onto a canvas and the native tests draw the very same
+//! chart into an SVG string and read its labels.
+
+pub mod activation_curve;
+pub mod theme;
+
+pub use theme::Theme;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// What every chart function returns.
+pub type ChartResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Shorthand for the area a chart draws into.
+pub type Area<'a, DB> = DrawingArea<DB, Shift>;
+
+/// Renders a chart into an SVG string: used by native tests and by SVG export.
+pub fn render_svg<F>(width: u32, height: u32, draw: F) -> Result<String, String>
+where
+    F: FnOnce(&Area<'_, SVGBackend<'_>>) -> ChartResult<SVGBackend<'static>>,
+{
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw(&root).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,222 @@
+//! f(x) and f'(x) of one activation function, with its dead side shaded.
+
+use super::{Area, ChartResult, Theme};
+use crate::sim::activation::Activation;
+use plotters::prelude::*;
+
+/// The x and y windows. Fixed, so that moving α moves the curve and not the axes.
+pub const X_RANGE: (f64, f64) = (-4.0, 3.0);
+pub const Y_RANGE: (f64, f64) = (-2.0, 3.0);
+
+/// f' below this (but not zero) is shaded as "vanishing": the saturating side of tanh and
+/// sigmoid, where a little gradient still flows.
+pub const VANISHING: f64 = 0.05;
+
+const SAMPLES: usize = 561;
+
+/// Where along x the gradient is exactly zero, or merely tiny.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GradientRegions {
+    pub zero: Vec<(f64, f64)>,
+    pub vanishing: Vec<(f64, f64)>,
+}
+
+/// Finds the intervals of `X_RANGE` where f' = 0 and where 0 < |f'| < [`VANISHING`], by sampling.
+pub fn gradient_regions(f: Activation) -> GradientRegions {
+    let xs = sample_xs();
+    let mut regions = GradientRegions::default();
+    let classify = |x: f64| {
+        let d = f.derivative(x).abs();
+        if d == 0.0 {
+            1
+        } else if d < VANISHING {
+            2
+        } else {
+            0
+        }
+    };
+    let mut start: Option<(i32, f64)> = None;
+    for (i, &x) in xs.iter().enumerate() {
+        let c = classify(x);
+        match start {
+            Some((kind, x0)) if kind != c => {
+                push_region(&mut regions, kind, x0, x);
+                start = (c != 0).then_some((c, x));
+            }
+            None if c != 0 => start = Some((c, x)),
+            _ => {}
+        }
+        if i + 1 == xs.len() {
+            if let Some((kind, x0)) = start {
+                push_region(&mut regions, kind, x0, x);
+            }
+        }
+    }
+    regions
+}
+
+fn push_region(r: &mut GradientRegions, kind: i32, x0: f64, x1: f64) {
+    match kind {
+        1 => r.zero.push((x0, x1)),
+        _ => r.vanishing.push((x0, x1)),
+    }
+}
+
+fn sample_xs() -> Vec<f64> {
+    let (lo, hi) = X_RANGE;
+    (0..SAMPLES)
+        .map(|i| lo + (hi - lo) * i as f64 / (SAMPLES - 1) as f64)
+        .collect()
+}
+
+/// Splits a polyline into the runs that stay inside the y window, so that a steep curve
+/// leaves the chart instead of being drawn over the axes.
+pub fn clip_to_window(points: &[(f64, f64)], y: (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = Vec::new();
+    let mut run = Vec::new();
+    for &(px, py) in points {
+        if py.is_finite() && py >= y.0 && py <= y.1 {
+            run.push((px, py));
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// Draws f and f' of `f` with the zero-gradient side shaded.
+pub fn draw<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    f: Activation,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    area.fill(&theme.background)?;
+    let (x0, x1) = X_RANGE;
+    let (y0, y1) = Y_RANGE;
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .x_label_area_size(theme.px(44.0))
+        .y_label_area_size(theme.px(48.0))
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc("pre-activation x (no unit)")
+        .y_desc("f(x) and f′(x) (no unit)")
+        .label_style(theme.font(12.0))
+        .axis_desc_style(theme.font(13.0))
+        .axis_style(theme.foreground)
+        .bold_line_style(theme.grid)
+        .light_line_style(theme.background)
+        .x_labels(8)
+        .y_labels(6)
+        .draw()?;
+
+    let regions = gradient_regions(f);
+    let dead_fill = theme.dead.mix(0.18).filled();
+    let vanishing_fill = theme.neutral.mix(0.16).filled();
+    let dead = chart.draw_series(
+        regions
+            .zero
+            .iter()
+            .map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], dead_fill)),
+    )?;
+    if !regions.zero.is_empty() {
+        dead.label("f′ = 0: no gradient flows (dead side)")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], dead_fill));
+    }
+    let vanishing = chart.draw_series(
+        regions
+            .vanishing
+            .iter()
+            .map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], vanishing_fill)),
+    )?;
+    if !regions.vanishing.is_empty() {
+        vanishing
+            .label(format!("0 < f′ < {VANISHING}: gradient vanishing"))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], vanishing_fill));
+    }
+
+    // The axes through the origin, so the kink at 0 is easy to find.
+    let axis = ShapeStyle::from(theme.neutral.mix(0.7)).stroke_width(theme.px(1.0));
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(x0, 0.0), (x1, 0.0)],
+        axis,
+    )))?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, y0), (0.0, y1)],
+        axis,
+    )))?;
+
+    let xs = sample_xs();
+    let value: Vec<(f64, f64)> = xs.iter().map(|&x| (x, f.value(x))).collect();
+    let slope: Vec<(f64, f64)> = xs.iter().map(|&x| (x, f.derivative(x))).collect();
+
+    let f_style = ShapeStyle::from(theme.primary).stroke_width(theme.px(3.0));
+    let d_style = ShapeStyle::from(theme.secondary).stroke_width(theme.px(2.5));
+    for (i, run) in clip_to_window(&value, Y_RANGE).into_iter().enumerate() {
+        let s = chart.draw_series(LineSeries::new(run, f_style))?;
+        if i == 0 {
+            s.label(format!("f(x): {}", f.describe()))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], f_style));
+        }
+    }
+    let dash = theme.px(7.0);
+    for (i, run) in clip_to_window(&slope, Y_RANGE).into_iter().enumerate() {
+        let s = chart.draw_series(DashedLineSeries::new(run, dash, dash / 2 + 1, d_style))?;
+        if i == 0 {
+            s.label("f′(x), dashed: the gradient it passes back")
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], d_style));
+        }
+    }
+
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(theme.px(6.0))
+        .legend_area_size(theme.px(26.0))
+        .label_font(theme.font(12.0))
+        .background_style(theme.background.mix(0.85))
+        .border_style(theme.grid)
+        .draw()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::activation::ActivationKind;
+
+    #[test]
+    fn relu_zero_region_is_the_negative_half() {
+        let r = gradient_regions(Activation::RELU);
+        assert_eq!(r.zero.len(), 1);
+        assert_eq!(r.zero[0].0, X_RANGE.0);
+        assert!(r.zero[0].1.abs() < 0.02, "{:?}", r.zero);
+        assert!(r.vanishing.is_empty());
+    }
+
+    #[test]
+    fn leaky_relu_has_no_zero_region_unless_alpha_is_zero() {
+        let leaky = ActivationKind::LeakyRelu.with_alpha(0.1);
+        assert!(gradient_regions(leaky).zero.is_empty());
+        let flat = ActivationKind::LeakyRelu.with_alpha(0.0);
+        assert_eq!(gradient_regions(flat).zero.len(), 1);
+    }
+
+    #[test]
+    fn sigmoid_vanishes_but_is_never_zero() {
+        let r = gradient_regions(ActivationKind::Sigmoid.with_alpha(0.0));
+        assert!(r.zero.is_empty());
+        assert!(!r.vanishing.is_empty());
+    }
+
+    #[test]
+    fn clipping_splits_runs_leaving_the_window() {
+        let pts = [(0.0, 0.0), (1.0, 5.0), (2.0, 1.0), (3.0, 2.0)];
+        let runs = clip_to_window(&pts, (-1.0, 3.0));
+        assert_eq!(runs, vec![vec![(0.0, 0.0)], vec![(2.0, 1.0), (3.0, 2.0)]]);
+    }
+}

@@ -1,0 +1,78 @@
+//! Colours, fonts and sizes shared by every chart, so a colour means one thing everywhere.
+//!
+//! The palette is Okabe–Ito (safe for colour-blind readers): blue and bluish green for an
+//! open gate and a flowing gradient, vermillion for a dead side or a zero gradient, grey for
+//! neutral data. Every size is in CSS pixels times `scale` (the device pixel ratio), because
+//! the canvas backing store is in device pixels.
+
+use plotters::style::{Color, FontFamily, RGBColor, TextStyle};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    pub background: RGBColor,
+    pub foreground: RGBColor,
+    pub grid: RGBColor,
+    /// f(x), alive units, open gates.
+    pub primary: RGBColor,
+    /// f'(x), gradients that flow.
+    pub secondary: RGBColor,
+    /// Dead side, zero gradient, dead units.
+    pub dead: RGBColor,
+    /// Neutral data such as histograms of inputs.
+    pub neutral: RGBColor,
+    /// Device pixels per CSS pixel.
+    pub scale: f64,
+}
+
+impl Theme {
+    pub fn light(scale: f64) -> Self {
+        Theme {
+            background: RGBColor(255, 255, 255),
+            foreground: RGBColor(34, 34, 34),
+            grid: RGBColor(225, 225, 225),
+            primary: RGBColor(0, 114, 178),
+            secondary: RGBColor(0, 158, 115),
+            dead: RGBColor(213, 94, 0),
+            neutral: RGBColor(120, 120, 120),
+            scale: sane_scale(scale),
+        }
+    }
+
+    pub fn dark(scale: f64) -> Self {
+        Theme {
+            background: RGBColor(24, 26, 30),
+            foreground: RGBColor(232, 232, 232),
+            grid: RGBColor(60, 63, 70),
+            primary: RGBColor(86, 180, 233),
+            secondary: RGBColor(0, 190, 140),
+            dead: RGBColor(240, 120, 40),
+            neutral: RGBColor(160, 160, 160),
+            scale: sane_scale(scale),
+        }
+    }
+
+    /// A length in CSS pixels, in device pixels.
+    pub fn px(&self, css: f64) -> u32 {
+        (css * self.scale).round().max(1.0) as u32
+    }
+
+    /// Text at `css` pixels (never below 12 CSS px, the legibility floor).
+    pub fn font(&self, css: f64) -> TextStyle<'static> {
+        self.font_colored(css, self.foreground)
+    }
+
+    pub fn font_colored(&self, css: f64, color: RGBColor) -> TextStyle<'static> {
+        let size = css.max(12.0) * self.scale;
+        let mut style = TextStyle::from((FontFamily::SansSerif, size));
+        style.color = color.to_backend_color();
+        style
+    }
+}
+
+fn sane_scale(scale: f64) -> f64 {
+    if scale.is_finite() {
+        scale.clamp(0.5, 4.0)
+    } else {
+        1.0
+    }
+}
