@@ -1,0 +1,59 @@
+// Shared by smoke.mjs and bench.mjs: launch Debian's Chromium headless through
+// playwright-core and watch a page for anything that went wrong.
+import { chromium } from 'playwright-core';
+
+// Without the networking flags Chromium stalls on refused connections on offline machines.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const READY_TIMEOUT_MS = 30_000;
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+// Collects console errors, uncaught exceptions, failed requests and HTTP errors.
+export function watch(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) =>
+    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText ?? 'unknown'})`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  return problems;
+}
+
+// Loads `url` and waits until the app sets <body data-ready="true"> (or data-error).
+// Returns the value of data-error, if any.
+export async function loadAndWait(page, url) {
+  await page.goto(url, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
+  await page.waitForFunction(
+    () => document.body && (document.body.dataset.ready === 'true' || document.body.dataset.error),
+    null,
+    { timeout: READY_TIMEOUT_MS },
+  );
+  return page.evaluate(() => document.body.dataset.error ?? null);
+}
+
+// Ends the process if it hangs anyway.
+export function deadline(ms, what) {
+  setTimeout(() => {
+    console.error(`${what}: gave up after ${ms / 1000} s`);
+    process.exit(3);
+  }, ms).unref();
+}

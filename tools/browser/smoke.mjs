@@ -1,0 +1,81 @@
+// Smoke test of the built site in headless Chromium.
+//
+//   node smoke.mjs <url> <out-dir> [extra ...]
+//
+// Loads <url> at a desktop (1280x800) and a phone (360x740 @2x) viewport, waits for
+// <body data-ready="true">, fails on console errors, page errors, failed requests, HTTP errors
+// or <body data-error>, and saves full-page screenshots as <out-dir>/page-desktop.png and
+// page-phone.png. Each extra (a query string such as "?act=leaky", or any URL relative to
+// <url>) is loaded the same way and saved as <out-dir>/<slug>-desktop.png / -phone.png.
+// Last line: "smoke result: N passed; M failed" (one per page load); exit code 1 on failure.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
+
+const [url, outDir = 'target/screenshots', ...extras] = process.argv.slice(2);
+if (!url) {
+  console.error('usage: node smoke.mjs <url> <out-dir> [extra-url-or-query ...]');
+  process.exit(2);
+}
+
+const VIEWPORTS = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
+  {
+    name: 'phone',
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  },
+];
+
+const slug = (text) =>
+  text.replace(/^[?#/]+/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) ||
+  'extra';
+
+const targets = [
+  { label: 'page', url },
+  ...extras.map((extra) => ({ label: `page-${slug(extra)}`, url: new URL(extra, url).href })),
+];
+
+deadline(60_000 + targets.length * VIEWPORTS.length * 45_000, 'smoke.mjs');
+await mkdir(outDir, { recursive: true });
+const browser = await launchChromium();
+let passed = 0;
+let failed = 0;
+try {
+  for (const target of targets) {
+    for (const { name, ...options } of VIEWPORTS) {
+      const started = Date.now();
+      const context = await browser.newContext(options);
+      const page = await context.newPage();
+      const problems = watch(page);
+      const shot = path.join(outDir, `${target.label}-${name}.png`);
+      try {
+        const error = await loadAndWait(page, target.url);
+        if (error) problems.push(`body data-error: ${error}`);
+      } catch (err) {
+        problems.push(`not ready: ${err.message.split('\n')[0]}`);
+      }
+      try {
+        await page.screenshot({ path: shot, fullPage: true });
+      } catch (err) {
+        problems.push(`screenshot failed: ${err.message.split('\n')[0]}`);
+      }
+      await context.close();
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      if (problems.length === 0) {
+        passed += 1;
+        console.log(`ok   ${name.padEnd(7)} ${target.url} (${secs} s) -> ${shot}`);
+      } else {
+        failed += 1;
+        console.log(`FAIL ${name.padEnd(7)} ${target.url} (${secs} s) -> ${shot}`);
+        for (const p of problems) console.log(`       ${p}`);
+      }
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`smoke result: ${passed} passed; ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

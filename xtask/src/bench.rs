@@ -1,0 +1,125 @@
+//! `cargo xtask bench`: milliseconds per training epoch on seed 002, natively
+//! (`examples/bench_native.rs`) and as wasm in headless Chromium (`bench_seed002` exported by
+//! the app), printed as one JSON line on stdout. Everything else goes to stderr.
+
+use crate::cmd;
+use crate::ensure::{self, Needs};
+use crate::{site, static_server};
+use std::path::Path;
+use std::process::Command;
+
+const DEFAULT_EPOCHS: u32 = 200;
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let epochs_arg = match args {
+        [] => None,
+        [flag, n] if flag == "--epochs" => Some(
+            n.parse::<u32>()
+                .map_err(|_| format!("--epochs wants a whole number, not `{n}`"))?,
+        ),
+        _ => return Err("usage: cargo xtask bench [--epochs N]".into()),
+    };
+    if !root.join("examples").join("bench_native.rs").is_file() {
+        return Err(
+            "examples/bench_native.rs does not exist yet: the native benchmark \
+                    (printing one JSON line with \"native_ms_per_epoch\") is not written"
+                .into(),
+        );
+    }
+    ensure::ensure(
+        root,
+        Needs {
+            browser: true,
+            wasm_pack: false,
+        },
+    )?;
+
+    eprintln!("==> native: cargo run --release --example bench_native");
+    let mut native_cmd = Command::new("cargo");
+    native_cmd
+        .args(["run", "--release", "--quiet", "--example", "bench_native"])
+        .current_dir(root);
+    if let Some(n) = epochs_arg {
+        native_cmd.args(["--", "--epochs", &n.to_string()]);
+    }
+    let native = cmd::run_tee(&mut native_cmd, true);
+    if !native.success() {
+        return Err("the native benchmark failed (see above)".into());
+    }
+    let native_line = native
+        .lines
+        .iter()
+        .find(|l| l.contains("\"native_ms_per_epoch\""))
+        .ok_or("bench_native printed no JSON line with \"native_ms_per_epoch\"")?;
+    let native_ms = json_number(native_line, "native_ms_per_epoch")
+        .ok_or("cannot read native_ms_per_epoch as a number")?;
+    let epochs = epochs_arg
+        .or_else(|| json_number(native_line, "epochs").map(|e| e as u32))
+        .unwrap_or(DEFAULT_EPOCHS);
+
+    eprintln!("==> wasm: release site in headless Chromium, bench_seed002({epochs})");
+    let dist = site::build(root)?;
+    let port = static_server::start(&dist).map_err(|e| format!("cannot serve dist/: {e}"))?;
+    let mut node = Command::new("node");
+    node.arg(cmd::browser_dir(root).join("bench.mjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(epochs.to_string())
+        .env("CHROMIUM", ensure::CHROMIUM)
+        .current_dir(root);
+    let wasm = cmd::run_tee(&mut node, true);
+    if !wasm.success() {
+        return Err("the wasm benchmark failed (see above)".into());
+    }
+    let wasm_ms = wasm
+        .lines
+        .iter()
+        .find_map(|l| json_number(l, "wasm_ms_per_epoch"))
+        .ok_or("bench.mjs printed no \"wasm_ms_per_epoch\"")?;
+
+    let ratio = if native_ms > 0.0 {
+        wasm_ms / native_ms
+    } else {
+        f64::NAN
+    };
+    println!(
+        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"epochs\":{epochs}}}",
+        round(native_ms),
+        round(wasm_ms),
+        round(ratio)
+    );
+    Ok(())
+}
+
+/// Four significant digits are plenty for a timing.
+fn round(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// The number after `"key":` in a one-line JSON object.
+fn json_number(line: &str, key: &str) -> Option<f64> {
+    let start = line.find(&format!("\"{key}\""))? + key.len() + 2;
+    let rest = line[start..].trim_start().strip_prefix(':')?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c)))
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_numbers_from_json_lines() {
+        let line = r#"{"native_ms_per_epoch": 1.25e-1, "epochs":300}"#;
+        assert_eq!(json_number(line, "native_ms_per_epoch"), Some(0.125));
+        assert_eq!(json_number(line, "epochs"), Some(300.0));
+        assert_eq!(json_number(line, "wasm_ms_per_epoch"), None);
+        assert_eq!(round(0.123456), 0.1235);
+        assert_eq!(round(1234.56), 1235.0);
+    }
+}

@@ -1,0 +1,121 @@
+//! `cargo xtask test`: every check and suite, run to the end, then one line of totals.
+
+use crate::cmd::{self, Captured};
+use crate::ensure::{self, Needs};
+use crate::site;
+use crate::smoke;
+use crate::tally::{self, Outcome};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let start = Instant::now();
+    let mut outcomes = Vec::new();
+
+    heading("ensure tools");
+    let t = Instant::now();
+    if let Err(e) = ensure::ensure(root, Needs::ALL) {
+        eprintln!("{e}");
+        outcomes.push(Outcome::check(
+            "ensure tools",
+            false,
+            t.elapsed(),
+            "see above",
+        ));
+    }
+
+    let checks: [(&str, &[&str]); 3] = [
+        ("cargo fmt --check", &["fmt", "--all", "--check"]),
+        (
+            "clippy (native, all targets)",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        (
+            "clippy (wasm32 lib)",
+            &[
+                "clippy",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    ];
+    for (name, args) in checks {
+        let mut c = Command::new("cargo");
+        c.args(args).current_dir(root);
+        outcomes.push(check(name, &mut c));
+    }
+
+    let mut native = Command::new("cargo");
+    native.args(["test", "--workspace"]).current_dir(root);
+    outcomes.push(counted("cargo test (native)", &mut native));
+
+    let mut browser = Command::new("wasm-pack");
+    browser
+        .args(["test", "--headless", "--chrome"])
+        .env("CHROMEDRIVER", ensure::CHROMEDRIVER)
+        .current_dir(root);
+    outcomes.push(counted("wasm-pack test (headless Chromium)", &mut browser));
+
+    outcomes.push(check("trunk build --release", &mut site::trunk_build(root)));
+    heading("smoke test of dist/ in headless Chromium");
+    let t = Instant::now();
+    let smoke_run = if root.join("dist").join("index.html").is_file() {
+        smoke::run_smoke(root, &[])
+    } else {
+        Captured {
+            status: Err("no dist/index.html to load".into()),
+            lines: Vec::new(),
+        }
+    };
+    let mut smoke_outcome = Outcome::from_counts("smoke (page loads)", &smoke_run, t.elapsed());
+    if smoke_outcome.failed == 0 {
+        smoke_outcome.note = format!("screenshots in {}", smoke::SCREENSHOTS);
+    }
+    outcomes.push(smoke_outcome);
+
+    let (passed, failed) = tally::report(&outcomes);
+    println!("time: {:.0} s", start.elapsed().as_secs_f64());
+    println!("total: {passed} passed, {failed} failed");
+    if failed == 0 {
+        Ok(())
+    } else {
+        // The totals line must stay last: exit without another message.
+        std::process::exit(1);
+    }
+}
+
+fn heading(what: &str) {
+    println!("\n==> {what}");
+}
+
+/// A command that passes or fails as one check.
+fn check(name: &str, c: &mut Command) -> Outcome {
+    heading(&cmd::display(c));
+    let t = Instant::now();
+    let run = cmd::run_tee(c, false);
+    let note = match &run.status {
+        Err(e) => e.clone(),
+        Ok(_) => String::new(),
+    };
+    Outcome::check(name, run.success(), t.elapsed(), &note)
+}
+
+/// A command whose `test result:` lines are counted.
+fn counted(name: &str, c: &mut Command) -> Outcome {
+    heading(&cmd::display(c));
+    let t = Instant::now();
+    let run = cmd::run_tee(c, false);
+    Outcome::from_counts(name, &run, t.elapsed())
+}
