@@ -27,7 +27,11 @@ export function launchChromium() {
 export function watch(page) {
   const problems = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    const where = msg.location()?.url ?? '';
+    // Chromium asks for /favicon.ico on its own; a page without one is not broken.
+    if (new URL(where, 'http://x/').pathname === '/favicon.ico') return;
+    problems.push(`console error: ${msg.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) =>
