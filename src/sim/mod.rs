@@ -1,3 +1,12 @@
 //! The science, with no knowledge of the web.
 
 pub mod activation;
+pub mod bench;
+pub mod data;
+pub mod init;
+pub mod mlp;
+pub mod optim;
+pub mod real;
+pub mod rng;
+pub mod stats;
+pub mod train;

@@ -1,0 +1,88 @@
+//! Data sets.
+
+use super::init::uniform;
+use super::rng::{rng_from_seed, SimRng};
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+/// A regression data set with one target per sample, split into training and validation rows.
+/// Inputs are row-major: sample `k`'s features are `x[k * n_features .. (k + 1) * n_features]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub n_features: usize,
+    pub train_x: Vec<f32>,
+    pub train_y: Vec<f32>,
+    pub val_x: Vec<f32>,
+    pub val_y: Vec<f32>,
+}
+
+/// E[y²] for seed 002's data: the mean squared error of a net whose output is stuck at 0.
+/// y is a sum of four U(−1, 0): mean −2, variance 4/12, so E[y²] = 4 + 1/3.
+pub const SEED002_DEAD_LOSS: f64 = 13.0 / 3.0;
+
+impl Dataset {
+    /// Seed 002's data: `n` samples of four inputs uniform in [−1, 0), target their sum;
+    /// the first 70 % are the training set, the rest validation.
+    pub fn seed002(n: usize, seed: u64) -> Dataset {
+        let mut rng = rng_from_seed(seed);
+        Self::from_fn(n, 4, 0.7, &mut rng, |rng, x| {
+            let mut y = 0.0f64;
+            for v in x.iter_mut() {
+                let f = uniform(rng, -1.0, 0.0) as f32;
+                *v = f;
+                y += f as f64;
+            }
+            y as f32
+        })
+    }
+
+    /// Builds `n` rows with `sample(rng, features) -> target`, the first `train_fraction` for
+    /// training (at least one of each when n ≥ 2).
+    pub fn from_fn(
+        n: usize,
+        n_features: usize,
+        train_fraction: f64,
+        rng: &mut SimRng,
+        mut sample: impl FnMut(&mut SimRng, &mut [f32]) -> f32,
+    ) -> Dataset {
+        let mut xs = vec![0.0f32; n * n_features];
+        let mut ys = vec![0.0f32; n];
+        for k in 0..n {
+            ys[k] = sample(rng, &mut xs[k * n_features..(k + 1) * n_features]);
+        }
+        let mut n_train = ((n as f64) * train_fraction.clamp(0.0, 1.0)).round() as usize;
+        if n >= 2 {
+            n_train = n_train.clamp(1, n - 1);
+        } else {
+            n_train = n;
+        }
+        let val_x = xs.split_off(n_train * n_features);
+        let val_y = ys.split_off(n_train);
+        Dataset {
+            n_features,
+            train_x: xs,
+            train_y: ys,
+            val_x,
+            val_y,
+        }
+    }
+
+    pub fn n_train(&self) -> usize {
+        self.train_y.len()
+    }
+
+    pub fn n_val(&self) -> usize {
+        self.val_y.len()
+    }
+}
+
+/// `n` draws from N(mean, sd²), for the single neuron's inputs.
+pub fn gaussian_inputs(n: usize, mean: f64, sd: f64, seed: u64) -> Vec<f64> {
+    let mut rng = rng_from_seed(seed);
+    (0..n)
+        .map(|_| {
+            let z: f64 = rng.sample(StandardNormal);
+            mean + sd * z
+        })
+        .collect()
+}

@@ -1,0 +1,242 @@
+//! What a training epoch leaves behind: losses, distributions, gradient norms, dead units.
+//!
+//! Exact zeros are counted apart from the histogram bins ([`Histogram::zeros`]): a dead ReLU's
+//! outputs and gradients are exactly 0, and a histogram that lumps them into the bin around 0
+//! (as TensorBoard's does) hides the whole story.
+
+/// TensorBoard's distribution bands: the percentiles at the normal's 0, ±1.5σ, ±1σ, ±0.5σ, ∞.
+pub const TB_PERCENTILES: [f64; 9] = [0.0, 6.68, 15.87, 30.85, 50.0, 69.15, 84.13, 93.32, 100.0];
+
+/// Fixed-width bins over [lo, hi] of the non-zero finite values, plus the exact zeros and the
+/// non-finite values counted apart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Histogram {
+    pub lo: f64,
+    pub hi: f64,
+    pub counts: Vec<u64>,
+    /// Values exactly 0 (not in any bin).
+    pub zeros: u64,
+    /// NaN or infinite values (not in any bin).
+    pub nonfinite: u64,
+}
+
+impl Histogram {
+    /// Bins the values; `lo`/`hi` are the min/max of the non-zero finite values (both 0 when
+    /// there are none).
+    pub fn from_values(values: &[f32], bins: usize) -> Histogram {
+        let bins = bins.max(1);
+        let mut zeros = 0;
+        let mut nonfinite = 0;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in values {
+            if v == 0.0 {
+                zeros += 1;
+            } else if !v.is_finite() {
+                nonfinite += 1;
+            } else {
+                lo = lo.min(v as f64);
+                hi = hi.max(v as f64);
+            }
+        }
+        let mut counts = vec![0u64; bins];
+        if lo > hi {
+            return Histogram {
+                lo: 0.0,
+                hi: 0.0,
+                counts,
+                zeros,
+                nonfinite,
+            };
+        }
+        let width = (hi - lo) / bins as f64;
+        for &v in values {
+            if v != 0.0 && v.is_finite() {
+                let k = if width > 0.0 {
+                    (((v as f64 - lo) / width) as usize).min(bins - 1)
+                } else {
+                    0
+                };
+                counts[k] += 1;
+            }
+        }
+        Histogram {
+            lo,
+            hi,
+            counts,
+            zeros,
+            nonfinite,
+        }
+    }
+
+    /// All values, binned or not.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum::<u64>() + self.zeros + self.nonfinite
+    }
+
+    /// Share of values exactly 0 (0 when empty).
+    pub fn zero_fraction(&self) -> f64 {
+        let t = self.total();
+        if t == 0 {
+            0.0
+        } else {
+            self.zeros as f64 / t as f64
+        }
+    }
+
+    pub fn bin_width(&self) -> f64 {
+        (self.hi - self.lo) / self.counts.len().max(1) as f64
+    }
+
+    /// (left edge, right edge, count) of each bin.
+    pub fn bins(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        let w = self.bin_width();
+        self.counts
+            .iter()
+            .enumerate()
+            .map(move |(k, &c)| (self.lo + w * k as f64, self.lo + w * (k + 1) as f64, c))
+    }
+}
+
+/// A histogram plus TensorBoard's percentiles (over all values, zeros included).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Distribution {
+    pub histogram: Histogram,
+    /// At [`TB_PERCENTILES`], linear interpolation between order statistics; NaN when empty.
+    pub percentiles: [f64; 9],
+    pub count: u64,
+    pub mean: f64,
+}
+
+impl Distribution {
+    /// Sorts `values` in place.
+    pub fn from_values(values: &mut [f32], bins: usize) -> Distribution {
+        let histogram = Histogram::from_values(values, bins);
+        values.sort_unstable_by(|a, b| a.total_cmp(b));
+        let n = values.len();
+        let mut percentiles = [f64::NAN; 9];
+        if n > 0 {
+            for (p, out) in TB_PERCENTILES.iter().zip(percentiles.iter_mut()) {
+                let pos = p / 100.0 * (n - 1) as f64;
+                let k = pos.floor() as usize;
+                let frac = pos - k as f64;
+                let lo = values[k.min(n - 1)] as f64;
+                let hi = values[(k + 1).min(n - 1)] as f64;
+                *out = lo + (hi - lo) * frac;
+            }
+        }
+        let mean = if n > 0 {
+            values.iter().map(|&v| v as f64).sum::<f64>() / n as f64
+        } else {
+            f64::NAN
+        };
+        Distribution {
+            histogram,
+            percentiles,
+            count: n as u64,
+            mean,
+        }
+    }
+}
+
+/// Settings of the per-epoch statistics.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StatsConfig {
+    /// A unit is MOSTLY-OFF when f'(z) = 0 on more than this share of validation samples.
+    pub mostly_off_threshold: f64,
+    /// Pre-activation and output distributions use the first this-many validation samples
+    /// (dead/alive verdicts always use all of them).
+    pub hist_samples: usize,
+    pub bins: usize,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            mostly_off_threshold: 0.99,
+            hist_samples: 2048,
+            bins: 30,
+        }
+    }
+}
+
+/// The autopsy of a dead unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DeathRecord {
+    /// Epoch (1-based count of finished epochs) at whose end the unit was first found dead.
+    pub found_dead_epoch: usize,
+    /// Global step index (0-based) of the last training batch in which f'(z) ≠ 0 for some
+    /// sample; None if it never was (dead from initialization).
+    pub last_active_step: Option<u64>,
+    /// Largest pre-activation over the validation set when it was found dead (≤ 0 for ReLU).
+    pub max_pre_activation: f64,
+    /// L2 norm of the optimizer's change to the unit's incoming weights and bias at its last
+    /// active step: the "killing blow" (0 when never active).
+    pub last_update_norm: f64,
+}
+
+/// One layer's statistics at the end of an epoch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerStats {
+    pub units: usize,
+    /// Over validation samples (the first `hist_samples`), all units pooled.
+    pub pre_activation: Distribution,
+    pub output: Distribution,
+    /// Gradients of the LAST training step of the epoch (as a TensorBoard snapshot would).
+    pub weight_grad: Distribution,
+    pub bias_grad: Distribution,
+    /// L2 norm of the layer's gradient (kernel and bias) at the last step of the epoch.
+    pub grad_norm_last: f64,
+    /// Mean over the epoch's steps of that norm.
+    pub grad_norm_mean: f64,
+    /// Per unit: f'(z) ≠ 0 for some validation sample.
+    pub alive: Vec<bool>,
+    /// Per unit: f'(z) = 0 on more than `mostly_off_threshold` of validation samples.
+    pub mostly_off: Vec<bool>,
+    /// Per unit: share of validation samples with f'(z) = 0.
+    pub off_fraction: Vec<f64>,
+    /// Per unit: max pre-activation over validation.
+    pub max_pre_activation: Vec<f64>,
+    /// Share of units that are dead.
+    pub dead_fraction: f64,
+    /// Per unit: its death record while it is dead (None while alive).
+    pub deaths: Vec<Option<DeathRecord>>,
+}
+
+impl LayerStats {
+    pub fn dead_count(&self) -> usize {
+        self.alive.iter().filter(|a| !**a).count()
+    }
+}
+
+/// Everything an epoch leaves behind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpochStats {
+    /// Finished epochs so far (1 after the first).
+    pub epoch: usize,
+    /// Global steps so far.
+    pub step: u64,
+    /// Mean training loss over the epoch's samples (each step's loss before its update).
+    pub train_loss: f64,
+    pub val_loss: f64,
+    pub layers: Vec<LayerStats>,
+}
+
+impl EpochStats {
+    /// Share of dead units over all layers.
+    pub fn dead_fraction(&self) -> f64 {
+        let (d, n) = self
+            .layers
+            .iter()
+            .fold((0, 0), |(d, n), l| (d + l.dead_count(), n + l.units));
+        if n == 0 {
+            0.0
+        } else {
+            d as f64 / n as f64
+        }
+    }
+
+    /// Whether every gradient of the last step was exactly zero.
+    pub fn gradients_all_zero(&self) -> bool {
+        self.layers.iter().all(|l| l.grad_norm_last == 0.0)
+    }
+}

@@ -1,0 +1,482 @@
+//! Training a network on a data set, in slices an animation frame can afford.
+
+use std::fmt;
+use std::rc::Rc;
+
+use super::activation::Activation;
+use super::data::Dataset;
+use super::init::Initializer;
+use super::mlp::{Mlp, Workspace};
+use super::optim::{Optimizer, OptimizerConfig};
+use super::real::dot;
+use super::rng::{rng_from_seed, shuffle_u32, SimRng};
+use super::stats::{DeathRecord, Distribution, EpochStats, LayerStats, StatsConfig};
+
+/// A network and how to train it. The output layer has one unit (the data's one target).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetConfig {
+    pub inputs: usize,
+    pub hidden: Vec<usize>,
+    pub hidden_activation: Activation,
+    pub output_activation: Activation,
+    pub init: Initializer,
+    pub bias_init: f32,
+    pub optimizer: OptimizerConfig,
+    pub batch_size: usize,
+    pub seed: u64,
+}
+
+impl Default for NetConfig {
+    /// Seed 002's deeper net: 4-8-8-8-1, ReLU everywhere, Keras defaults (glorot_uniform
+    /// kernels, zero biases, Adam 0.001, batch 32).
+    fn default() -> Self {
+        NetConfig {
+            inputs: 4,
+            hidden: vec![8, 8, 8],
+            hidden_activation: Activation::RELU,
+            output_activation: Activation::RELU,
+            init: Initializer::GlorotUniform,
+            bias_init: 0.0,
+            optimizer: OptimizerConfig::adam(0.001),
+            batch_size: 32,
+            seed: 2,
+        }
+    }
+}
+
+impl NetConfig {
+    /// Seed 002's one-layer net: Dense(1, relu) on four inputs.
+    pub fn seed002_single() -> Self {
+        NetConfig {
+            hidden: vec![],
+            ..Self::default()
+        }
+    }
+
+    /// `[inputs, hidden…, 1]`.
+    pub fn widths(&self) -> Vec<usize> {
+        let mut w = vec![self.inputs];
+        w.extend_from_slice(&self.hidden);
+        w.push(1);
+        w
+    }
+
+    /// One activation per layer.
+    pub fn activations(&self) -> Vec<Activation> {
+        let mut a = vec![self.hidden_activation; self.hidden.len()];
+        a.push(self.output_activation);
+        a
+    }
+
+    /// Builds the initial network (kernels drawn from a generator seeded with `seed`).
+    pub fn build<R: super::real::Real>(&self) -> Mlp<R> {
+        let mut rng = rng_from_seed(self.seed);
+        Mlp::new(
+            &self.widths(),
+            &self.activations(),
+            self.init,
+            self.bias_init as f64,
+            &mut rng,
+        )
+    }
+}
+
+/// Why training stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainError {
+    /// Loss, a gradient or a parameter became NaN or infinite. `epoch` is the 0-based epoch in
+    /// progress and `step` the 0-based global index of the step (or the last step, for the
+    /// validation loss).
+    Diverged {
+        epoch: usize,
+        step: u64,
+        what: String,
+    },
+    /// The configuration or data cannot be trained.
+    InvalidConfig(String),
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::Diverged { epoch, step, what } => write!(
+                f,
+                "training diverged: {what} became NaN or infinite at step {step} (epoch {})",
+                epoch + 1
+            ),
+            TrainError::InvalidConfig(why) => write!(f, "cannot train: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct UnitTrack {
+    last_active_step: Option<u64>,
+    last_active_update: f64,
+    death: Option<DeathRecord>,
+}
+
+/// Owns a network, its optimizer state, the data and the training position.
+pub struct Trainer {
+    config: NetConfig,
+    stats_config: StatsConfig,
+    net: Mlp<f32>,
+    opt: Optimizer<f32>,
+    data: Rc<Dataset>,
+    order: Vec<u32>,
+    pos: usize,
+    epoch: usize,
+    step: u64,
+    ws: Workspace<f32>,
+    eval_ws: Workspace<f32>,
+    rng: SimRng,
+    epoch_loss_sum: f64,
+    epoch_samples: usize,
+    epoch_steps: u64,
+    grad_norm_sum: Vec<f64>,
+    grad_norm_last: Vec<f64>,
+    update_sq: Vec<Vec<f32>>,
+    tracks: Vec<Vec<UnitTrack>>,
+    failed: Option<TrainError>,
+}
+
+const SHUFFLE_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Trainer {
+    pub fn new(config: NetConfig, data: Rc<Dataset>) -> Result<Trainer, TrainError> {
+        let bad = |s: &str| Err(TrainError::InvalidConfig(s.to_string()));
+        if config.inputs == 0 || config.inputs != data.n_features {
+            return bad("the network's inputs do not match the data's features");
+        }
+        if config.hidden.contains(&0) {
+            return bad("every hidden layer needs at least one unit");
+        }
+        if config.batch_size == 0 {
+            return bad("the batch size must be at least 1");
+        }
+        if data.n_train() == 0 {
+            return bad("the training set is empty");
+        }
+        if data.n_train() > u32::MAX as usize {
+            return bad("the training set is too large");
+        }
+        if !config.optimizer.lr().is_finite() || config.optimizer.lr() < 0.0 {
+            return bad("the learning rate must be a finite, non-negative number");
+        }
+        let net: Mlp<f32> = config.build();
+        let opt = Optimizer::new(config.optimizer, &net);
+        let cap = config.batch_size.min(data.n_train());
+        let ws = Workspace::new(&net, cap);
+        let eval_ws = Workspace::new(&net, 256);
+        let mut rng = rng_from_seed(config.seed ^ SHUFFLE_STREAM);
+        let mut order: Vec<u32> = (0..data.n_train() as u32).collect();
+        shuffle_u32(&mut rng, &mut order);
+        let n_layers = net.layers.len();
+        let update_sq = net.layers.iter().map(|l| vec![0.0; l.n_out]).collect();
+        let tracks = net
+            .layers
+            .iter()
+            .map(|l| vec![UnitTrack::default(); l.n_out])
+            .collect();
+        Ok(Trainer {
+            config,
+            stats_config: StatsConfig::default(),
+            net,
+            opt,
+            data,
+            order,
+            pos: 0,
+            epoch: 0,
+            step: 0,
+            ws,
+            eval_ws,
+            rng,
+            epoch_loss_sum: 0.0,
+            epoch_samples: 0,
+            epoch_steps: 0,
+            grad_norm_sum: vec![0.0; n_layers],
+            grad_norm_last: vec![0.0; n_layers],
+            update_sq,
+            tracks,
+            failed: None,
+        })
+    }
+
+    pub fn config(&self) -> &NetConfig {
+        &self.config
+    }
+    pub fn stats_config(&self) -> &StatsConfig {
+        &self.stats_config
+    }
+    pub fn set_stats_config(&mut self, c: StatsConfig) {
+        self.stats_config = c;
+    }
+    pub fn net(&self) -> &Mlp<f32> {
+        &self.net
+    }
+    pub fn data(&self) -> &Rc<Dataset> {
+        &self.data
+    }
+    /// Finished epochs.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+    /// Steps taken so far (all epochs).
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+    /// Training samples seen in the current epoch, of how many.
+    pub fn epoch_progress(&self) -> (usize, usize) {
+        (self.pos, self.data.n_train())
+    }
+    /// Steps per full epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.data.n_train().div_ceil(self.ws.cap)
+    }
+    /// The error that stopped training, if any.
+    pub fn failure(&self) -> Option<&TrainError> {
+        self.failed.as_ref()
+    }
+
+    /// Every training sample of this epoch has been used.
+    pub fn epoch_finished(&self) -> bool {
+        self.pos >= self.data.n_train()
+    }
+
+    /// Runs at most `max_steps` optimizer steps, stopping early at the end of the epoch.
+    /// Returns the number of steps run.
+    pub fn train_steps(&mut self, max_steps: usize) -> Result<usize, TrainError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let data = Rc::clone(&self.data);
+        let n = data.n_train();
+        let nf = data.n_features;
+        let mut done = 0;
+        while done < max_steps && self.pos < n {
+            let bsz = self.ws.cap.min(n - self.pos);
+            let rows = &self.order[self.pos..self.pos + bsz];
+            self.ws
+                .load_inputs(&data.train_x, nf, rows.iter().map(|&r| r as usize));
+            self.ws
+                .load_targets(&data.train_y, 1, rows.iter().map(|&r| r as usize));
+            self.ws.forward(&self.net, bsz);
+            let loss = self.ws.backward(&self.net, bsz);
+            if !loss.is_finite() {
+                return Err(self.fail("the training loss".into()));
+            }
+            for l in 0..self.net.layers.len() {
+                let sq = dot(&self.ws.gw[l], &self.ws.gw[l]) as f64
+                    + dot(&self.ws.gb[l], &self.ws.gb[l]) as f64;
+                if !sq.is_finite() {
+                    return Err(self.fail(format!("the gradient of layer {}", l + 1)));
+                }
+                let norm = sq.sqrt();
+                self.grad_norm_last[l] = norm;
+                self.grad_norm_sum[l] += norm;
+            }
+            let ok = self
+                .opt
+                .step(&mut self.net, &self.ws.gw, &self.ws.gb, &mut self.update_sq);
+            if !ok {
+                return Err(self.fail("a weight or bias".into()));
+            }
+            for (l, tracks) in self.tracks.iter_mut().enumerate() {
+                for (j, t) in tracks.iter_mut().enumerate() {
+                    if self.ws.active[l][j] {
+                        t.last_active_step = Some(self.step);
+                        t.last_active_update = (self.update_sq[l][j] as f64).sqrt();
+                    }
+                }
+            }
+            self.epoch_loss_sum += loss as f64 * bsz as f64;
+            self.epoch_samples += bsz;
+            self.epoch_steps += 1;
+            self.pos += bsz;
+            self.step += 1;
+            done += 1;
+        }
+        Ok(done)
+    }
+
+    fn fail(&mut self, what: String) -> TrainError {
+        let e = TrainError::Diverged {
+            epoch: self.epoch,
+            step: self.step,
+            what,
+        };
+        self.failed = Some(e.clone());
+        e
+    }
+
+    /// Finishes the epoch (running its remaining steps, if any), computes its statistics on
+    /// the validation set, updates death records and reshuffles for the next epoch.
+    pub fn finish_epoch(&mut self) -> Result<EpochStats, TrainError> {
+        self.train_steps(usize::MAX)?;
+        let mut stats = self.evaluate()?;
+        self.epoch += 1;
+        stats.epoch = self.epoch;
+        for (l, ls) in stats.layers.iter_mut().enumerate() {
+            for j in 0..ls.units {
+                let t = &mut self.tracks[l][j];
+                if ls.alive[j] {
+                    t.death = None;
+                } else if t.death.is_none() {
+                    t.death = Some(DeathRecord {
+                        found_dead_epoch: self.epoch,
+                        last_active_step: t.last_active_step,
+                        max_pre_activation: ls.max_pre_activation[j],
+                        last_update_norm: if t.last_active_step.is_some() {
+                            t.last_active_update
+                        } else {
+                            0.0
+                        },
+                    });
+                }
+                ls.deaths[j] = t.death;
+            }
+        }
+        self.pos = 0;
+        self.epoch_loss_sum = 0.0;
+        self.epoch_samples = 0;
+        self.epoch_steps = 0;
+        self.grad_norm_sum.iter_mut().for_each(|g| *g = 0.0);
+        shuffle_u32(&mut self.rng, &mut self.order);
+        Ok(stats)
+    }
+
+    /// Runs a whole epoch and returns its statistics.
+    pub fn train_epoch(&mut self) -> Result<EpochStats, TrainError> {
+        self.finish_epoch()
+    }
+
+    /// Validation loss alone (forward passes only; cheaper than statistics).
+    pub fn validation_loss(&mut self) -> f64 {
+        self.val_pass(|_, _, _| {}).0
+    }
+
+    /// Runs the network over the validation set (the training set if there is none) in
+    /// chunks, calling `visit(ws, start, bsz)` after each forward pass. Returns (mean loss,
+    /// samples).
+    fn val_pass(&mut self, mut visit: impl FnMut(&Workspace<f32>, usize, usize)) -> (f64, usize) {
+        let data = Rc::clone(&self.data);
+        let (x, y) = if data.n_val() > 0 {
+            (&data.val_x, &data.val_y)
+        } else {
+            (&data.train_x, &data.train_y)
+        };
+        let n = y.len();
+        let nf = data.n_features;
+        let mut loss = 0.0f64;
+        let mut start = 0;
+        while start < n {
+            let bsz = self.eval_ws.cap.min(n - start);
+            self.eval_ws.load_inputs(x, nf, start..start + bsz);
+            self.eval_ws.load_targets(y, 1, start..start + bsz);
+            self.eval_ws.forward(&self.net, bsz);
+            loss += self.eval_ws.loss(&self.net, bsz) as f64 * bsz as f64;
+            visit(&self.eval_ws, start, bsz);
+            start += bsz;
+        }
+        (loss / n.max(1) as f64, n)
+    }
+
+    /// Statistics of the network as it is now, without ending the epoch or touching death
+    /// records (`epoch` is the number of finished epochs; `train_loss` is the mean so far in
+    /// this epoch, NaN before its first step).
+    pub fn evaluate(&mut self) -> Result<EpochStats, TrainError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let sc = self.stats_config;
+        let layers: Vec<(usize, Activation)> =
+            self.net.layers.iter().map(|l| (l.n_out, l.act)).collect();
+        let mut off: Vec<Vec<u64>> = layers.iter().map(|&(u, _)| vec![0; u]).collect();
+        let mut maxz: Vec<Vec<f64>> = layers
+            .iter()
+            .map(|&(u, _)| vec![f64::NEG_INFINITY; u])
+            .collect();
+        let mut zs: Vec<Vec<f32>> = layers.iter().map(|_| Vec::new()).collect();
+        let mut outs: Vec<Vec<f32>> = layers.iter().map(|_| Vec::new()).collect();
+        let (val_loss, n) = self.val_pass(|ws, start, bsz| {
+            let cap = ws.cap;
+            let keep = sc.hist_samples.saturating_sub(start).min(bsz);
+            for (l, &(units, act)) in layers.iter().enumerate() {
+                for j in 0..units {
+                    let z = &ws.z[l][j * cap..j * cap + bsz];
+                    let mut m = maxz[l][j] as f32;
+                    let mut o = 0u64;
+                    if act.zero_gradient_region().is_some() {
+                        for &v in z {
+                            m = m.max(v);
+                            o += (v <= 0.0) as u64;
+                        }
+                    } else {
+                        for &v in z {
+                            m = m.max(v);
+                            o += (act.derivative(v as f64) as f32 == 0.0) as u64;
+                        }
+                    }
+                    maxz[l][j] = m as f64;
+                    off[l][j] += o;
+                    if keep > 0 {
+                        zs[l].extend_from_slice(&z[..keep]);
+                        outs[l].extend_from_slice(&ws.a[l][j * cap..j * cap + keep]);
+                    }
+                }
+            }
+        });
+        if !val_loss.is_finite() {
+            let step = self.step.saturating_sub(1);
+            let e = TrainError::Diverged {
+                epoch: self.epoch,
+                step,
+                what: "the validation loss".into(),
+            };
+            self.failed = Some(e.clone());
+            return Err(e);
+        }
+        let steps = self.epoch_steps.max(1) as f64;
+        let mut out_layers = Vec::with_capacity(layers.len());
+        for (l, &(units, _)) in layers.iter().enumerate() {
+            let nn = n.max(1) as f64;
+            let off_fraction: Vec<f64> = off[l].iter().map(|&o| o as f64 / nn).collect();
+            let alive: Vec<bool> = off[l].iter().map(|&o| (o as usize) < n).collect();
+            let mostly_off = off_fraction
+                .iter()
+                .map(|&f| f > sc.mostly_off_threshold)
+                .collect();
+            let dead = alive.iter().filter(|a| !**a).count();
+            let mut gw = self.ws.gw[l].clone();
+            let mut gb = self.ws.gb[l].clone();
+            out_layers.push(LayerStats {
+                units,
+                pre_activation: Distribution::from_values(&mut zs[l], sc.bins),
+                output: Distribution::from_values(&mut outs[l], sc.bins),
+                weight_grad: Distribution::from_values(&mut gw, sc.bins),
+                bias_grad: Distribution::from_values(&mut gb, sc.bins),
+                grad_norm_last: self.grad_norm_last[l],
+                grad_norm_mean: self.grad_norm_sum[l] / steps,
+                alive,
+                mostly_off,
+                off_fraction,
+                max_pre_activation: maxz[l].clone(),
+                dead_fraction: dead as f64 / units.max(1) as f64,
+                deaths: self.tracks[l].iter().map(|t| t.death).collect(),
+            });
+        }
+        Ok(EpochStats {
+            epoch: self.epoch,
+            step: self.step,
+            train_loss: if self.epoch_samples > 0 {
+                self.epoch_loss_sum / self.epoch_samples as f64
+            } else {
+                f64::NAN
+            },
+            val_loss,
+            layers: out_layers,
+        })
+    }
+}
