@@ -58,7 +58,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
 
     let mut native = Command::new("cargo");
-    native.args(["test", "--workspace"]).current_dir(root);
+    native
+        .args(["test", "--workspace", "--no-fail-fast"])
+        .current_dir(root);
     outcomes.push(counted("cargo test (native)", &mut native));
 
     let mut browser = Command::new("wasm-pack");
