@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod params;
 pub mod sim;
+pub mod summary;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

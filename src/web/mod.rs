@@ -1,1 +1,113 @@
-//! The web layer: wires DOM events to the core and the charts.
+//! The web layer: builds panels into the page, wires DOM events to the core and the charts,
+//! and reports every error on the page. It holds no science.
+
+mod activation_panel;
+mod canvas;
+mod dom;
+mod errors;
+
+use crate::params::query_pairs;
+use gloo_events::EventListener;
+use std::any::Any;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+pub use errors::show_error;
+
+/// A mounted panel: its listeners and state live as long as it does, and are removed when it
+/// is dropped (no `Closure::forget`).
+pub struct Panel {
+    _listeners: Vec<EventListener>,
+    _state: Box<dyn Any>,
+}
+
+impl Panel {
+    fn new(listeners: Vec<EventListener>, state: Box<dyn Any>) -> Self {
+        Panel {
+            _listeners: listeners,
+            _state: state,
+        }
+    }
+}
+
+thread_local! {
+    /// Panels mounted by `start` or `mount`, kept alive for the page's life.
+    static MOUNTED: RefCell<Vec<(Element, Panel)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The panels the page knows, by the name used in `data-panel`.
+pub const PANELS: [&str; 1] = ["activation"];
+
+/// Shows an error from a handler on the page.
+fn report(result: Result<(), JsValue>) {
+    if let Err(e) = result {
+        show_error(&format!(
+            "A chart could not be drawn: {}",
+            errors::describe(&e)
+        ));
+    }
+}
+
+/// Calls `redraw` when the window is resized, so canvases follow the layout's width.
+fn on_resize(redraw: impl Fn() + 'static) -> Result<EventListener, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    Ok(EventListener::new(&window, "resize", move |_| redraw()))
+}
+
+/// Mounts one panel into `host`, configured by a query string such as `f=leaky_relu&alpha=0.1`.
+/// A panel mounted again into the same element replaces the old one.
+#[wasm_bindgen(js_name = mount)]
+pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
+    let pairs = query_pairs(query);
+    let mounted = match panel {
+        "activation" => activation_panel::mount(host, &pairs)?,
+        other => {
+            return Err(JsValue::from_str(&format!(
+                "there is no panel called “{}”; the panels are: {}",
+                other.chars().take(40).collect::<String>(),
+                PANELS.join(", ")
+            )))
+        }
+    };
+    MOUNTED.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|(el, _)| el != host);
+        m.push((host.clone(), mounted));
+    });
+    Ok(())
+}
+
+/// Entry point: mounts every `[data-panel]` element with the page's query string, then marks
+/// the page ready. A panel that fails shows its error in place; the others still work.
+#[wasm_bindgen(start)]
+pub fn start() {
+    errors::install_panic_hook();
+    let Ok(doc) = dom::document() else { return };
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if let Ok(hosts) = doc.query_selector_all("[data-panel]") {
+        for i in 0..hosts.length() {
+            let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let name = host.get_attribute("data-panel").unwrap_or_default();
+            // An embed may preset values in data-query; the page URL overrides them.
+            let preset = host.get_attribute("data-query").unwrap_or_default();
+            let q = format!("{preset}&{}", query.trim_start_matches('?'));
+            if let Err(e) = mount(&host, &name, &q) {
+                let msg = format!(
+                    "The “{}” panel could not start: {}",
+                    name.chars().take(40).collect::<String>(),
+                    errors::describe(&e)
+                );
+                host.set_text_content(Some(&msg));
+                show_error(&msg);
+            }
+        }
+    }
+    if let Some(body) = doc.body() {
+        let _ = body.set_attribute("data-ready", "true");
+    }
+}

@@ -1,0 +1,77 @@
+//! Canvases that stay crisp: the backing store is the CSS size times devicePixelRatio, and
+//! charts get a theme whose sizes are scaled by the same ratio.
+
+use crate::chart::{Area, ChartResult, Theme};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, HtmlCanvasElement};
+
+/// A chart canvas with its height as a fraction of its width.
+pub struct ChartCanvas {
+    pub canvas: HtmlCanvasElement,
+    aspect: f64,
+}
+
+impl ChartCanvas {
+    pub fn new(doc: &Document, label: &str, aspect: f64) -> Result<Self, JsValue> {
+        let canvas: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+        canvas.set_attribute("role", "img")?;
+        canvas.set_attribute("aria-label", label)?;
+        // Inline, so an embed without our stylesheet still gets a canvas that fills its column.
+        canvas.style().set_property("width", "100%")?;
+        canvas.style().set_property("display", "block")?;
+        Ok(ChartCanvas { canvas, aspect })
+    }
+
+    /// Sizes the backing store to the laid-out width, and returns the theme to draw with.
+    fn fit(&self) -> Theme {
+        let window = web_sys::window();
+        let ratio = window
+            .as_ref()
+            .map(|w| w.device_pixel_ratio())
+            .unwrap_or(1.0);
+        let css_w = match self.canvas.client_width() {
+            w if w > 0 => w as f64,
+            _ => 640.0, // not laid out yet (hidden or detached): draw at a sensible size
+        };
+        let css_h = (css_w * self.aspect).round();
+        let (w, h) = (
+            (css_w * ratio).round() as u32,
+            (css_h * ratio).round() as u32,
+        );
+        if self.canvas.width() != w || self.canvas.height() != h {
+            self.canvas.set_width(w);
+            self.canvas.set_height(h);
+        }
+        // The CSS height keeps the aspect ratio even before the stylesheet loads.
+        let _ = self
+            .canvas
+            .style()
+            .set_property("height", &format!("{css_h}px"));
+        let dark = window
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .map(|m| m.matches())
+            .unwrap_or(false);
+        if dark {
+            Theme::dark(ratio)
+        } else {
+            Theme::light(ratio)
+        }
+    }
+
+    /// Draws a chart. A failure is returned as a message, never a panic.
+    pub fn draw<F>(&self, chart: F) -> Result<(), JsValue>
+    where
+        F: FnOnce(&Area<'_, CanvasBackend>, &Theme) -> ChartResult<CanvasBackend>,
+    {
+        let theme = self.fit();
+        let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
+            .ok_or_else(|| JsValue::from_str("this browser gave no 2D canvas context"))?;
+        let root = backend.into_drawing_area();
+        chart(&root, &theme)
+            .map_err(|e| JsValue::from_str(&format!("chart drawing failed: {e}")))?;
+        root.present()
+            .map_err(|e| JsValue::from_str(&format!("chart drawing failed: {e}")))
+    }
+}

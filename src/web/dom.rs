@@ -1,0 +1,168 @@
+//! Small, safe DOM builders. Text always goes in through `set_text_content`, never as HTML,
+//! so nothing from a URL can become markup.
+
+use crate::params::NumberSpec;
+use std::cell::Cell;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
+
+pub fn document() -> Result<Document, JsValue> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document: the explorer must run in a browser page"))
+}
+
+/// An element with a class and optional text.
+pub fn el(doc: &Document, tag: &str, class: &str, text: &str) -> Result<Element, JsValue> {
+    let e = doc.create_element(tag)?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    if !text.is_empty() {
+        e.set_text_content(Some(text));
+    }
+    Ok(e)
+}
+
+thread_local! {
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A page-unique id prefix, so two mounted copies of a panel never share control ids.
+pub fn unique_prefix(panel: &str) -> String {
+    let n = NEXT_ID.with(|c| {
+        let v = c.get() + 1;
+        c.set(v);
+        v
+    });
+    format!("{panel}{n}")
+}
+
+/// A labelled range input with its value shown beside it.
+pub struct Slider {
+    pub row: Element,
+    pub input: HtmlInputElement,
+    pub output: Element,
+    pub spec: NumberSpec,
+}
+
+impl Slider {
+    pub fn new(
+        doc: &Document,
+        prefix: &str,
+        spec: NumberSpec,
+        value: f64,
+    ) -> Result<Self, JsValue> {
+        let id = format!("{prefix}-{}", spec.key);
+        let row = el(doc, "div", "control", "")?;
+        let label = el(doc, "label", "", spec.label)?;
+        label.set_attribute("for", &id)?;
+        let input: HtmlInputElement = doc.create_element("input")?.dyn_into()?;
+        input.set_type("range");
+        input.set_id(&id);
+        let (min, max, step) = spec.slider_range();
+        input.set_min(&min.to_string());
+        input.set_max(&max.to_string());
+        input.set_step(&step.to_string());
+        input.set_value(&spec.to_slider(value).to_string());
+        let output = el(doc, "output", "value", "")?;
+        output.set_attribute("for", &id)?;
+        row.append_child(&label)?;
+        row.append_child(&input)?;
+        row.append_child(&output)?;
+        let slider = Slider {
+            row,
+            input,
+            output,
+            spec,
+        };
+        slider.show(value)?;
+        Ok(slider)
+    }
+
+    /// The slider's current value, in value units.
+    pub fn value(&self) -> f64 {
+        let pos = self.input.value().parse::<f64>().unwrap_or(f64::NAN);
+        if pos.is_finite() {
+            self.spec.from_slider(pos)
+        } else {
+            self.spec.default
+        }
+    }
+
+    /// Shows a value beside the slider and tells assistive technology what it means.
+    pub fn show(&self, value: f64) -> Result<(), JsValue> {
+        let text = self.spec.format(value);
+        self.output.set_text_content(Some(&text));
+        self.input.set_attribute("aria-valuetext", &text)
+    }
+
+    pub fn set(&self, value: f64) -> Result<(), JsValue> {
+        self.input
+            .set_value(&self.spec.to_slider(value).to_string());
+        self.show(value)
+    }
+}
+
+/// A labelled `<select>` of (value, text) options.
+pub struct Select {
+    pub row: Element,
+    pub select: HtmlSelectElement,
+}
+
+impl Select {
+    pub fn new(
+        doc: &Document,
+        id: &str,
+        label: &str,
+        options: &[(&str, &str)],
+        selected: &str,
+    ) -> Result<Self, JsValue> {
+        let row = el(doc, "div", "control", "")?;
+        let l = el(doc, "label", "", label)?;
+        l.set_attribute("for", id)?;
+        let select: HtmlSelectElement = doc.create_element("select")?.dyn_into()?;
+        select.set_id(id);
+        for (value, text) in options {
+            let o = el(doc, "option", "", text)?;
+            o.set_attribute("value", value)?;
+            select.append_child(&o)?;
+        }
+        select.set_value(selected);
+        row.append_child(&l)?;
+        row.append_child(&select)?;
+        Ok(Select { row, select })
+    }
+
+    pub fn value(&self) -> String {
+        self.select.value()
+    }
+}
+
+/// A `<button type=button>` with visible text (its accessible name).
+pub fn button(doc: &Document, text: &str) -> Result<Element, JsValue> {
+    let b = el(doc, "button", "", text)?;
+    b.set_attribute("type", "button")?;
+    Ok(b)
+}
+
+/// The one-line live summary every panel has.
+pub fn live_status(doc: &Document) -> Result<Element, JsValue> {
+    let p = el(doc, "p", "status", "")?;
+    p.set_attribute("aria-live", "polite")?;
+    p.set_attribute("role", "status")?;
+    Ok(p)
+}
+
+/// A note listing the link values that had to be repaired; hidden when there are none.
+pub fn warnings_note(doc: &Document, warnings: &[String]) -> Result<Option<Element>, JsValue> {
+    if warnings.is_empty() {
+        return Ok(None);
+    }
+    let note = el(doc, "p", "notice", "")?;
+    note.set_text_content(Some(&format!(
+        "Some values in the link were repaired: {}",
+        warnings.join(" ")
+    )));
+    Ok(Some(note))
+}

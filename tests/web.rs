@@ -1,0 +1,152 @@
+#![cfg(target_arch = "wasm32")]
+//! Browser tests: mount the real panels into the DOM, drive their controls as a person would
+//! (set a value, dispatch the event), and assert on what is shown: text and canvas pixels.
+
+use dying_relu::web::mount;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    CanvasRenderingContext2d, Element, Event, HtmlCanvasElement, HtmlInputElement,
+    HtmlSelectElement,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn host() -> Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host = doc.create_element("div").unwrap();
+    host.set_attribute("style", "width: 900px").unwrap();
+    doc.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn find<T: JsCast>(host: &Element, selector: &str) -> T {
+    host.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .dyn_into::<T>()
+        .unwrap()
+}
+
+fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
+        .unwrap()
+        .data()
+        .0
+}
+
+fn set_and_fire(el: &web_sys::HtmlElement, event: &str) {
+    el.dispatch_event(&Event::new(event).unwrap()).unwrap();
+}
+
+fn text(host: &Element, selector: &str) -> String {
+    find::<Element>(host, selector)
+        .text_content()
+        .unwrap_or_default()
+}
+
+/// Counts pixels close to a colour: how much of a curve or a band is on the canvas.
+fn count_color(px: &[u8], rgb: (u8, u8, u8), tol: i32) -> usize {
+    px.chunks_exact(4)
+        .filter(|p| {
+            (p[0] as i32 - rgb.0 as i32).abs() <= tol
+                && (p[1] as i32 - rgb.1 as i32).abs() <= tol
+                && (p[2] as i32 - rgb.2 as i32).abs() <= tol
+        })
+        .count()
+}
+
+#[wasm_bindgen_test]
+fn moving_alpha_redraws_the_leaky_relu_curve_and_shows_the_value() {
+    let host = host();
+    mount(&host, "activation", "f=leaky_relu&alpha=0.1").unwrap();
+    let canvas: HtmlCanvasElement = find(&host, "canvas");
+    assert!(
+        canvas.width() >= 600,
+        "canvas follows the layout width, got {}",
+        canvas.width()
+    );
+    let before = pixels(&canvas);
+    assert!(
+        count_color(&before, (0, 114, 178), 10) > 200,
+        "the f(x) curve is drawn in blue"
+    );
+
+    let alpha: HtmlInputElement = find(&host, "input[type=range]");
+    assert!(!alpha.disabled(), "α applies to Leaky ReLU");
+    alpha.set_value("0.6");
+    set_and_fire(&alpha, "input");
+
+    let after = pixels(&canvas);
+    assert_ne!(before, after, "moving α must redraw the curve");
+    assert_eq!(text(&host, "output"), "0.6");
+    assert_eq!(
+        alpha.get_attribute("aria-valuetext").as_deref(),
+        Some("0.6")
+    );
+    assert!(
+        text(&host, ".status").contains("slope is 0.6"),
+        "status: {}",
+        text(&host, ".status")
+    );
+}
+
+#[wasm_bindgen_test]
+fn relu_shades_the_dead_side_and_says_so() {
+    let host = host();
+    mount(&host, "activation", "f=leaky_relu&alpha=0.2").unwrap();
+    let canvas: HtmlCanvasElement = find(&host, "canvas");
+    let select: HtmlSelectElement = find(&host, "select");
+    let leaky = pixels(&canvas);
+    select.set_value("relu");
+    set_and_fire(&select, "change");
+    let relu = pixels(&canvas);
+    // The shaded band is vermillion at 18% over white: (246, 228, 214) or near it.
+    let band = count_color(&relu, (246, 228, 214), 8);
+    assert!(
+        band > 10_000,
+        "dead side should be shaded, found {band} band pixels"
+    );
+    assert!(
+        count_color(&leaky, (246, 228, 214), 8) < band / 10,
+        "Leaky ReLU has no dead side"
+    );
+    assert!(text(&host, ".status").contains("dead"));
+    let alpha: HtmlInputElement = find(&host, "input[type=range]");
+    assert!(alpha.disabled(), "α does not apply to ReLU");
+}
+
+#[wasm_bindgen_test]
+fn hostile_query_values_are_repaired_and_reported_as_text() {
+    let host = host();
+    mount(
+        &host,
+        "activation",
+        "f=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&alpha=1e308",
+    )
+    .unwrap();
+    assert!(
+        host.query_selector("img").unwrap().is_none(),
+        "URL text must never become markup"
+    );
+    let note = text(&host, ".notice");
+    assert!(
+        note.contains("<img"),
+        "the bad value is quoted as text: {note}"
+    );
+    assert!(note.contains("alpha"), "{note}");
+    assert_eq!(text(&host, "output"), "1");
+}
+
+#[wasm_bindgen_test]
+fn unknown_panel_is_an_error_not_a_panic() {
+    let host = host();
+    let err = mount(&host, "nope", "").unwrap_err();
+    assert!(err.as_string().unwrap().contains("no panel called"));
+}
