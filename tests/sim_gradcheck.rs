@@ -1,0 +1,105 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Gradient checks against central finite differences, in f64.
+
+use dying_relu::sim::activation::{Activation, ActivationKind};
+use dying_relu::sim::init::{uniform, Initializer};
+use dying_relu::sim::mlp::Mlp;
+use dying_relu::sim::rng::rng_from_seed;
+
+fn rel_err(a: f64, b: f64, floor: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(floor)
+}
+
+fn all_activations() -> Vec<Activation> {
+    ActivationKind::ALL
+        .iter()
+        .map(|&k| {
+            let alpha = match k {
+                ActivationKind::LeakyRelu => 0.1,
+                ActivationKind::Elu => 1.0,
+                _ => 0.0,
+            };
+            Activation::new(k, alpha)
+        })
+        .collect()
+}
+
+#[test]
+fn every_activation_derivative_matches_finite_differences() {
+    let h = 1e-6;
+    for act in all_activations() {
+        // Away from the kink at 0 of the piecewise functions.
+        for &x in &[-4.0, -1.3, -0.4, -0.05, 0.05, 0.3, 1.1, 2.7, 6.0] {
+            let num = (act.value(x + h) - act.value(x - h)) / (2.0 * h);
+            let ana = act.derivative(x);
+            let e = rel_err(ana, num, 1e-3);
+            assert!(e <= 1e-6, "{act:?} at {x}: analytic {ana}, numeric {num}, rel {e:e}");
+        }
+    }
+}
+
+/// A 3-hidden-layer net, every parameter, for every hidden activation (and a few output ones).
+#[test]
+fn three_hidden_layer_net_gradient_matches_finite_differences() {
+    let mut rng = rng_from_seed(11);
+    let n = 7;
+    let widths = [3usize, 5, 4, 3, 2];
+    let x: Vec<f64> = (0..n * widths[0]).map(|_| uniform(&mut rng, -1.5, 1.5)).collect();
+    let y: Vec<f64> = (0..n * 2).map(|_| uniform(&mut rng, -1.0, 1.0)).collect();
+    let outputs = [Activation::new(ActivationKind::Linear, 0.0), Activation::RELU];
+    for hidden in all_activations() {
+        for &out in &outputs {
+            let acts = [hidden, hidden, hidden, out];
+            let mut net: Mlp<f64> =
+                Mlp::new(&widths, &acts, Initializer::HeUniform, 0.1, &mut rng_from_seed(5));
+            // Positive output biases keep a ReLU output alive, so its gradients are non-trivial.
+            for b in &mut net.layers[3].b {
+                *b = 0.5;
+            }
+            let (_, grad) = net.loss_and_gradient(&x, &y);
+            let p0 = net.params();
+            assert_eq!(grad.len(), p0.len());
+            let h = 1e-6;
+            let mut nonzero = 0;
+            for k in 0..p0.len() {
+                let mut p = p0.clone();
+                p[k] = p0[k] + h;
+                net.set_params(&p);
+                let lp = net.loss(&x, &y);
+                p[k] = p0[k] - h;
+                net.set_params(&p);
+                let lm = net.loss(&x, &y);
+                let num = (lp - lm) / (2.0 * h);
+                let e = rel_err(grad[k], num, 1e-4);
+                assert!(
+                    e <= 1e-6,
+                    "hidden {hidden:?}, output {out:?}, param {k}: analytic {}, numeric {num}, rel {e:e}",
+                    grad[k]
+                );
+                nonzero += (grad[k] != 0.0) as usize;
+            }
+            net.set_params(&p0);
+            assert!(nonzero > p0.len() / 3, "{hidden:?}: too few non-zero gradients");
+        }
+    }
+}
+
+/// f32 and f64 runs of the same net agree to f32 precision (the training path is the checked one).
+#[test]
+fn f32_gradient_agrees_with_f64() {
+    let mut rng = rng_from_seed(3);
+    let x: Vec<f64> = (0..40 * 4).map(|_| uniform(&mut rng, -1.0, 0.0)).collect();
+    let y: Vec<f64> = (0..40).map(|_| uniform(&mut rng, -4.0, 0.0)).collect();
+    let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+    let acts = [Activation::new(ActivationKind::Selu, 0.0); 3];
+    let w = [4usize, 8, 8, 1];
+    let n64: Mlp<f64> = Mlp::new(&w, &acts, Initializer::LecunNormal, 0.0, &mut rng_from_seed(1));
+    let n32: Mlp<f32> = Mlp::new(&w, &acts, Initializer::LecunNormal, 0.0, &mut rng_from_seed(1));
+    let (l64, g64) = n64.loss_and_gradient(&x, &y);
+    let (l32, g32) = n32.loss_and_gradient(&xf, &yf);
+    assert!(rel_err(l64, l32 as f64, 1e-6) < 1e-4);
+    for (a, b) in g64.iter().zip(&g32) {
+        assert!((a - *b as f64).abs() < 1e-4 * (1.0 + a.abs()), "{a} vs {b}");
+    }
+}
