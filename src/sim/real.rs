@@ -143,7 +143,17 @@ pub fn sum<R: Real>(a: &[R]) -> R {
 /// `y[k] += a * x[k]`.
 #[inline]
 pub fn axpy<R: Real>(a: R, x: &[R], y: &mut [R]) {
-    for (yy, xx) in y.iter_mut().zip(x) {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &mut y[..n]);
+    // Fixed 8-wide blocks: no bounds checks and no length bookkeeping inside a block.
+    let mut yc = y.chunks_exact_mut(8);
+    let mut xc = x.chunks_exact(8);
+    for (yb, xb) in (&mut yc).zip(&mut xc) {
+        for k in 0..8 {
+            yb[k] += a * xb[k];
+        }
+    }
+    for (yy, xx) in yc.into_remainder().iter_mut().zip(xc.remainder()) {
         *yy += a * *xx;
     }
 }
