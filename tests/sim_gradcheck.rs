@@ -33,7 +33,10 @@ fn every_activation_derivative_matches_finite_differences() {
             let num = (act.value(x + h) - act.value(x - h)) / (2.0 * h);
             let ana = act.derivative(x);
             let e = rel_err(ana, num, 1e-3);
-            assert!(e <= 1e-6, "{act:?} at {x}: analytic {ana}, numeric {num}, rel {e:e}");
+            assert!(
+                e <= 1e-6,
+                "{act:?} at {x}: analytic {ana}, numeric {num}, rel {e:e}"
+            );
         }
     }
 }
@@ -44,14 +47,24 @@ fn three_hidden_layer_net_gradient_matches_finite_differences() {
     let mut rng = rng_from_seed(11);
     let n = 7;
     let widths = [3usize, 5, 4, 3, 2];
-    let x: Vec<f64> = (0..n * widths[0]).map(|_| uniform(&mut rng, -1.5, 1.5)).collect();
+    let x: Vec<f64> = (0..n * widths[0])
+        .map(|_| uniform(&mut rng, -1.5, 1.5))
+        .collect();
     let y: Vec<f64> = (0..n * 2).map(|_| uniform(&mut rng, -1.0, 1.0)).collect();
-    let outputs = [Activation::new(ActivationKind::Linear, 0.0), Activation::RELU];
+    let outputs = [
+        Activation::new(ActivationKind::Linear, 0.0),
+        Activation::RELU,
+    ];
     for hidden in all_activations() {
         for &out in &outputs {
             let acts = [hidden, hidden, hidden, out];
-            let mut net: Mlp<f64> =
-                Mlp::new(&widths, &acts, Initializer::HeUniform, 0.1, &mut rng_from_seed(5));
+            let mut net: Mlp<f64> = Mlp::new(
+                &widths,
+                &acts,
+                Initializer::HeUniform,
+                0.1,
+                &mut rng_from_seed(5),
+            );
             // Positive output biases keep a ReLU output alive, so its gradients are non-trivial.
             for b in &mut net.layers[3].b {
                 *b = 0.5;
@@ -79,7 +92,10 @@ fn three_hidden_layer_net_gradient_matches_finite_differences() {
                 nonzero += (grad[k] != 0.0) as usize;
             }
             net.set_params(&p0);
-            assert!(nonzero > p0.len() / 3, "{hidden:?}: too few non-zero gradients");
+            assert!(
+                nonzero > p0.len() / 3,
+                "{hidden:?}: too few non-zero gradients"
+            );
         }
     }
 }
@@ -94,8 +110,20 @@ fn f32_gradient_agrees_with_f64() {
     let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
     let acts = [Activation::new(ActivationKind::Selu, 0.0); 3];
     let w = [4usize, 8, 8, 1];
-    let n64: Mlp<f64> = Mlp::new(&w, &acts, Initializer::LecunNormal, 0.0, &mut rng_from_seed(1));
-    let n32: Mlp<f32> = Mlp::new(&w, &acts, Initializer::LecunNormal, 0.0, &mut rng_from_seed(1));
+    let n64: Mlp<f64> = Mlp::new(
+        &w,
+        &acts,
+        Initializer::LecunNormal,
+        0.0,
+        &mut rng_from_seed(1),
+    );
+    let n32: Mlp<f32> = Mlp::new(
+        &w,
+        &acts,
+        Initializer::LecunNormal,
+        0.0,
+        &mut rng_from_seed(1),
+    );
     let (l64, g64) = n64.loss_and_gradient(&x, &y);
     let (l32, g32) = n32.loss_and_gradient(&xf, &yf);
     assert!(rel_err(l64, l32 as f64, 1e-6) < 1e-4);

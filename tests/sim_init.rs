@@ -6,13 +6,18 @@ use dying_relu::sim::rng::rng_from_seed;
 
 fn draws(init: Initializer, fan_in: usize, fan_out: usize, n: usize) -> Vec<f64> {
     let mut rng = rng_from_seed(42);
-    (0..n).map(|_| init.sample(&mut rng, fan_in, fan_out)).collect()
+    (0..n)
+        .map(|_| init.sample(&mut rng, fan_in, fan_out))
+        .collect()
 }
 
 fn mean_var(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
     let m = v.iter().sum::<f64>() / n;
-    (m, v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0))
+    (
+        m,
+        v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0),
+    )
 }
 
 #[test]
@@ -31,7 +36,10 @@ fn variance_scaling_kinds_have_variance_s_over_n() {
         let v = draws(init, fi, fo, 200_000);
         let (m, s2) = mean_var(&v);
         assert!(m.abs() < 0.01 * var.sqrt() * 5.0, "{init:?}: mean {m}");
-        assert!((s2 / var - 1.0).abs() < 0.02, "{init:?}: variance {s2}, want {var}");
+        assert!(
+            (s2 / var - 1.0).abs() < 0.02,
+            "{init:?}: variance {s2}, want {var}"
+        );
         let spread = init.spread(fi, fo).unwrap();
         let max = v.iter().fold(0.0f64, |a, &x| a.max(x.abs()));
         match init {
@@ -43,7 +51,11 @@ fn variance_scaling_kinds_have_variance_s_over_n() {
             _ => {
                 // σ of the untruncated normal; truncated at 2σ.
                 assert!((spread - var.sqrt() / TRUNCATED_NORMAL_STDDEV).abs() < 1e-12);
-                assert!(max < 2.0 * spread, "{init:?}: {max} beyond 2σ = {}", 2.0 * spread);
+                assert!(
+                    max < 2.0 * spread,
+                    "{init:?}: {max} beyond 2σ = {}",
+                    2.0 * spread
+                );
                 assert!(max > 1.95 * spread);
             }
         }
@@ -58,16 +70,26 @@ fn random_uniform_and_constant() {
     assert!((m + 0.5).abs() < 0.01 && (s2 - 1.0 / 12.0).abs() < 0.002);
     let v = draws(Initializer::RANDOM_UNIFORM, 4, 1, 10_000);
     assert!(v.iter().all(|&x| (-0.05..0.05).contains(&x)));
-    assert!(draws(Initializer::Constant(0.3), 4, 1, 10).iter().all(|&x| x == 0.3));
+    assert!(draws(Initializer::Constant(0.3), 4, 1, 10)
+        .iter()
+        .all(|&x| x == 0.3));
 }
 
 #[test]
 fn ids_round_trip() {
     for init in Initializer::ALL {
-        assert_eq!(Initializer::from_id(&init.id()), Some(init), "{}", init.id());
+        assert_eq!(
+            Initializer::from_id(&init.id()),
+            Some(init),
+            "{}",
+            init.id()
+        );
         assert!(!init.label().is_empty());
     }
-    assert_eq!(Initializer::from_id("uniform_neg1_0"), Some(Initializer::UNIFORM_NEG1_0));
+    assert_eq!(
+        Initializer::from_id("uniform_neg1_0"),
+        Some(Initializer::UNIFORM_NEG1_0)
+    );
     assert_eq!(
         Initializer::from_id("uniform_-2_0.5"),
         Some(Initializer::RandomUniform { lo: -2.0, hi: 0.5 })

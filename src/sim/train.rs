@@ -235,6 +235,15 @@ impl Trainer {
     pub fn steps_per_epoch(&self) -> usize {
         self.data.n_train().div_ceil(self.ws.cap)
     }
+    /// Mean training loss over the steps taken so far in this epoch (NaN before the first):
+    /// a cheap, fine-grained trace for a live loss curve.
+    pub fn epoch_train_loss(&self) -> f64 {
+        if self.epoch_samples > 0 {
+            self.epoch_loss_sum / self.epoch_samples as f64
+        } else {
+            f64::NAN
+        }
+    }
     /// The error that stopped training, if any.
     pub fn failure(&self) -> Option<&TrainError> {
         self.failed.as_ref()
