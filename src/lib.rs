@@ -7,6 +7,9 @@
 //! - `web` (wasm32 only): DOM wiring, nothing else.
 
 pub mod chart;
+pub mod network_params;
+pub mod network_run;
+pub mod network_summary;
 pub mod params;
 pub mod sim;
 pub mod summary;

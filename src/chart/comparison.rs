@@ -1,0 +1,109 @@
+//! Small multiples: one run per preset on the same data and seed, each with its validation
+//! loss per epoch against the dead line and its share of dead units, so the remedies compare
+//! at a glance.
+
+use super::{Area, ChartResult, Theme};
+use crate::network_summary::ends_dead;
+use crate::sim::stats::EpochStats;
+use plotters::prelude::*;
+
+/// One run in the comparison.
+pub struct Entry<'a> {
+    pub label: &'a str,
+    pub history: &'a [EpochStats],
+    pub failed: bool,
+}
+
+pub fn draw<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    entries: &[Entry<'_>],
+    epochs: usize,
+    dead_loss: f64,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    area.fill(&theme.background)?;
+    let cols = if entries.len() > 4 { 3 } else { 2 };
+    let rows = entries.len().div_ceil(cols).max(1);
+    let cells = area.split_evenly((rows, cols));
+    let y_max = dead_loss * 1.25;
+    for (cell, e) in cells.iter().zip(entries) {
+        let last = e.history.last();
+        let dead = last.map(ends_dead).unwrap_or(false);
+        let color = if e.failed || dead {
+            theme.dead
+        } else {
+            theme.primary
+        };
+        let verdict = match last {
+            _ if e.failed => "diverged".to_string(),
+            None => "waiting".to_string(),
+            Some(s) => {
+                let (d, n) = s
+                    .layers
+                    .iter()
+                    .fold((0, 0), |(d, n), l| (d + l.dead_count(), n + l.units));
+                let tail = if dead { "stuck" } else { "learning" };
+                format!("{d}/{n} dead, {tail}")
+            }
+        };
+        let mut chart = ChartBuilder::on(cell)
+            .margin(theme.px(8.0))
+            .caption(
+                format!("{}: {verdict}", e.label),
+                theme.font_colored(12.0, color),
+            )
+            .x_label_area_size(theme.px(30.0))
+            .y_label_area_size(theme.px(40.0))
+            .build_cartesian_2d(0.0..epochs.max(1) as f64, 0.0..y_max)?;
+        chart
+            .configure_mesh()
+            .x_desc("epoch")
+            .y_desc("val. loss (no unit)")
+            .label_style(theme.font(12.0))
+            .axis_desc_style(theme.font(12.0))
+            .axis_style(theme.foreground)
+            .bold_line_style(theme.grid)
+            .light_line_style(theme.background)
+            .x_labels(epochs.clamp(2, 5) + 1)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_labels(3)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()?;
+        let dash = theme.px(6.0);
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.0, dead_loss), (epochs.max(1) as f64, dead_loss)],
+            dash,
+            dash / 2 + 1,
+            ShapeStyle::from(theme.dead.mix(0.8)).stroke_width(theme.px(1.5)),
+        ))?;
+        // Dead share as a bar along the bottom: vermillion for the dead part.
+        if let Some(s) = last {
+            let f = s.dead_fraction();
+            let x1 = epochs.max(1) as f64;
+            let h = y_max * 0.06;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, 0.0), (x1, h)],
+                theme.primary.mix(0.35).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, 0.0), (x1 * f, h)],
+                theme.dead.filled(),
+            )))?;
+        }
+        let pts: Vec<(f64, f64)> = e
+            .history
+            .iter()
+            .filter(|s| s.val_loss.is_finite())
+            .map(|s| (s.epoch as f64, s.val_loss.min(y_max)))
+            .collect();
+        chart.draw_series(LineSeries::new(
+            pts.clone(),
+            ShapeStyle::from(color).stroke_width(theme.px(2.5)),
+        ))?;
+        chart.draw_series(
+            pts.iter()
+                .map(|&p| Circle::new(p, theme.px(3.0) as i32, color.filled())),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! The dead-unit map: a cell per unit (rows, grouped by layer) per epoch (columns), alive in
+//! blue, mostly off in pale blue with a dot, dead in vermillion with a cross, so colour is
+//! never the only cue; each layer's dead share on the right.
+
+use super::{Area, ChartResult, Theme};
+use crate::sim::stats::EpochStats;
+use plotters::prelude::*;
+use plotters::style::text_anchor;
+
+/// A unit's state in one epoch's statistics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Alive,
+    MostlyOff,
+    Dead,
+}
+
+pub fn cell(s: &EpochStats, layer: usize, unit: usize) -> Option<Cell> {
+    let l = s.layers.get(layer)?;
+    if unit >= l.units {
+        return None;
+    }
+    Some(if !l.alive[unit] {
+        Cell::Dead
+    } else if l.mostly_off[unit] {
+        Cell::MostlyOff
+    } else {
+        Cell::Alive
+    })
+}
+
+/// Where everything sits, in device pixels of the drawing area. Shared by drawing and by
+/// the page's pointer hit-testing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapLayout {
+    pub left: f64,
+    pub top: f64,
+    pub cell_w: f64,
+    pub cell_h: f64,
+    /// Vertical gap between layers.
+    pub gap: f64,
+    pub columns: usize,
+    /// Units per layer.
+    pub units: Vec<usize>,
+}
+
+impl MapLayout {
+    pub fn new(size: (u32, u32), units: &[usize], epochs: usize, theme: &Theme) -> MapLayout {
+        let (w, h) = (size.0 as f64, size.1 as f64);
+        let left = theme.px(104.0) as f64;
+        let right = theme.px(150.0) as f64;
+        let top = theme.px(48.0) as f64;
+        let bottom = theme.px(44.0) as f64;
+        let columns = epochs + 1;
+        let rows: usize = units.iter().sum::<usize>().max(1);
+        let gap = if rows > 60 {
+            theme.px(3.0)
+        } else {
+            theme.px(6.0)
+        } as f64;
+        let avail_h = (h - top - bottom - gap * units.len().saturating_sub(1) as f64).max(1.0);
+        let cell_h = (avail_h / rows as f64).min(theme.px(22.0) as f64);
+        let cell_w = ((w - left - right).max(1.0) / columns as f64).min(theme.px(90.0) as f64);
+        MapLayout {
+            left,
+            top,
+            cell_w,
+            cell_h,
+            gap,
+            columns,
+            units: units.to_vec(),
+        }
+    }
+
+    /// Top of a layer's first row.
+    pub fn layer_top(&self, layer: usize) -> f64 {
+        let rows: usize = self.units[..layer].iter().sum();
+        self.top + rows as f64 * self.cell_h + layer as f64 * self.gap
+    }
+
+    pub fn bottom(&self) -> f64 {
+        let n = self.units.len();
+        if n == 0 {
+            return self.top;
+        }
+        self.layer_top(n - 1) + self.units[n - 1] as f64 * self.cell_h
+    }
+
+    pub fn right(&self) -> f64 {
+        self.left + self.columns as f64 * self.cell_w
+    }
+
+    /// Cell rectangle (x0, y0, x1, y1).
+    pub fn rect(&self, layer: usize, unit: usize, column: usize) -> (f64, f64, f64, f64) {
+        let x0 = self.left + column as f64 * self.cell_w;
+        let y0 = self.layer_top(layer) + unit as f64 * self.cell_h;
+        (x0, y0, x0 + self.cell_w, y0 + self.cell_h)
+    }
+
+    /// (layer, unit, epoch column) under a point, if any.
+    pub fn hit(&self, x: f64, y: f64) -> Option<(usize, usize, usize)> {
+        if x < self.left || x >= self.right() {
+            return None;
+        }
+        let column = ((x - self.left) / self.cell_w) as usize;
+        for (l, &n) in self.units.iter().enumerate() {
+            let t = self.layer_top(l);
+            if y >= t && y < t + n as f64 * self.cell_h {
+                let unit = (((y - t) / self.cell_h) as usize).min(n.saturating_sub(1));
+                return Some((l, unit, column.min(self.columns - 1)));
+            }
+        }
+        None
+    }
+}
+
+/// What the map shows.
+pub struct MapData<'a> {
+    pub history: &'a [EpochStats],
+    /// Columns for epochs 0..=epochs (future ones are empty).
+    pub epochs: usize,
+    /// Units per layer (hidden layers, then the output layer).
+    pub units: &'a [usize],
+    /// The unit whose autopsy is shown, outlined.
+    pub selected: Option<(usize, usize)>,
+}
+
+fn layer_label(l: usize, n: usize) -> String {
+    if l + 1 == n {
+        "output".into()
+    } else {
+        format!("hidden {}", l + 1)
+    }
+}
+
+pub fn draw<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    d: &MapData<'_>,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    area.fill(&theme.background)?;
+    let size = area.dim_in_pixel();
+    let m = MapLayout::new(size, d.units, d.epochs, theme);
+    let p = |v: f64| v.round() as i32;
+    let font = theme.font(12.0);
+    let left_mid = |t: TextStyle<'static>| {
+        t.pos(text_anchor::Pos::new(
+            text_anchor::HPos::Left,
+            text_anchor::VPos::Center,
+        ))
+    };
+
+    // Legend across the top.
+    let sw = theme.px(14.0) as f64;
+    let mut x = theme.px(8.0) as f64;
+    let y = theme.px(16.0) as f64;
+    for (c, text) in [
+        (Cell::Alive, "alive"),
+        (Cell::MostlyOff, "mostly off (0 on > 99% of samples)"),
+        (Cell::Dead, "dead (0 on every sample)"),
+    ] {
+        draw_cell(area, theme, c, (x, y - sw / 2.0, x + sw, y + sw / 2.0))?;
+        area.draw(&Text::new(
+            text,
+            (p(x + sw + 6.0), p(y)),
+            left_mid(font.clone()),
+        ))?;
+        let (tw, _) = area.estimate_text_size(text, &font)?;
+        x += sw + 18.0 + tw as f64;
+    }
+
+    let n_layers = d.units.len();
+    for (l, &units) in d.units.iter().enumerate() {
+        let t = m.layer_top(l);
+        let h = units as f64 * m.cell_h;
+        area.draw(&Text::new(
+            layer_label(l, n_layers),
+            (p(theme.px(8.0) as f64), p(t + h / 2.0)),
+            left_mid(font.clone()),
+        ))?;
+        // Empty columns outlined, so the reader sees how many epochs are to come.
+        for c in 0..m.columns {
+            let (x0, y0, x1, y1) = m.rect(l, 0, c);
+            area.draw(&Rectangle::new(
+                [
+                    (p(x0), p(y0)),
+                    (p(x1), p(y1 + (units - 1) as f64 * m.cell_h)),
+                ],
+                ShapeStyle::from(theme.grid).stroke_width(1),
+            ))?;
+        }
+        for (c, s) in d.history.iter().enumerate().take(m.columns) {
+            for j in 0..units {
+                if let Some(state) = cell(s, l, j) {
+                    draw_cell(area, theme, state, m.rect(l, j, c))?;
+                }
+            }
+        }
+        if let Some(s) = d.history.last() {
+            if let Some(ls) = s.layers.get(l) {
+                let dead = ls.dead_count();
+                let text = format!(
+                    "{dead} of {} dead ({:.0}%)",
+                    ls.units,
+                    ls.dead_fraction * 100.0
+                );
+                let color = if dead > 0 {
+                    theme.dead
+                } else {
+                    theme.foreground
+                };
+                area.draw(&Text::new(
+                    text,
+                    (p(m.right() + theme.px(8.0) as f64), p(t + h / 2.0)),
+                    left_mid(theme.font_colored(12.0, color)),
+                ))?;
+            }
+        }
+    }
+
+    if let Some((l, j)) = d.selected {
+        if l < n_layers && j < d.units[l] {
+            let (x0, y0, _, y1) = m.rect(l, j, 0);
+            let o = theme.px(2.0) as f64;
+            area.draw(&Rectangle::new(
+                [(p(x0 - o), p(y0 - o)), (p(m.right() + o), p(y1 + o))],
+                ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.0)),
+            ))?;
+        }
+    }
+
+    // Epoch labels under the columns.
+    let step = (m.columns as f64 / (m.right() - m.left).max(1.0) * theme.px(28.0) as f64)
+        .ceil()
+        .max(1.0) as usize;
+    let below = m.bottom() + theme.px(6.0) as f64;
+    let center_top = text_anchor::Pos::new(text_anchor::HPos::Center, text_anchor::VPos::Top);
+    for c in (0..m.columns).step_by(step) {
+        let (x0, _, x1, _) = m.rect(0, 0, c);
+        let label = if c == 0 {
+            "init".to_string()
+        } else {
+            c.to_string()
+        };
+        area.draw(&Text::new(
+            label,
+            (p((x0 + x1) / 2.0), p(below)),
+            font.clone().pos(center_top),
+        ))?;
+    }
+    area.draw(&Text::new(
+        "epoch (column 'init' = before training)",
+        (
+            p((m.left + m.right()) / 2.0),
+            p(below + theme.px(17.0) as f64),
+        ),
+        font.clone().pos(center_top),
+    ))?;
+    Ok(())
+}
+
+fn draw_cell<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    theme: &Theme,
+    state: Cell,
+    (x0, y0, x1, y1): (f64, f64, f64, f64),
+) -> ChartResult<DB> {
+    let p = |v: f64| v.round() as i32;
+    let inset = if x1 - x0 > 6.0 && y1 - y0 > 6.0 {
+        1.0
+    } else {
+        0.0
+    };
+    let (a, b, c, e) = (p(x0 + inset), p(y0 + inset), p(x1 - inset), p(y1 - inset));
+    let fill = match state {
+        Cell::Alive => theme.primary.filled(),
+        Cell::MostlyOff => theme.primary.mix(0.3).filled(),
+        Cell::Dead => theme.dead.filled(),
+    };
+    area.draw(&Rectangle::new(
+        [(a, b), (c.max(a + 1), e.max(b + 1))],
+        fill,
+    ))?;
+    let big = x1 - x0 >= 8.0 && y1 - y0 >= 8.0;
+    if !big {
+        return Ok(());
+    }
+    let w = theme.px(1.5);
+    match state {
+        Cell::Dead => {
+            // A cross: dead is readable without colour.
+            let s = ShapeStyle::from(theme.background).stroke_width(w);
+            let (cx, cy) = ((a + c) / 2, (b + e) / 2);
+            let r = ((c - a).min(e - b) as f64 * 0.3) as i32;
+            area.draw(&PathElement::new(
+                vec![(cx - r, cy - r), (cx + r, cy + r)],
+                s,
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(cx - r, cy + r), (cx + r, cy - r)],
+                s,
+            ))?;
+        }
+        Cell::MostlyOff => {
+            let (cx, cy) = ((a + c) / 2, (b + e) / 2);
+            let r = ((c - a).min(e - b) as f64 * 0.18).max(1.0) as i32;
+            area.draw(&Circle::new((cx, cy), r, theme.primary.filled()))?;
+        }
+        Cell::Alive => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! Training and validation loss per epoch, a finer running training-loss trace, the line a
+//! dead network sits on (E[y²] = 13/3), and markers at the epochs units were found dead.
+
+use super::{Area, ChartResult, Theme};
+use crate::params::format_sig;
+use crate::sim::stats::EpochStats;
+use plotters::prelude::*;
+use plotters::style::text_anchor;
+
+/// What the loss chart shows.
+pub struct LossData<'a> {
+    /// The x axis runs from 0 to this many epochs.
+    pub epochs: usize,
+    /// Per epoch; `history[0]` is the network at initialization.
+    pub history: &'a [EpochStats],
+    /// (fractional epoch, running mean training loss).
+    pub trace: &'a [(f64, f64)],
+    /// The loss of an output stuck at 0.
+    pub dead_loss: f64,
+}
+
+/// (epoch, number of units) found dead at the end of that epoch, from the latest records.
+pub fn death_markers(history: &[EpochStats]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let Some(last) = history.last() else {
+        return out;
+    };
+    // Units already dead at initialization are marked at epoch 0.
+    let mut at = |e: usize| match out.iter_mut().find(|(k, _)| *k == e) {
+        Some(m) => m.1 += 1,
+        None => out.push((e, 1)),
+    };
+    for (l, layer) in last.layers.iter().enumerate() {
+        for j in 0..layer.units {
+            if layer.alive[j] {
+                continue;
+            }
+            let dead_at_init = history
+                .first()
+                .and_then(|h| h.layers.get(l))
+                .map(|h0| !h0.alive[j])
+                .unwrap_or(false);
+            match layer.deaths[j] {
+                _ if dead_at_init => at(0),
+                Some(d) => at(d.found_dead_epoch),
+                None => at(last.epoch),
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+pub fn draw<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    d: &LossData<'_>,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    area.fill(&theme.background)?;
+    let epochs = d.epochs.max(1) as f64;
+    let finite_max = d
+        .history
+        .iter()
+        .flat_map(|s| [s.train_loss, s.val_loss])
+        .chain(d.trace.iter().map(|p| p.1))
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let y_max = (finite_max * 1.08).clamp(d.dead_loss * 1.25, 60.0);
+    let clampy = |v: f64| v.min(y_max);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .x_label_area_size(theme.px(44.0))
+        .y_label_area_size(theme.px(52.0))
+        .build_cartesian_2d(0.0..epochs, 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch (passes over the training data)")
+        .y_desc("loss: mean squared error (no unit)")
+        .label_style(theme.font(12.0))
+        .axis_desc_style(theme.font(13.0))
+        .axis_style(theme.foreground)
+        .bold_line_style(theme.grid)
+        .light_line_style(theme.background)
+        .x_labels(d.epochs.clamp(2, 10) + 1)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_labels(6)
+        .draw()?;
+
+    // The dead line.
+    let dead_style = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.0));
+    let dash = theme.px(8.0);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(0.0, d.dead_loss), (epochs, d.dead_loss)],
+            dash,
+            dash / 2 + 1,
+            dead_style,
+        ))?
+        .label(format!(
+            "output stuck at 0: loss E[y²] = {}",
+            format_sig(d.dead_loss, 4)
+        ))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], dead_style));
+    chart.draw_series(std::iter::once(Text::new(
+        "output stuck at 0",
+        (epochs * 0.02, d.dead_loss + y_max * 0.015),
+        theme
+            .font_colored(12.0, theme.dead)
+            .pos(text_anchor::Pos::new(
+                text_anchor::HPos::Left,
+                text_anchor::VPos::Bottom,
+            )),
+    )))?;
+
+    let trace_style = ShapeStyle::from(theme.neutral).stroke_width(theme.px(1.5));
+    if !d.trace.is_empty() {
+        chart
+            .draw_series(LineSeries::new(
+                d.trace.iter().map(|&(x, y)| (x, clampy(y))),
+                trace_style,
+            ))?
+            .label("training loss, running mean within the epoch")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], trace_style));
+    }
+
+    let train: Vec<(f64, f64)> = d
+        .history
+        .iter()
+        .filter(|s| s.epoch > 0 && s.train_loss.is_finite())
+        .map(|s| (s.epoch as f64, clampy(s.train_loss)))
+        .collect();
+    let train_style = ShapeStyle::from(theme.primary).stroke_width(theme.px(2.5));
+    let r = theme.px(4.0) as i32;
+    chart
+        .draw_series(LineSeries::new(train.clone(), train_style).point_size(0))?
+        .label("training loss (epoch mean)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], train_style));
+    chart.draw_series(
+        train
+            .iter()
+            .map(|&p| Circle::new(p, r, theme.primary.filled())),
+    )?;
+
+    let val: Vec<(f64, f64)> = d
+        .history
+        .iter()
+        .filter(|s| s.val_loss.is_finite())
+        .map(|s| (s.epoch as f64, clampy(s.val_loss)))
+        .collect();
+    let val_style = ShapeStyle::from(theme.secondary).stroke_width(theme.px(2.5));
+    let vd = theme.px(6.0);
+    chart
+        .draw_series(DashedLineSeries::new(
+            val.clone(),
+            vd,
+            vd / 2 + 1,
+            val_style,
+        ))?
+        .label("validation loss, dashed")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], val_style));
+    chart.draw_series(
+        val.iter()
+            .map(|&p| TriangleMarker::new(p, r + 1, theme.secondary.filled())),
+    )?;
+
+    // Death markers: a cross on the validation curve with how many units died there.
+    let markers = death_markers(d.history);
+    let cross = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.5));
+    let size = theme.px(7.0) as i32;
+    let mut first = true;
+    for (e, count) in markers {
+        let y = d
+            .history
+            .iter()
+            .find(|s| s.epoch == e)
+            .map(|s| clampy(s.val_loss))
+            .filter(|v| v.is_finite())
+            .unwrap_or(d.dead_loss);
+        let s = chart.draw_series(std::iter::once(Cross::new((e as f64, y), size, cross)))?;
+        if first {
+            s.label("units found dead at that epoch")
+                .legend(move |(x, y)| Cross::new((x + 10, y), 6, cross));
+            first = false;
+        }
+        let label = if e == 0 {
+            format!("{count} dead at init")
+        } else {
+            format!("{count} died")
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            (e as f64 + epochs * 0.012, y - y_max * 0.03),
+            theme
+                .font_colored(12.0, theme.dead)
+                .pos(text_anchor::Pos::new(
+                    text_anchor::HPos::Left,
+                    text_anchor::VPos::Top,
+                )),
+        )))?;
+    }
+
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(theme.px(6.0))
+        .legend_area_size(theme.px(26.0))
+        .label_font(theme.font(12.0))
+        .background_style(theme.background.mix(0.85))
+        .border_style(theme.grid)
+        .draw()?;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! One training run of the "Small network" panel, advanced in small pieces of work so the
+//! page can spend a few milliseconds per animation frame on it. Pure: the web layer passes a
+//! clock (`performance.now()`), the tests pass their own.
+//!
+//! Each call to [`Run::work`] does exactly one kind of work: generate the data, build the
+//! trainer, take the statistics at initialization, train steps until the time budget is spent
+//! or the epoch ends, or compute an epoch's statistics. So no single call does two expensive
+//! things.
+
+use crate::network_params::NetworkParams;
+use crate::sim::data::Dataset;
+use crate::sim::stats::EpochStats;
+use crate::sim::train::Trainer;
+use std::rc::Rc;
+
+/// What one call to [`Run::work`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    GeneratedData,
+    BuiltNetwork,
+    /// Statistics of the untrained network (epoch 0).
+    Initial,
+    /// Trained this many steps; the epoch is not over.
+    Trained(usize),
+    /// Finished this epoch (1-based) and computed its statistics.
+    Epoch(usize),
+    /// Nothing to do: the target epoch is reached.
+    Done,
+    /// Training failed (see [`Run::failure`]).
+    Failed,
+}
+
+/// A run of one configuration on seed 002's data.
+pub struct Run {
+    pub params: NetworkParams,
+    target: usize,
+    data: Option<Rc<Dataset>>,
+    trainer: Option<Trainer>,
+    /// Statistics per epoch; `history[0]` is the network before training.
+    pub history: Vec<EpochStats>,
+    /// (fractional epoch, mean training loss so far in that epoch), one point per slice.
+    pub trace: Vec<(f64, f64)>,
+    failure: Option<String>,
+    chunk: usize,
+}
+
+impl Run {
+    /// A run of `params`; `data` is reused when it is the data these params describe.
+    pub fn new(params: NetworkParams, data: Option<Rc<Dataset>>) -> Run {
+        let data = data.filter(|d| d.n_train() + d.n_val() == params.samples);
+        Run {
+            target: params.epochs,
+            params,
+            data,
+            trainer: None,
+            history: Vec::new(),
+            trace: Vec::new(),
+            failure: None,
+            chunk: 16,
+        }
+    }
+
+    /// Seed 002's data for these params (samples, seed): the same for every run that shares them.
+    pub fn generate_data(params: &NetworkParams) -> Rc<Dataset> {
+        Rc::new(Dataset::seed002(params.samples, params.seed))
+    }
+
+    pub fn data(&self) -> Option<&Rc<Dataset>> {
+        self.data.as_ref()
+    }
+
+    /// The epoch training stops at.
+    pub fn target(&self) -> usize {
+        self.target
+    }
+
+    pub fn set_target(&mut self, epochs: usize) {
+        self.target = epochs;
+    }
+
+    /// Finished epochs.
+    pub fn epochs_done(&self) -> usize {
+        self.history.len().saturating_sub(1)
+    }
+
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    /// The target is reached, or training failed.
+    pub fn is_finished(&self) -> bool {
+        self.failure.is_some() || (!self.history.is_empty() && self.epochs_done() >= self.target)
+    }
+
+    /// The latest statistics, if any.
+    pub fn latest(&self) -> Option<&EpochStats> {
+        self.history.last()
+    }
+
+    /// (samples seen in this epoch, training samples), or None before the network exists.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        self.trainer.as_ref().map(|t| t.epoch_progress())
+    }
+
+    /// Training steps taken.
+    pub fn steps(&self) -> u64 {
+        self.trainer.as_ref().map(|t| t.step()).unwrap_or(0)
+    }
+
+    /// Does one piece of work, training for at most about `budget_ms` of `clock` time.
+    pub fn work(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Work {
+        if self.failure.is_some() {
+            return Work::Failed;
+        }
+        let Some(data) = self.data.clone() else {
+            self.data = Some(Self::generate_data(&self.params));
+            return Work::GeneratedData;
+        };
+        let Some(trainer) = self.trainer.as_mut() else {
+            match Trainer::new(self.params.net_config(), data) {
+                Ok(t) => {
+                    self.trainer = Some(t);
+                    return Work::BuiltNetwork;
+                }
+                Err(e) => return self.fail(e.to_string()),
+            }
+        };
+        if self.history.is_empty() {
+            return match trainer.evaluate() {
+                Ok(s) => {
+                    self.history.push(s);
+                    Work::Initial
+                }
+                Err(e) => self.fail(e.to_string()),
+            };
+        }
+        if self.history.len().saturating_sub(1) >= self.target {
+            return Work::Done;
+        }
+        if trainer.epoch_finished() {
+            return match trainer.finish_epoch() {
+                Ok(s) => {
+                    let e = s.epoch;
+                    self.history.push(s);
+                    Work::Epoch(e)
+                }
+                Err(e) => self.fail(e.to_string()),
+            };
+        }
+        let t0 = clock();
+        let mut steps = 0;
+        loop {
+            let c0 = clock();
+            match trainer.train_steps(self.chunk) {
+                Ok(n) => steps += n,
+                Err(e) => return self.fail(e.to_string()),
+            }
+            // Keep each chunk near a millisecond, so the budget is never overshot by much.
+            let took = clock() - c0;
+            if took < 0.5 {
+                self.chunk = (self.chunk * 2).min(4096);
+            } else if took > 2.0 {
+                self.chunk = (self.chunk / 2).max(1);
+            }
+            if trainer.epoch_finished() || clock() - t0 >= budget_ms {
+                break;
+            }
+        }
+        let (pos, n) = trainer.epoch_progress();
+        let x = trainer.epoch() as f64 + pos as f64 / n.max(1) as f64;
+        let loss = trainer.epoch_train_loss();
+        if loss.is_finite() {
+            self.trace.push((x, loss));
+        }
+        Work::Trained(steps)
+    }
+
+    fn fail(&mut self, message: String) -> Work {
+        self.failure = Some(message);
+        Work::Failed
+    }
+
+    /// Works until finished (for tests and benchmarks); returns the number of calls.
+    pub fn run_to_end(&mut self, clock: &mut dyn FnMut() -> f64) -> usize {
+        let mut calls = 0;
+        while !self.is_finished() {
+            self.work(f64::INFINITY, clock);
+            calls += 1;
+        }
+        calls
+    }
+}

@@ -1,0 +1,224 @@
+//! The "Small network" panel's sentences: its live status, a unit's autopsy, a comparison
+//! line. Pure, so the wording is tested natively next to the numbers it reports.
+
+use crate::network_params::NetworkParams;
+use crate::params::format_sig;
+use crate::sim::data::SEED002_DEAD_LOSS;
+use crate::sim::stats::{EpochStats, StatsConfig};
+
+/// What the panel is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    Ready,
+    Training,
+    Paused,
+    Finished,
+}
+
+/// The two definitions the dead-unit map uses, side by side.
+pub fn definitions() -> String {
+    let pct = (StatsConfig::default().mostly_off_threshold * 100.0).round();
+    format!(
+        "Dead: output 0 (so f′ = 0 and no gradient) on every validation sample. \
+         Mostly off: output 0 on more than {pct}% of them, alive on a few."
+    )
+}
+
+/// Every output unit is dead: the network's prediction is a constant.
+pub fn output_dead(stats: &EpochStats) -> bool {
+    stats
+        .layers
+        .last()
+        .map(|l| l.units > 0 && l.dead_count() == l.units)
+        .unwrap_or(false)
+}
+
+/// The run has ended the seed's way: output dead and no gradient anywhere.
+pub fn ends_dead(stats: &EpochStats) -> bool {
+    output_dead(stats) && stats.gradients_all_zero()
+}
+
+/// The first epoch (0 = at initialization) from which the output stayed dead to the end.
+pub fn output_dead_since(history: &[EpochStats]) -> Option<usize> {
+    let mut since = None;
+    for s in history.iter().rev() {
+        if output_dead(s) {
+            since = Some(s.epoch);
+        } else {
+            break;
+        }
+    }
+    since
+}
+
+fn units(stats: &EpochStats) -> (usize, usize, usize) {
+    stats.layers.iter().fold((0, 0, 0), |(d, m, n), l| {
+        let mostly = l
+            .mostly_off
+            .iter()
+            .zip(&l.alive)
+            .filter(|(m, a)| **m && **a)
+            .count();
+        (d + l.dead_count(), m + mostly, n + l.units)
+    })
+}
+
+/// The panel's one-line status in words.
+pub fn status(
+    params: &NetworkParams,
+    history: &[EpochStats],
+    target: usize,
+    activity: Activity,
+    failure: Option<&str>,
+) -> String {
+    if let Some(f) = failure {
+        return format!(
+            "Training stopped: {f}. The numbers blew up; lower the learning rate and press Reset."
+        );
+    }
+    let Some(last) = history.last() else {
+        return match activity {
+            Activity::Training => format!(
+                "Preparing {} samples and a {} network…",
+                params.samples,
+                params.shape()
+            ),
+            _ => format!(
+                "Ready: a {} {} network on {} samples. Press Train.",
+                params.shape(),
+                params.activation_fn().describe(),
+                params.samples
+            ),
+        };
+    };
+    let (dead, mostly, n) = units(last);
+    let loss = format_sig(last.val_loss, 3);
+    let mut doing = match activity {
+        Activity::Training | Activity::Ready if last.epoch == 0 => {
+            format!("Training: epoch 1 of {target} under way, initial loss {loss}")
+        }
+        Activity::Training | Activity::Ready => {
+            format!("Training: epoch {} of {target}, loss {loss}", last.epoch)
+        }
+        Activity::Paused => format!("Paused after epoch {} of {target}, loss {loss}", last.epoch),
+        Activity::Finished => format!("Finished {} epochs, loss {loss}", last.epoch),
+    };
+    if let Some(since) = output_dead_since(history) {
+        let when = if since == 0 {
+            "from initialization".to_string()
+        } else {
+            format!("since epoch {since}")
+        };
+        let grads = if last.gradients_all_zero() {
+            "gradients to every layer are 0; the network has stopped learning"
+        } else {
+            "almost no gradient reaches the layers below it"
+        };
+        return format!(
+            "Output unit dead {when}; {grads}. {doing}, the loss of an output stuck at 0 ({}).",
+            format_sig(SEED002_DEAD_LOSS, 3)
+        );
+    }
+    doing.push_str(&format!(", {dead} of {n} units dead"));
+    if mostly > 0 {
+        doing.push_str(&format!(", {mostly} more mostly off"));
+    }
+    doing.push('.');
+    doing
+}
+
+/// "hidden layer 2, unit 5" or "the output unit".
+pub fn unit_name(layer: usize, n_layers: usize, unit: usize) -> String {
+    if layer + 1 == n_layers {
+        "Output unit".into()
+    } else {
+        format!("Hidden layer {}, unit {}", layer + 1, unit + 1)
+    }
+}
+
+/// The autopsy of one unit at the latest epoch: when it died, how far below 0 it sits, and
+/// the size of the update that pushed it over. `steps_per_epoch` turns a step into an epoch.
+pub fn autopsy(
+    history: &[EpochStats],
+    layer: usize,
+    unit: usize,
+    steps_per_epoch: usize,
+) -> String {
+    let Some(last) = history.last() else {
+        return "Train the network, then pick a unit on the map to see its story.".into();
+    };
+    let Some(l) = last.layers.get(layer).filter(|l| unit < l.units) else {
+        return "No such unit in this network.".into();
+    };
+    let name = unit_name(layer, last.layers.len(), unit);
+    let max = format_sig(l.max_pre_activation[unit], 3);
+    let off = format!("{:.0}%", l.off_fraction[unit] * 100.0);
+    if l.alive[unit] {
+        let state = if l.mostly_off[unit] {
+            "mostly off"
+        } else {
+            "alive"
+        };
+        return format!(
+            "{name} is {state} after epoch {}: output 0 on {off} of validation samples; largest pre-activation {max}.",
+            last.epoch
+        );
+    }
+    match l.deaths.get(unit).copied().flatten() {
+        Some(d) => {
+            let blow = match d.last_active_step {
+                Some(step) => {
+                    let update = if d.last_update_norm == 0.0 {
+                        "the update there was 0, since no gradient came down from the layer above".to_string()
+                    } else {
+                        format!("the update there changed its weights by {}", format_sig(d.last_update_norm, 3))
+                    };
+                    format!(
+                        "Its last active step was step {} (epoch {}); {update}; since then its largest pre-activation on the validation set is {}: never above 0 again.",
+                        step + 1,
+                        step as usize / steps_per_epoch.max(1) + 1,
+                        format_sig(d.max_pre_activation, 3)
+                    )
+                }
+                None => format!(
+                    "It never fired on a single training batch: the first updates pushed it below 0 before any batch switched it on (largest pre-activation {}).",
+                    format_sig(d.max_pre_activation, 3)
+                ),
+            };
+            format!(
+                "{name} is dead: found dead at the end of epoch {}. {blow}",
+                d.found_dead_epoch
+            )
+        }
+        None => format!(
+            "{name} is dead at initialization: output 0 on every validation sample (largest pre-activation {max})."
+        ),
+    }
+}
+
+/// One line of the comparison: "3 hidden ReLU: loss 4.33, 7 of 25 units dead, output dead."
+pub fn compare_line(label: &str, history: &[EpochStats], failure: Option<&str>) -> String {
+    if failure.is_some() {
+        return format!("{label}: diverged.");
+    }
+    let Some(last) = history.last() else {
+        return format!("{label}: waiting.");
+    };
+    let (dead, _, n) = units(last);
+    let verdict = if ends_dead(last) {
+        ", output dead: stopped learning"
+    } else {
+        ", still learning"
+    };
+    format!(
+        "{label}: loss {} after epoch {}, {dead} of {n} units dead{verdict}.",
+        format_sig(last.val_loss, 3),
+        last.epoch
+    )
+}
+
+/// Steps per epoch for these params (70 % of the samples are for training).
+pub fn steps_per_epoch(params: &NetworkParams) -> usize {
+    let n_train = ((params.samples as f64) * 0.7).round().max(1.0) as usize;
+    n_train.div_ceil(params.batch.max(1))
+}
