@@ -4,7 +4,7 @@
 use crate::cmd::{self, probe};
 use crate::lock;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm's `binaryen` package; Trunk.toml asks for `wasm_opt = "version_132"`.
@@ -60,6 +60,11 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<(), String> {
     }
 }
 
+/// Runs an installer with its stdout sent to stderr: `cargo xtask bench` keeps stdout for its JSON.
+fn install(command: &mut Command) -> Result<(), String> {
+    cmd::run(command.stdout(Stdio::from(std::io::stderr())))
+}
+
 fn ok(what: &str) {
     eprintln!("ok {what}");
 }
@@ -77,7 +82,7 @@ fn rust_components(_root: &Path) -> Result<(), String> {
             continue;
         }
         installing(&format!("rustup component {component}"));
-        cmd::run(Command::new("rustup").args(["component", "add", component]))?;
+        install(Command::new("rustup").args(["component", "add", component]))?;
     }
     ok("rustfmt, clippy");
     Ok(())
@@ -96,7 +101,7 @@ fn wasm_target(_root: &Path) -> Result<(), String> {
         return Ok(());
     }
     installing(&format!("rustup target {TARGET}"));
-    cmd::run(Command::new("rustup").args(["target", "add", TARGET]))
+    install(Command::new("rustup").args(["target", "add", TARGET]))
 }
 
 /// `wasm-bindgen` and `wasm-bindgen-test-runner` at exactly Cargo.lock's version.
@@ -113,7 +118,7 @@ fn wasm_bindgen_cli(root: &Path) -> Result<(), String> {
         installing(&format!(
             "wasm-bindgen-cli {version} (cargo install, a few minutes)"
         ));
-        cmd::run(Command::new("cargo").args([
+        install(Command::new("cargo").args([
             "install",
             "wasm-bindgen-cli",
             "--version",
@@ -142,7 +147,7 @@ fn wasm_pack(_root: &Path) -> Result<(), String> {
         return Ok(());
     }
     installing("wasm-pack (cargo install wasm-pack --locked, ~3 min)");
-    cmd::run(Command::new("cargo").args(["install", "wasm-pack", "--locked"]))?;
+    install(Command::new("cargo").args(["install", "wasm-pack", "--locked"]))?;
     let v = probe("wasm-pack", &["--version"])
         .ok_or("wasm-pack installed but not found: is ~/.cargo/bin on PATH?")?;
     ok(&v);
@@ -156,7 +161,7 @@ fn trunk(_root: &Path) -> Result<(), String> {
         installing(&format!(
             "trunk {TRUNK_VERSION} (cargo install, ~12 min on 2 cores)"
         ));
-        cmd::run(Command::new("cargo").args([
+        install(Command::new("cargo").args([
             "install",
             "trunk",
             "--version",
@@ -189,7 +194,7 @@ fn chromium(_root: &Path) -> Result<(), String> {
                 c
             };
             c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            cmd::run(&mut c)
+            install(&mut c)
         };
         apt(&["update"])?;
         apt(&["install", "-y", "chromium", "chromium-driver"])?;
@@ -224,7 +229,7 @@ fn npm_tools(root: &Path) -> Result<(), String> {
     };
     if stale || !wasm_opt_ok() || !modules.join("playwright-core").exists() {
         installing("npm packages in tools/browser (npm ci)");
-        cmd::run(
+        install(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(&dir),
