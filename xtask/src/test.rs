@@ -70,14 +70,17 @@ pub fn run(root: &Path) -> Result<(), String> {
         .current_dir(root);
     outcomes.push(counted("wasm-pack test (headless Chromium)", &mut browser));
 
-    outcomes.push(check("trunk build --release", &mut site::trunk_build(root)));
+    let build = check("trunk build --release", &mut site::trunk_build(root));
+    let built = build.failed == 0;
+    outcomes.push(build);
     heading("smoke test of dist/ in headless Chromium");
     let t = Instant::now();
-    let smoke_run = if root.join("dist").join("index.html").is_file() {
+    let smoke_run = if built && root.join("dist").join("index.html").is_file() {
         smoke::run_smoke(root, &[])
     } else {
+        // Never load a stale dist/ from an earlier build.
         Captured {
-            status: Err("no dist/index.html to load".into()),
+            status: Err("skipped: no fresh release build to load".into()),
             lines: Vec::new(),
         }
     };
