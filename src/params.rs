@@ -247,19 +247,24 @@ pub fn read_number(
 pub fn read_activation(
     pairs: &[(String, String)],
     key: &'static str,
+    choices: &[ActivationKind],
     default: ActivationKind,
     warnings: &mut Vec<ParamWarning>,
 ) -> ActivationKind {
     match lookup(pairs, key) {
         None => default,
-        Some(text) => ActivationKind::from_id(text.trim()).unwrap_or_else(|| {
-            warnings.push(ParamWarning::UnknownChoice {
-                key,
-                given: shorten(text),
-                used: default.id(),
-            });
-            default
-        }),
+        Some(text) => choices
+            .iter()
+            .copied()
+            .find(|k| k.id() == text.trim())
+            .unwrap_or_else(|| {
+                warnings.push(ParamWarning::UnknownChoice {
+                    key,
+                    given: shorten(text),
+                    used: default.id(),
+                });
+                default
+            }),
     }
 }
 
@@ -300,7 +305,7 @@ impl ActivationParams {
     pub fn from_pairs(pairs: &[(String, String)]) -> (Self, Vec<ParamWarning>) {
         let mut warnings = Vec::new();
         let d = Self::default();
-        let kind = read_activation(pairs, Self::KIND_KEY, d.kind, &mut warnings);
+        let kind = read_activation(pairs, Self::KIND_KEY, &Self::CHOICES, d.kind, &mut warnings);
         let alpha = read_number(pairs, &ALPHA, &mut warnings);
         (ActivationParams { kind, alpha }, warnings)
     }
@@ -332,5 +337,107 @@ mod tests {
         let v = spec.from_slider(spec.to_slider(0.03));
         assert!((v - 0.03).abs() < 1e-12);
         assert_eq!(spec.from_slider(5.0), 10.0);
+    }
+}
+
+/// Learning rate of the single neuron's SGD.
+pub const NEURON_LR: NumberSpec = NumberSpec {
+    key: "lr",
+    label: "Learning rate",
+    min: 1e-4,
+    max: 10.0,
+    default: crate::sim::neuron::DEFAULT_LR,
+    step: 0.05,
+    scale: Scale::Log,
+    digits: 3,
+};
+
+/// The neuron's bias b; moving the slider sets b.
+pub const NEURON_BIAS: NumberSpec = NumberSpec {
+    key: "b",
+    label: "Bias b",
+    min: -2.0,
+    max: 2.0,
+    default: 0.0,
+    step: 0.01,
+    scale: Scale::Linear,
+    digits: 3,
+};
+
+/// The "One neuron" panel's state.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NeuronParams {
+    pub kind: ActivationKind,
+    pub alpha: f64,
+    pub lr: f64,
+    pub bias: f64,
+}
+
+impl Default for NeuronParams {
+    fn default() -> Self {
+        NeuronParams {
+            kind: ActivationKind::Relu,
+            alpha: ALPHA.default,
+            lr: NEURON_LR.default,
+            bias: NEURON_BIAS.default,
+        }
+    }
+}
+
+impl NeuronParams {
+    pub fn activation(&self) -> Activation {
+        self.kind.with_alpha(self.alpha)
+    }
+
+    /// Reads the panel's state from query pairs; never fails.
+    pub fn from_pairs(pairs: &[(String, String)]) -> (Self, Vec<ParamWarning>) {
+        let mut warnings = Vec::new();
+        let d = Self::default();
+        let kind = read_activation(
+            pairs,
+            ActivationParams::KIND_KEY,
+            &ActivationParams::CHOICES,
+            d.kind,
+            &mut warnings,
+        );
+        let alpha = read_number(pairs, &ALPHA, &mut warnings);
+        let lr = read_number(pairs, &NEURON_LR, &mut warnings);
+        let bias = read_number(pairs, &NEURON_BIAS, &mut warnings);
+        (
+            NeuronParams {
+                kind,
+                alpha,
+                lr,
+                bias,
+            },
+            warnings,
+        )
+    }
+}
+
+#[cfg(test)]
+mod neuron_param_tests {
+    use super::*;
+
+    #[test]
+    fn hostile_values_are_repaired() {
+        let pairs = query_pairs("?lr=NaN&b=-1e9&alpha=abc&f=relu%00");
+        let (p, w) = NeuronParams::from_pairs(&pairs);
+        assert_eq!(p.lr, NEURON_LR.default);
+        assert_eq!(p.bias, -2.0);
+        assert_eq!(p.alpha, ALPHA.default);
+        assert_eq!(p.kind, ActivationKind::Relu);
+        assert_eq!(w.len(), 4, "{w:?}");
+    }
+
+    #[test]
+    fn good_values_pass_through() {
+        let (p, w) =
+            NeuronParams::from_pairs(&query_pairs("f=leaky_relu&alpha=0.1&lr=0.0001&b=0.5"));
+        assert!(w.is_empty());
+        assert_eq!(
+            (p.kind, p.alpha, p.lr, p.bias),
+            (ActivationKind::LeakyRelu, 0.1, 0.0001, 0.5)
+        );
     }
 }

@@ -50,3 +50,56 @@ mod tests {
         assert!(flat.contains("die"), "{flat}");
     }
 }
+
+/// What the "One neuron" panel says about R: how open its gate is, what gradient reaches its
+/// parameters, and what that means. `was_shut` is whether the gate was shut at some point.
+pub fn neuron(
+    f: Activation,
+    stats: &crate::sim::neuron::PreactivationStats,
+    grad_now: &crate::sim::neuron::Gradients,
+    was_shut: bool,
+) -> String {
+    let open = (stats.open_fraction * 100.0).round();
+    let zero = grad_now.w1 == 0.0 && grad_now.w2 == 0.0 && grad_now.b == 0.0;
+    if stats.flowing_fraction == 0.0 || zero {
+        format!(
+            "Gate open for {open}% of inputs. Gradient to w1, w2 and b: 0. R is dead: SGD cannot move it."
+        )
+    } else if stats.open_fraction < 0.05 {
+        format!(
+            "Gate open for {open}% of inputs, but {} leaks: gradient to b is {}, so SGD can pull R back.",
+            f.kind.label(),
+            format_sig(grad_now.b, 3)
+        )
+    } else if was_shut && stats.open_fraction > 0.5 {
+        format!(
+            "R recovered: gate open for {open}% of inputs again, and gradients flow (∂L/∂b = {}).",
+            format_sig(grad_now.b, 3)
+        )
+    } else {
+        format!("Gate open for {open}% of inputs; gradients flow to w1, w2 and b (∂L/∂b = {}): R is alive and learning.", format_sig(grad_now.b, 3))
+    }
+}
+
+#[cfg(test)]
+mod neuron_tests {
+    use super::*;
+    use crate::sim::neuron::{Neuron, DEFAULT_LR};
+
+    fn all(n: &Neuron) -> Vec<usize> {
+        (0..n.inputs().len()).collect()
+    }
+
+    #[test]
+    fn says_dead_after_the_large_step_and_alive_before() {
+        let mut n = Neuron::new(Activation::RELU, 0.0, 1);
+        let alive = neuron(n.f, &n.stats(), &n.gradients_on(&all(&n)), false);
+        assert!(alive.contains("alive"), "{alive}");
+        n.large_gradient_step(DEFAULT_LR).unwrap();
+        let dead = neuron(n.f, &n.stats(), &n.gradients_on(&all(&n)), true);
+        assert_eq!(dead, "Gate open for 0% of inputs. Gradient to w1, w2 and b: 0. R is dead: SGD cannot move it.");
+        n.set_activation(ActivationKind::LeakyRelu.with_alpha(0.1));
+        let leaking = neuron(n.f, &n.stats(), &n.gradients_on(&all(&n)), true);
+        assert!(leaking.contains("leaks"), "{leaking}");
+    }
+}

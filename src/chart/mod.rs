@@ -6,7 +6,10 @@ pub mod activation_curve;
 pub mod comparison;
 pub mod dead_map;
 pub mod distribution;
+pub mod gradient_flow;
 pub mod loss_curve;
+pub mod neuron_gate;
+pub mod neuron_timeline;
 pub mod theme;
 
 pub use theme::Theme;

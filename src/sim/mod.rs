@@ -5,6 +5,7 @@ pub mod bench;
 pub mod data;
 pub mod init;
 pub mod mlp;
+pub mod neuron;
 pub mod optim;
 pub mod real;
 pub mod rng;

@@ -96,12 +96,6 @@ impl Slider {
         self.output.set_text_content(Some(&text));
         self.input.set_attribute("aria-valuetext", &text)
     }
-
-    pub fn set(&self, value: f64) -> Result<(), JsValue> {
-        self.input
-            .set_value(&self.spec.to_slider(value).to_string());
-        self.show(value)
-    }
 }
 
 /// A labelled `<select>` of (value, text) options.

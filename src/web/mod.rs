@@ -2,9 +2,11 @@
 //! and reports every error on the page. It holds no science.
 
 mod activation_panel;
+mod animation;
 mod canvas;
 mod dom;
 mod errors;
+mod neuron_panel;
 
 use crate::params::query_pairs;
 use gloo_events::EventListener;
@@ -37,7 +39,7 @@ thread_local! {
 }
 
 /// The panels the page knows, by the name used in `data-panel`.
-pub const PANELS: [&str; 1] = ["activation"];
+pub const PANELS: [&str; 2] = ["activation", "neuron"];
 
 /// Shows an error from a handler on the page.
 fn report(result: Result<(), JsValue>) {
@@ -62,6 +64,7 @@ pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
     let pairs = query_pairs(query);
     let mounted = match panel {
         "activation" => activation_panel::mount(host, &pairs)?,
+        "neuron" => neuron_panel::mount(host, &pairs)?,
         other => {
             return Err(JsValue::from_str(&format!(
                 "there is no panel called “{}”; the panels are: {}",

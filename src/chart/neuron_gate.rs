@@ -1,0 +1,178 @@
+//! Where R's pre-activations fall: a histogram of a over all inputs, laid over f(a), with the
+//! mass on the zero-gradient side in the warning colour.
+
+use super::{Area, ChartResult, Theme};
+use crate::params::format_sig;
+use crate::sim::activation::Activation;
+use crate::sim::neuron::PreactivationStats;
+use plotters::prelude::*;
+
+const BINS: usize = 40;
+
+/// The x window: always shows the gate at 0 and the whole distribution with some margin.
+/// Non-finite statistics are ignored and the window is bounded, so no input can hand plotters
+/// an infinite axis.
+pub fn x_window(s: &PreactivationStats) -> (f64, f64) {
+    const LIMIT: f64 = 1e12;
+    let finite = |v: f64, fallback: f64| {
+        if v.is_finite() {
+            v.clamp(-LIMIT, LIMIT)
+        } else {
+            fallback
+        }
+    };
+    let spread = finite(4.0 * s.sd, 0.0);
+    let lo = finite(s.min, -0.3)
+        .min(finite(s.mean, 0.0) - spread)
+        .min(-0.3);
+    let hi = finite(s.max, 0.3)
+        .max(finite(s.mean, 0.0) + spread)
+        .max(0.3);
+    let pad = 0.08 * (hi - lo);
+    (lo - pad, hi + pad)
+}
+
+/// Share of inputs (in %) per bin of a over `window`.
+pub fn histogram(a: &[f64], window: (f64, f64)) -> Vec<(f64, f64, f64)> {
+    let (lo, hi) = window;
+    let width = (hi - lo) / BINS as f64;
+    let mut counts = [0usize; BINS];
+    for &v in a {
+        let i = (((v - lo) / width).floor().max(0.0) as usize).min(BINS - 1);
+        counts[i] += 1;
+    }
+    let n = a.len().max(1) as f64;
+    counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            (
+                lo + i as f64 * width,
+                lo + (i + 1) as f64 * width,
+                100.0 * c as f64 / n,
+            )
+        })
+        .collect()
+}
+
+pub fn draw<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    f: Activation,
+    a: &[f64],
+    stats: &PreactivationStats,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    area.fill(&theme.background)?;
+    let window = x_window(stats);
+    let bars = histogram(a, window);
+    let top = bars.iter().map(|b| b.2).fold(5.0, f64::max) * 1.25;
+    let (f_lo, f_hi) = (f.value(window.0), f.value(window.1));
+    let (y2_lo, y2_hi) = (f_lo.min(f_hi).min(0.0), f_lo.max(f_hi).max(0.1));
+    let y2_pad = 0.1 * (y2_hi - y2_lo);
+
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .x_label_area_size(theme.px(44.0))
+        .y_label_area_size(theme.px(52.0))
+        .right_y_label_area_size(theme.px(52.0))
+        .caption(
+            format!(
+                "Pre-activation a over {} inputs: mean {}, sd {}; gate open for {}%",
+                a.len(),
+                format_sig(stats.mean, 3),
+                format_sig(stats.sd, 3),
+                (stats.open_fraction * 100.0).round()
+            ),
+            theme.font(13.0),
+        )
+        .build_cartesian_2d(window.0..window.1, 0.0..top)?
+        .set_secondary_coord(window.0..window.1, (y2_lo - y2_pad)..(y2_hi + y2_pad));
+    chart
+        .configure_mesh()
+        .x_desc("pre-activation a = w1·x1 + w2·x2 + b (no unit)")
+        .y_desc("share of inputs per bin (%)")
+        .label_style(theme.font(12.0))
+        .axis_desc_style(theme.font(13.0))
+        .axis_style(theme.foreground)
+        .bold_line_style(theme.grid)
+        .light_line_style(theme.background)
+        .x_labels(7)
+        .y_labels(5)
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("f(a) (no unit)")
+        .label_style(theme.font(12.0))
+        .axis_desc_style(theme.font(13.0))
+        .axis_style(theme.foreground)
+        .draw()?;
+
+    // The dead side behind everything, so the eye finds it first.
+    if let Some((_, zero_hi)) = f.zero_gradient_region() {
+        let band = theme.dead.mix(0.12).filled();
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(window.0, 0.0), (zero_hi.min(window.1), top)],
+                band,
+            )))?
+            .label("f′(a) = 0 here: the gate is shut")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], band));
+    }
+
+    let open = theme.primary.filled();
+    let shut = theme.dead.filled();
+    let (open_bars, shut_bars): (Vec<(f64, f64, f64)>, Vec<(f64, f64, f64)>) = bars
+        .iter()
+        .copied()
+        .filter(|b| b.2 > 0.0)
+        .partition(|b| f.derivative(0.5 * (b.0 + b.1)) != 0.0);
+    chart
+        .draw_series(
+            open_bars
+                .iter()
+                .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], open)),
+        )?
+        .label("inputs whose gradient flows")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], open));
+    chart
+        .draw_series(
+            shut_bars
+                .iter()
+                .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], shut)),
+        )?
+        .label("inputs with zero gradient")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], shut));
+
+    let gate = ShapeStyle::from(theme.foreground.mix(0.6)).stroke_width(theme.px(1.0));
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, 0.0), (0.0, top)],
+        gate,
+    )))?;
+
+    let curve = ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.0));
+    let n = 200;
+    let pts = (0..=n).map(|i| {
+        let x = window.0 + (window.1 - window.0) * i as f64 / n as f64;
+        (x, f.value(x))
+    });
+    chart
+        .draw_secondary_series(LineSeries::new(pts, curve))?
+        .label(format!("f(a): {} (right axis)", f.describe()))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], curve));
+
+    chart
+        .configure_series_labels()
+        // The legend goes on the side away from the data.
+        .position(if stats.mean > 0.5 * (window.0 + window.1) {
+            SeriesLabelPosition::UpperLeft
+        } else {
+            SeriesLabelPosition::UpperRight
+        })
+        .margin(theme.px(6.0))
+        .legend_area_size(theme.px(26.0))
+        .label_font(theme.font(12.0))
+        .background_style(theme.background.mix(0.85))
+        .border_style(theme.grid)
+        .draw()?;
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! A loop of animation frames that stops when its handle is dropped or its tick says so.
+
+use gloo_render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Runs `tick` once per animation frame while it returns true. Dropping the handle cancels the
+/// pending frame, so a panel that pauses or goes away leaves nothing running.
+pub struct FrameLoop {
+    /// Only held: dropping it cancels the pending frame.
+    _slot: Rc<RefCell<Option<AnimationFrame>>>,
+}
+
+type Tick = Rc<RefCell<dyn FnMut(f64) -> bool>>;
+
+impl FrameLoop {
+    pub fn start(tick: impl FnMut(f64) -> bool + 'static) -> Self {
+        let slot = Rc::new(RefCell::new(None));
+        let tick: Tick = Rc::new(RefCell::new(tick));
+        schedule(&slot, tick);
+        FrameLoop { _slot: slot }
+    }
+}
+
+fn schedule(slot: &Rc<RefCell<Option<AnimationFrame>>>, tick: Tick) {
+    // The frame's callback holds only a weak link to the slot: dropping the FrameLoop frees
+    // everything, with no cycle left behind.
+    let weak = Rc::downgrade(slot);
+    let frame = request_animation_frame(move |time| {
+        let Some(slot) = weak.upgrade() else { return };
+        let go = (tick.borrow_mut())(time);
+        if go {
+            schedule(&slot, tick);
+        } else {
+            // gloo has already taken this frame's callback, so dropping its handle is safe.
+            slot.borrow_mut().take();
+        }
+    });
+    *slot.borrow_mut() = Some(frame);
+}
