@@ -101,6 +101,7 @@ pub fn status(
             format!("Training: epoch {} of {target}, loss {loss}", last.epoch)
         }
         Activity::Paused => format!("Paused after epoch {} of {target}, loss {loss}", last.epoch),
+        Activity::Finished if last.epoch == 1 => format!("Finished 1 epoch, loss {loss}"),
         Activity::Finished => format!("Finished {} epochs, loss {loss}", last.epoch),
     };
     if let Some(since) = output_dead_since(history) {

@@ -6,6 +6,7 @@ mod animation;
 mod canvas;
 mod dom;
 mod errors;
+mod network_panel;
 mod neuron_panel;
 
 use crate::params::query_pairs;
@@ -39,7 +40,7 @@ thread_local! {
 }
 
 /// The panels the page knows, by the name used in `data-panel`.
-pub const PANELS: [&str; 2] = ["activation", "neuron"];
+pub const PANELS: [&str; 3] = ["activation", "network", "neuron"];
 
 /// Shows an error from a handler on the page.
 fn report(result: Result<(), JsValue>) {
@@ -64,6 +65,7 @@ pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
     let pairs = query_pairs(query);
     let mounted = match panel {
         "activation" => activation_panel::mount(host, &pairs)?,
+        "network" => network_panel::mount(host, &pairs)?,
         "neuron" => neuron_panel::mount(host, &pairs)?,
         other => {
             return Err(JsValue::from_str(&format!(

@@ -1,0 +1,294 @@
+#![cfg(target_arch = "wasm32")]
+//! The "Small network" panel in a real browser, driven through its controls: the seed's
+//! 3-hidden-layer ReLU net dies (loss at 13/3, no gradient, output dead on the map), SELU with
+//! lecun_normal does not, and the full 200k-sample run never blocks the main thread for 50 ms.
+
+use dying_relu::web::mount;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{
+    CanvasRenderingContext2d, Element, Event, HtmlCanvasElement, HtmlElement, HtmlSelectElement,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn host() -> Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host = doc.create_element("div").unwrap();
+    host.set_attribute("style", "width: 1000px").unwrap();
+    doc.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+/// Waits until the panel's `data-run` is `state` (or fails after `timeout_ms`).
+async fn wait_for(host: &Element, state: &str, timeout_ms: f64) {
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t0 = perf.now();
+    while host.get_attribute("data-run").as_deref() != Some(state) {
+        assert!(
+            perf.now() - t0 < timeout_ms,
+            "timed out waiting for {state}; status: {}",
+            status(host)
+        );
+        sleep(20).await;
+    }
+}
+
+fn button(host: &Element, text: &str) -> HtmlElement {
+    let all = host.query_selector_all("button").unwrap();
+    for i in 0..all.length() {
+        let b: HtmlElement = all.item(i).unwrap().dyn_into().unwrap();
+        if b.text_content().unwrap_or_default() == text {
+            return b;
+        }
+    }
+    panic!("no button {text}");
+}
+
+fn select_preset(host: &Element, id: &str) {
+    let s: HtmlSelectElement = host
+        .query_selector("select[id$='-preset']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    s.set_value(id);
+    s.dispatch_event(&Event::new("change").unwrap()).unwrap();
+}
+
+fn status(host: &Element) -> String {
+    host.query_selector(".status")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn canvas(host: &Element, chart: &str) -> HtmlCanvasElement {
+    host.query_selector(&format!("canvas[data-chart={chart}]"))
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+fn count_color(c: &HtmlCanvasElement, rgb: (u8, u8, u8), tol: i32) -> usize {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let px = ctx
+        .get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data()
+        .0;
+    px.chunks_exact(4)
+        .filter(|p| {
+            (p[0] as i32 - rgb.0 as i32).abs() <= tol
+                && (p[1] as i32 - rgb.1 as i32).abs() <= tol
+                && (p[2] as i32 - rgb.2 as i32).abs() <= tol
+        })
+        .count()
+}
+
+fn attr_f64(host: &Element, name: &str) -> f64 {
+    host.get_attribute(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+const VERMILLION: (u8, u8, u8) = (213, 94, 0);
+const BLUE: (u8, u8, u8) = (0, 114, 178);
+
+#[wasm_bindgen_test]
+async fn three_hidden_relu_dies_through_the_real_controls() {
+    let host = host();
+    mount(&host, "network", "n=20000&preset=selu").unwrap();
+    select_preset(&host, "relu3");
+    assert!(status(&host).contains("4-8-8-8-1"), "{}", status(&host));
+    // One epoch first, then the rest with Train.
+    button(&host, "One epoch").click();
+    wait_for(&host, "finished", 20_000.0).await;
+    assert_eq!(host.get_attribute("data-epoch").as_deref(), Some("1"));
+    button(&host, "Train").click();
+    wait_for(&host, "finished", 30_000.0).await;
+    assert_eq!(host.get_attribute("data-epoch").as_deref(), Some("5"));
+    let loss = attr_f64(&host, "data-val-loss");
+    let dead = 13.0 / 3.0;
+    assert!(
+        (loss - dead).abs() / dead < 0.01,
+        "loss {loss} should sit at 13/3"
+    );
+    assert_eq!(
+        host.get_attribute("data-grads-zero").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        host.get_attribute("data-output-dead").as_deref(),
+        Some("true")
+    );
+    let s = status(&host);
+    assert!(s.starts_with("Output unit dead"), "{s}");
+    assert!(s.contains("gradients to every layer are 0"), "{s}");
+    let map = canvas(&host, "dead-map");
+    assert!(
+        count_color(&map, VERMILLION, 12) > 500,
+        "dead cells drawn in vermillion"
+    );
+    let autopsy = host.query_selector(".autopsy").unwrap().unwrap();
+    assert!(
+        autopsy
+            .text_content()
+            .unwrap()
+            .starts_with("Output unit is dead"),
+        "{:?}",
+        autopsy.text_content()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn selu_with_lecun_normal_keeps_learning() {
+    let host = host();
+    mount(&host, "network", "n=20000").unwrap();
+    select_preset(&host, "selu");
+    button(&host, "Train").click();
+    wait_for(&host, "finished", 30_000.0).await;
+    let loss = attr_f64(&host, "data-val-loss");
+    assert!(loss < 1.0, "SELU learns: loss {loss}");
+    assert_eq!(
+        host.get_attribute("data-grads-zero").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        host.get_attribute("data-output-dead").as_deref(),
+        Some("false")
+    );
+    let s = status(&host);
+    assert!(s.contains("0 of 25 units dead"), "{s}");
+    let map = canvas(&host, "dead-map");
+    assert!(
+        count_color(&map, BLUE, 12) > 2000,
+        "alive cells drawn in blue"
+    );
+    assert!(count_color(&map, VERMILLION, 12) < 200, "no dead cells");
+}
+
+#[wasm_bindgen_test]
+async fn pause_stops_and_compare_runs_every_preset() {
+    let host = host();
+    mount(&host, "network", "n=5000&epochs=2").unwrap();
+    button(&host, "Train").click();
+    sleep(30).await;
+    button(&host, "Pause").click();
+    assert_eq!(host.get_attribute("data-run").as_deref(), Some("paused"));
+    button(&host, "Compare presets").click();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t0 = perf.now();
+    while host.get_attribute("data-compare").as_deref() != Some("idle") {
+        assert!(perf.now() - t0 < 30_000.0, "comparison timed out");
+        sleep(30).await;
+    }
+    let text = host
+        .query_selector("canvas[data-chart=comparison]")
+        .unwrap()
+        .unwrap()
+        .previous_element_sibling()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(text.contains("SELU + lecun_normal: loss"), "{text}");
+    assert!(text.contains("3 hidden ReLU: loss"), "{text}");
+    assert!(count_color(&canvas(&host, "comparison"), VERMILLION, 12) > 100);
+}
+
+#[wasm_bindgen_test]
+fn hostile_query_is_repaired_and_shown_as_text() {
+    let host = host();
+    mount(&host, "network", "n=abc&lr=%3Cb%3Ebold%3C%2Fb%3E&layers=99").unwrap();
+    assert!(host.query_selector("b").unwrap().is_none());
+    let note = host
+        .query_selector(".notice")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(note.contains("<b>bold"), "{note}");
+    assert!(note.contains("layers = 99"), "{note}");
+}
+
+/// Seed 002's full run (200 000 samples, 4-8-8-8-1, 5 epochs) in the page, with a
+/// PerformanceObserver for long tasks: no main-thread task may take 50 ms.
+#[wasm_bindgen_test]
+async fn full_200k_run_never_blocks_the_main_thread() {
+    let host = host();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t0 = perf.now();
+    mount(&host, "network", "").unwrap();
+    let mount_ms = perf.now() - t0;
+    // Let the page settle (first paint, the harness's own work), then watch the run alone.
+    sleep(300).await;
+    let install = js_sys::Function::new_no_args(
+        "window.__longtasks = []; window.__longtask_supported = false;\
+         try { const o = new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push([e.startTime, e.duration]); });\
+         o.observe({type: 'longtask', buffered: false}); window.__longtask_supported = true; window.__lto = o; } catch (e) {}",
+    );
+    install.call0(&JsValue::NULL).unwrap();
+    let t0 = perf.now();
+    button(&host, "Train").click();
+    wait_for(&host, "finished", 120_000.0).await;
+    let total = perf.now() - t0;
+    sleep(100).await;
+    let read = js_sys::Function::new_no_args(
+        "return [window.__longtask_supported, JSON.stringify(window.__longtasks)];",
+    );
+    let r: js_sys::Array = read.call0(&JsValue::NULL).unwrap().dyn_into().unwrap();
+    let supported = r.get(0).as_bool().unwrap_or(false);
+    let entries = r.get(1).as_string().unwrap_or_default();
+    let window_start = t0;
+    let window_end = t0 + total;
+    web_sys::console::log_1(&JsValue::from_str(&format!(
+        "long tasks [start, duration]: {entries}; run window {window_start:.0}..{window_end:.0}"
+    )));
+    let parsed: Vec<(f64, f64)> = entries
+        .trim_matches(|c| c == '[' || c == ']')
+        .split("],[")
+        .filter_map(|pair| {
+            let mut it = pair.split(',').map(|v| v.trim().parse::<f64>().ok());
+            Some((it.next()??, it.next()??))
+        })
+        .collect();
+    // Only tasks that overlap the panel's run count; the test harness's own work before it
+    // does not.
+    let ours: Vec<f64> = parsed
+        .iter()
+        .filter(|(s, d)| s + d > window_start && *s < window_end)
+        .map(|(_, d)| *d)
+        .collect();
+    let n_long = ours.len() as f64;
+    let max_long = ours.iter().copied().fold(0.0, f64::max);
+    let max_frame = attr_f64(&host, "data-max-frame-ms");
+    let run_ms = attr_f64(&host, "data-run-ms");
+    let slowest = host.get_attribute("data-slowest-frame").unwrap_or_default();
+    web_sys::console::log_1(&JsValue::from_str(&format!(
+        "200k run: mount {mount_ms:.0} ms, 5 epochs {run_ms:.0} ms (total {total:.0} ms), max frame work {max_frame:.1} ms ({slowest}), longtask supported {supported}, {n_long} long tasks, max {max_long:.1} ms"
+    )));
+    assert_eq!(host.get_attribute("data-epoch").as_deref(), Some("5"));
+    assert!(mount_ms < 50.0, "mounting took {mount_ms} ms");
+    assert!(max_frame < 50.0, "a frame's work took {max_frame} ms");
+    assert!(
+        max_long < 50.0 || n_long == 0.0,
+        "a long task of {max_long} ms"
+    );
+    let loss = attr_f64(&host, "data-val-loss");
+    assert!(
+        (loss - 13.0 / 3.0).abs() < 0.05,
+        "the full run dies too: {loss}"
+    );
+}
