@@ -158,7 +158,7 @@ impl Run {
             // Keep each chunk near a millisecond, so the budget is never overshot by much.
             let took = clock() - c0;
             if took < 0.5 {
-                self.chunk = (self.chunk * 2).min(4096);
+                self.chunk = (self.chunk * 2).min(256);
             } else if took > 2.0 {
                 self.chunk = (self.chunk / 2).max(1);
             }

@@ -165,7 +165,15 @@ pub fn autopsy(
             last.epoch
         );
     }
+    let dead_at_init = history
+        .first()
+        .and_then(|h| h.layers.get(layer))
+        .map(|h0| !h0.alive[unit])
+        .unwrap_or(false);
     match l.deaths.get(unit).copied().flatten() {
+        Some(d) if dead_at_init && d.last_active_step.is_none() => format!(
+            "{name} is dead from initialization: output 0 on every validation sample before training, and it never fired on a single training batch (largest pre-activation now {max})."
+        ),
         Some(d) => {
             let blow = match d.last_active_step {
                 Some(step) => {

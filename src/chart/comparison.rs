@@ -52,7 +52,7 @@ pub fn draw<DB: DrawingBackend>(
                 format!("{}: {verdict}", e.label),
                 theme.font_colored(12.0, color),
             )
-            .x_label_area_size(theme.px(30.0))
+            .x_label_area_size(theme.px(40.0))
             .y_label_area_size(theme.px(40.0))
             .build_cartesian_2d(0.0..epochs.max(1) as f64, 0.0..y_max)?;
         chart

@@ -109,7 +109,7 @@ fn bands<DB: DrawingBackend>(
             theme.font(13.0),
         )
         .x_label_area_size(theme.px(36.0))
-        .y_label_area_size(theme.px(54.0))
+        .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d(0.0..epochs.max(1) as f64, (lo - pad)..(hi + pad))?;
     chart
         .configure_mesh()
@@ -123,7 +123,13 @@ fn bands<DB: DrawingBackend>(
         .x_labels(epochs.clamp(2, 6) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(5)
-        .y_label_formatter(&|y| format_sig(*y, 2))
+        .y_label_formatter(&|y| {
+            if y.abs() < (hi - lo) * 1e-6 {
+                "0".into()
+            } else {
+                format_sig(*y, 2)
+            }
+        })
         .draw()?;
     // Bands between symmetric percentiles, darker towards the median, as TensorBoard draws.
     for (k, alpha) in [(0usize, 0.15), (1, 0.25), (2, 0.35), (3, 0.5)] {
@@ -202,7 +208,7 @@ fn histogram<DB: DrawingBackend>(
         .margin(theme.px(8.0))
         .caption(caption, theme.font(13.0))
         .x_label_area_size(theme.px(36.0))
-        .y_label_area_size(theme.px(54.0))
+        .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d((zx0 - span * 0.02)..(hi + span * 0.02), 0.0..top)?;
     chart
         .configure_mesh()

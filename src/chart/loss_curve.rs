@@ -65,7 +65,8 @@ pub fn draw<DB: DrawingBackend>(
         .chain(d.trace.iter().map(|p| p.1))
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
-    let y_max = (finite_max * 1.08).clamp(d.dead_loss * 1.25, 60.0);
+    // Headroom above the dead line keeps the legend off a dead curve.
+    let y_max = (finite_max * 1.08).clamp(d.dead_loss * 1.8, 60.0);
     let clampy = |v: f64| v.min(y_max);
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(10.0))
