@@ -14,7 +14,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// Lets the browser breathe between bursts of clicks, so the test runner can poll the page.
 async fn breathe() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }

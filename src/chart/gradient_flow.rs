@@ -53,9 +53,9 @@ pub fn draw<DB: DrawingBackend>(
         ("x2", 0.55, g.w2, "∂L/∂w2"),
         ("1", 0.80, g.b, "∂L/∂b"),
     ];
-    let a_pos = (0.46, 0.55);
-    let gate_pos = (0.62, 0.55);
-    let y_pos = (0.86, 0.55);
+    let a_pos = (0.52, 0.55);
+    let gate_pos = (0.70, 0.55);
+    let y_pos = (0.90, 0.55);
     let node_r = px(18.0) as i32;
 
     let edge = |from: (f64, f64), to: (f64, f64), grad: f64| -> Vec<PathElement<(i32, i32)>> {
@@ -87,16 +87,16 @@ pub fn draw<DB: DrawingBackend>(
     };
 
     for (name, fy, grad, label) in inputs {
-        for p in edge((0.10, fy), a_pos, grad) {
+        for p in edge((0.08, fy), a_pos, grad) {
             area.draw(&p)?;
         }
         area.draw(&Circle::new(
-            at(0.10, fy),
+            at(0.08, fy),
             node_r,
-            theme.neutral.mix(0.25).filled(),
+            theme.tint(theme.neutral, 0.25).filled(),
         ))?;
         area.draw(&Circle::new(
-            at(0.10, fy),
+            at(0.08, fy),
             node_r,
             ShapeStyle::from(theme.neutral).stroke_width(px(1.5) as u32),
         ))?;
@@ -104,9 +104,10 @@ pub fn draw<DB: DrawingBackend>(
             plotters::style::text_anchor::HPos::Center,
             plotters::style::text_anchor::VPos::Center,
         ));
-        area.draw(&Text::new(name.to_string(), at(0.10, fy), t))?;
-        let lx = 0.16;
-        let ly = fy - 0.055 + (a_pos.1 - fy) * 0.25;
+        area.draw(&Text::new(name.to_string(), at(0.08, fy), t))?;
+        let lx = 0.14;
+        // Above an edge that rises to a, below one that falls to it: never across the line.
+        let ly = if fy > a_pos.1 { fy + 0.045 } else { fy - 0.1 };
         let color = if grad == 0.0 {
             theme.dead
         } else {
@@ -201,7 +202,7 @@ pub fn draw<DB: DrawingBackend>(
     ))?;
     area.draw(&Text::new(
         format!("∂L/∂a = {}", format_sig(g.through_gate, 3)),
-        at(0.47, 0.80),
+        at(a_pos.0 - 0.02, 0.30),
         theme.font_colored(
             12.0,
             if g.through_gate == 0.0 {
@@ -213,15 +214,19 @@ pub fn draw<DB: DrawingBackend>(
     ))?;
     area.draw(&Text::new(
         format!("∂L/∂y = {}", format_sig(g.upstream, 3)),
-        at(0.70, 0.30),
+        at(0.76, 0.70),
         theme.font(12.0),
     ))?;
     area.draw(&Text::new(
-        format!(
-            "edge width = size of the gradient sent back · at learning rate {} a step moves b by {}",
-            format_sig(lr, 3),
-            format_sig(-lr * g.b, 3)
-        ),
+        if theme.compact {
+            format!("width = gradient size · next step moves b by {}", format_sig(-lr * g.b, 3))
+        } else {
+            format!(
+                "edge width = size of the gradient sent back · at learning rate {} a step moves b by {}",
+                format_sig(lr, 3),
+                format_sig(-lr * g.b, 3)
+            )
+        },
         at(0.02, 0.93),
         theme.font_colored(12.0, theme.neutral),
     ))?;

@@ -9,6 +9,9 @@ use plotters::prelude::*;
 
 const BINS: usize = 40;
 
+/// One histogram bar: from, to, share of inputs in %.
+pub type Bar = (f64, f64, f64);
+
 /// The x window: always shows the gate at 0 and the whole distribution with some margin.
 /// Non-finite statistics are ignored and the window is bounded, so no input can hand plotters
 /// an infinite axis.
@@ -33,7 +36,7 @@ pub fn x_window(s: &PreactivationStats) -> (f64, f64) {
 }
 
 /// Share of inputs (in %) per bin of a over `window`.
-pub fn histogram(a: &[f64], window: (f64, f64)) -> Vec<(f64, f64, f64)> {
+pub fn histogram(a: &[f64], window: (f64, f64)) -> Vec<Bar> {
     let (lo, hi) = window;
     let width = (hi - lo) / BINS as f64;
     let mut counts = [0usize; BINS];
@@ -76,21 +79,38 @@ pub fn draw<DB: DrawingBackend>(
         .y_label_area_size(theme.px(52.0))
         .right_y_label_area_size(theme.px(52.0))
         .caption(
-            format!(
-                "Pre-activation a over {} inputs: mean {}, sd {}; gate open for {}%",
-                a.len(),
-                format_sig(stats.mean, 3),
-                format_sig(stats.sd, 3),
-                (stats.open_fraction * 100.0).round()
-            ),
+            if theme.compact {
+                format!(
+                    "a: mean {}, sd {}; open {}%",
+                    format_sig(stats.mean, 2),
+                    format_sig(stats.sd, 2),
+                    (stats.open_fraction * 100.0).round()
+                )
+            } else {
+                format!(
+                    "Pre-activation a over {} inputs: mean {}, sd {}; gate open for {}%",
+                    a.len(),
+                    format_sig(stats.mean, 3),
+                    format_sig(stats.sd, 3),
+                    (stats.open_fraction * 100.0).round()
+                )
+            },
             theme.font(13.0),
         )
         .build_cartesian_2d(window.0..window.1, 0.0..top)?
         .set_secondary_coord(window.0..window.1, (y2_lo - y2_pad)..(y2_hi + y2_pad));
     chart
         .configure_mesh()
-        .x_desc("pre-activation a = w1·x1 + w2·x2 + b (no unit)")
-        .y_desc("share of inputs per bin (%)")
+        .x_desc(if theme.compact {
+            "a (no unit)"
+        } else {
+            "pre-activation a = w1·x1 + w2·x2 + b (no unit)"
+        })
+        .y_desc(if theme.compact {
+            "inputs (%)"
+        } else {
+            "share of inputs per bin (%)"
+        })
         .label_style(theme.font(12.0))
         .axis_desc_style(theme.font(13.0))
         .axis_style(theme.foreground)
@@ -98,6 +118,7 @@ pub fn draw<DB: DrawingBackend>(
         .light_line_style(theme.background)
         .x_labels(7)
         .y_labels(5)
+        .x_label_formatter(&|v| format_sig(*v, 2))
         .draw()?;
     chart
         .configure_secondary_axes()
@@ -121,7 +142,7 @@ pub fn draw<DB: DrawingBackend>(
 
     let open = theme.primary.filled();
     let shut = theme.dead.filled();
-    let (open_bars, shut_bars): (Vec<(f64, f64, f64)>, Vec<(f64, f64, f64)>) = bars
+    let (open_bars, shut_bars): (Vec<Bar>, Vec<Bar>) = bars
         .iter()
         .copied()
         .filter(|b| b.2 > 0.0)

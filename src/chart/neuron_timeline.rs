@@ -5,6 +5,10 @@ use super::{Area, ChartResult, Theme};
 use crate::sim::neuron::{Snapshot, StepKind};
 use plotters::prelude::*;
 
+/// One timeline: its title, its y-axis description and its lines (colour, name, points).
+type Row<'a> = (&'a str, &'a str, Vec<Line<'a>>);
+type Line<'a> = (RGBColor, &'a str, Vec<(f64, f64)>);
+
 /// At most this many points per line: more cannot be seen, and drawing them costs frames.
 const MAX_POINTS: usize = 600;
 
@@ -25,7 +29,7 @@ pub fn draw<DB: DrawingBackend>(
         .map(|s| s.step as f64)
         .collect();
 
-    let series: [(&str, &str, Vec<(RGBColor, &str, Vec<(f64, f64)>)>); 3] = [
+    let series: [Row; 3] = [
         (
             "Parameters",
             "value (no unit)",
@@ -104,7 +108,9 @@ pub fn draw<DB: DrawingBackend>(
             .bold_line_style(theme.grid)
             .light_line_style(theme.background)
             .y_labels(4)
-            .x_labels(6);
+            .x_labels(6)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| crate::params::format_sig(*v, 3));
         if i == 2 {
             mesh.x_desc("SGD step (count)");
         }
@@ -126,10 +132,19 @@ pub fn draw<DB: DrawingBackend>(
         for (color, name, pts) in lines {
             let style = ShapeStyle::from(*color).stroke_width(theme.px(2.0));
             let finite: Vec<(f64, f64)> = pts.iter().copied().filter(|p| p.1.is_finite()).collect();
+            // A dot on the newest value, so a lone first point is visible too.
+            let newest = finite.last().copied();
             let s = chart.draw_series(LineSeries::new(finite, style))?;
             if lines.len() > 1 {
                 s.label(*name)
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+            }
+            if let Some(p) = newest {
+                chart.draw_series(std::iter::once(Circle::new(
+                    p,
+                    theme.px(3.5),
+                    style.filled(),
+                )))?;
             }
         }
         if lines.len() > 1 {

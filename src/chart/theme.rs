@@ -22,6 +22,8 @@ pub struct Theme {
     pub neutral: RGBColor,
     /// Device pixels per CSS pixel.
     pub scale: f64,
+    /// A narrow canvas (a phone): charts shorten captions and legends.
+    pub compact: bool,
 }
 
 impl Theme {
@@ -35,6 +37,7 @@ impl Theme {
             dead: RGBColor(213, 94, 0),
             neutral: RGBColor(120, 120, 120),
             scale: sane_scale(scale),
+            compact: false,
         }
     }
 
@@ -48,7 +51,21 @@ impl Theme {
             dead: RGBColor(240, 120, 40),
             neutral: RGBColor(160, 160, 160),
             scale: sane_scale(scale),
+            compact: false,
         }
+    }
+
+    /// The same theme for a narrow canvas.
+    pub fn compact(self, compact: bool) -> Self {
+        Theme { compact, ..self }
+    }
+
+    /// `color` laid over the background at `alpha`, as an opaque colour: lines drawn under it
+    /// stay hidden, unlike with a translucent fill.
+    pub fn tint(&self, color: RGBColor, alpha: f64) -> RGBColor {
+        let mix = |c: u8, b: u8| (alpha * c as f64 + (1.0 - alpha) * b as f64).round() as u8;
+        let bg = self.background;
+        RGBColor(mix(color.0, bg.0), mix(color.1, bg.1), mix(color.2, bg.2))
     }
 
     /// A length in CSS pixels, in device pixels.

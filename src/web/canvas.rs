@@ -7,6 +7,9 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, HtmlCanvasElement};
 
+/// Below this CSS width a canvas counts as narrow (phones, narrow embeds).
+const NARROW_CSS_PX: f64 = 560.0;
+
 /// A chart canvas with its height as a fraction of its width.
 pub struct ChartCanvas {
     pub canvas: HtmlCanvasElement,
@@ -35,7 +38,14 @@ impl ChartCanvas {
             w if w > 0 => w as f64,
             _ => 640.0, // not laid out yet (hidden or detached): draw at a sensible size
         };
-        let css_h = (css_w * self.aspect).round();
+        // A phone's column is narrow: charts grow taller so labels keep their room.
+        let narrow = css_w < NARROW_CSS_PX;
+        let aspect = if narrow {
+            (self.aspect * 1.6).clamp(0.9, 1.6)
+        } else {
+            self.aspect
+        };
+        let css_h = (css_w * aspect).round();
         let (w, h) = (
             (css_w * ratio).round() as u32,
             (css_h * ratio).round() as u32,
@@ -53,11 +63,12 @@ impl ChartCanvas {
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
             .map(|m| m.matches())
             .unwrap_or(false);
-        if dark {
+        let theme = if dark {
             Theme::dark(ratio)
         } else {
             Theme::light(ratio)
-        }
+        };
+        theme.compact(narrow)
     }
 
     /// Draws a chart. A failure is returned as a message, never a panic.

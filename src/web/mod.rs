@@ -116,3 +116,20 @@ pub fn start() {
         let _ = body.set_attribute("data-ready", "true");
     }
 }
+
+/// Times seed 002's training in this browser (see `sim::bench`) and returns one JSON object:
+/// what `cargo xtask bench` reads. Runs on the main thread: call it from a script, not a panel.
+#[wasm_bindgen]
+pub fn bench_seed002(epochs: u32) -> String {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let clock = move || performance.as_ref().map(|p| p.now()).unwrap_or(0.0);
+    let r = crate::sim::bench::bench_seed002(epochs.clamp(1, 1000) as usize, clock);
+    format!(
+        "{{\"ms_per_epoch\":{:.3},\"epochs\":{},\"samples_per_epoch\":{},\"final_loss\":{:.6},\"simd128\":{}}}",
+        r.ms_per_epoch,
+        r.epochs,
+        r.samples,
+        r.final_loss,
+        cfg!(target_feature = "simd128")
+    )
+}
