@@ -202,7 +202,7 @@ pub fn draw<DB: DrawingBackend>(
     ))?;
     area.draw(&Text::new(
         format!("∂L/∂a = {}", format_sig(g.through_gate, 3)),
-        at(a_pos.0 - 0.02, 0.30),
+        at(a_pos.0 - 0.04, 0.22),
         theme.font_colored(
             12.0,
             if g.through_gate == 0.0 {
@@ -214,8 +214,11 @@ pub fn draw<DB: DrawingBackend>(
     ))?;
     area.draw(&Text::new(
         format!("∂L/∂y = {}", format_sig(g.upstream, 3)),
-        at(0.76, 0.70),
-        theme.font(12.0),
+        at(0.98, 0.34),
+        theme.font(12.0).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Right,
+            plotters::style::text_anchor::VPos::Top,
+        )),
     ))?;
     area.draw(&Text::new(
         if theme.compact {

@@ -118,7 +118,7 @@ pub fn draw<DB: DrawingBackend>(
         .light_line_style(theme.background)
         .x_labels(7)
         .y_labels(5)
-        .x_label_formatter(&|v| format_sig(*v, 2))
+        .x_label_formatter(&|v| format_sig(if v.abs() < 1e-12 { 0.0 } else { *v }, 2))
         .draw()?;
     chart
         .configure_secondary_axes()
@@ -128,6 +128,9 @@ pub fn draw<DB: DrawingBackend>(
         .axis_style(theme.foreground)
         .draw()?;
 
+    // Legend swatch width, in device pixels.
+    let sw = theme.px(18.0) as i32;
+
     // The dead side behind everything, so the eye finds it first.
     if let Some((_, zero_hi)) = f.zero_gradient_region() {
         let band = theme.dead.mix(0.12).filled();
@@ -136,8 +139,8 @@ pub fn draw<DB: DrawingBackend>(
                 [(window.0, 0.0), (zero_hi.min(window.1), top)],
                 band,
             )))?
-            .label("f′(a) = 0 here: the gate is shut")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], band));
+            .label(if theme.compact { "gate shut: f′ = 0" } else { "f′(a) = 0 here: the gate is shut" })
+            .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], band));
     }
 
     let open = theme.primary.filled();
@@ -153,16 +156,16 @@ pub fn draw<DB: DrawingBackend>(
                 .iter()
                 .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], open)),
         )?
-        .label("inputs whose gradient flows")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], open));
+        .label(if theme.compact { "gradient flows" } else { "inputs whose gradient flows" })
+        .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], open));
     chart
         .draw_series(
             shut_bars
                 .iter()
                 .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], shut)),
         )?
-        .label("inputs with zero gradient")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], shut));
+        .label(if theme.compact { "zero gradient" } else { "inputs with zero gradient" })
+        .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], shut));
 
     let gate = ShapeStyle::from(theme.foreground.mix(0.6)).stroke_width(theme.px(1.0));
     chart.draw_series(std::iter::once(PathElement::new(
@@ -178,8 +181,12 @@ pub fn draw<DB: DrawingBackend>(
     });
     chart
         .draw_secondary_series(LineSeries::new(pts, curve))?
-        .label(format!("f(a): {} (right axis)", f.describe()))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], curve));
+        .label(if theme.compact {
+            "f(a), right axis".to_string()
+        } else {
+            format!("f(a): {} (right axis)", f.describe())
+        })
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], curve));
 
     chart
         .configure_series_labels()
