@@ -86,12 +86,15 @@ pub const EPOCHS: NumberSpec = NumberSpec {
     digits: 2,
 };
 
+/// The default seed starts the 3-hidden ReLU net alive (loss 4.77, above the dead line) so
+/// the learner watches it die in epoch 1; with some seeds (2, 9, 10) the output unit is
+/// already dead at initialization, which is true to the seed but teaches less.
 pub const SEED: NumberSpec = NumberSpec {
     key: "seed",
     label: "Seed",
     min: 0.0,
     max: 9_999.0,
-    default: 2.0,
+    default: 4.0,
     step: 1.0,
     scale: Scale::Linear,
     digits: 4,

@@ -150,3 +150,56 @@ fn unknown_panel_is_an_error_not_a_panic() {
     let err = mount(&host, "nope", "").unwrap_err();
     assert!(err.as_string().unwrap().contains("no panel called"));
 }
+
+#[wasm_bindgen_test]
+fn embed_mode_shows_one_panel_with_its_presets() {
+    let window = web_sys::window().unwrap();
+    let doc = window.document().unwrap();
+    let page = doc.create_element("div").unwrap();
+    for (id, name) in [("h-a", "activation"), ("h-n", "neuron")] {
+        let section = doc.create_element("section").unwrap();
+        section.set_id(id);
+        let host = doc.create_element("div").unwrap();
+        host.set_attribute("data-panel", name).unwrap();
+        host.set_attribute("style", "width: 800px").unwrap();
+        section.append_child(&host).unwrap();
+        page.append_child(&section).unwrap();
+    }
+    doc.body().unwrap().append_child(&page).unwrap();
+    let history = window.history().unwrap();
+    let before = window.location().href().unwrap();
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("?panel=neuron&b=0.5&f=leaky_relu"),
+        )
+        .unwrap();
+    dying_relu::web::start();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
+        .unwrap();
+
+    let activation = doc.get_element_by_id("h-a").unwrap();
+    let neuron = doc.get_element_by_id("h-n").unwrap();
+    assert!(
+        activation.has_attribute("hidden"),
+        "other panels are hidden"
+    );
+    assert!(!neuron.has_attribute("hidden"));
+    assert!(doc.body().unwrap().class_list().contains("embed"));
+    let host = neuron.query_selector("[data-panel]").unwrap().unwrap();
+    assert_eq!(
+        host.get_attribute("data-b").as_deref(),
+        Some("0.5"),
+        "the preset bias is applied"
+    );
+    let select: HtmlSelectElement = find(&host, "select");
+    assert_eq!(select.value(), "leaky_relu");
+    assert!(
+        activation.query_selector("canvas").unwrap().is_none(),
+        "hidden panels are not mounted"
+    );
+    doc.body().unwrap().class_list().remove_1("embed").unwrap();
+    page.remove();
+}

@@ -119,10 +119,12 @@ pub fn draw<DB: DrawingBackend>(
         .x_labels(7)
         .y_labels(5)
         .x_label_formatter(&|v| format_sig(if v.abs() < 1e-12 { 0.0 } else { *v }, 2))
+        .y_label_formatter(&|v| format_sig(*v, 2))
         .draw()?;
     chart
         .configure_secondary_axes()
         .y_desc("f(a) (no unit)")
+        .y_label_formatter(&|v| format_sig(if v.abs() < 1e-12 { 0.0 } else { *v }, 2))
         .label_style(theme.font(12.0))
         .axis_desc_style(theme.font(13.0))
         .axis_style(theme.foreground)
@@ -139,7 +141,11 @@ pub fn draw<DB: DrawingBackend>(
                 [(window.0, 0.0), (zero_hi.min(window.1), top)],
                 band,
             )))?
-            .label(if theme.compact { "gate shut: f′ = 0" } else { "f′(a) = 0 here: the gate is shut" })
+            .label(if theme.compact {
+                "gate shut: f′ = 0"
+            } else {
+                "f′(a) = 0 here: the gate is shut"
+            })
             .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], band));
     }
 
@@ -156,7 +162,11 @@ pub fn draw<DB: DrawingBackend>(
                 .iter()
                 .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], open)),
         )?
-        .label(if theme.compact { "gradient flows" } else { "inputs whose gradient flows" })
+        .label(if theme.compact {
+            "gradient flows"
+        } else {
+            "inputs whose gradient flows"
+        })
         .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], open));
     chart
         .draw_series(
@@ -164,7 +174,11 @@ pub fn draw<DB: DrawingBackend>(
                 .iter()
                 .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], shut)),
         )?
-        .label(if theme.compact { "zero gradient" } else { "inputs with zero gradient" })
+        .label(if theme.compact {
+            "zero gradient"
+        } else {
+            "inputs with zero gradient"
+        })
         .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], shut));
 
     let gate = ShapeStyle::from(theme.foreground.mix(0.6)).stroke_width(theme.px(1.0));

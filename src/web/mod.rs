@@ -83,6 +83,33 @@ pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The panel named by `panel=` in the query, if it is one we have. An unknown name is
+/// reported and the whole page shown.
+fn embed_choice(query: &str) -> Option<String> {
+    let pairs = query_pairs(query);
+    let name = crate::params::lookup(&pairs, "panel")?;
+    if PANELS.contains(&name) {
+        Some(name.to_string())
+    } else {
+        show_notice(&format!(
+            "There is no panel called “{}”, so the whole page is shown. The panels are: {}.",
+            name.chars().take(40).collect::<String>(),
+            PANELS.join(", ")
+        ));
+        None
+    }
+}
+
+/// A non-fatal message at the top of the page (not an error: the page works).
+fn show_notice(message: &str) {
+    let Ok(doc) = dom::document() else { return };
+    let (Some(body), Ok(note)) = (doc.body(), dom::el(&doc, "p", "notice", message)) else {
+        return;
+    };
+    let _ = note.set_attribute("role", "status");
+    let _ = body.prepend_with_node_1(&note);
+}
+
 /// Entry point: mounts every `[data-panel]` element with the page's query string, then marks
 /// the page ready. A panel that fails shows its error in place; the others still work.
 #[wasm_bindgen(start)]
@@ -92,12 +119,27 @@ pub fn start() {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
+    // `?panel=neuron` shows that panel alone: what a teacher puts in an iframe.
+    let only = embed_choice(&query);
+    if let (Some(_), Some(body)) = (&only, doc.body()) {
+        let _ = body.class_list().add_1("embed");
+    }
     if let Ok(hosts) = doc.query_selector_all("[data-panel]") {
         for i in 0..hosts.length() {
             let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
                 continue;
             };
             let name = host.get_attribute("data-panel").unwrap_or_default();
+            if only.as_deref().is_some_and(|o| o != name) {
+                // Hide the whole section, heading and text included; never mount it.
+                let section = host
+                    .closest("section")
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| host.clone());
+                let _ = section.set_attribute("hidden", "");
+                continue;
+            }
             // An embed may preset values in data-query; the page URL overrides them.
             let preset = host.get_attribute("data-query").unwrap_or_default();
             let q = format!("{preset}&{}", query.trim_start_matches('?'));

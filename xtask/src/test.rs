@@ -76,7 +76,13 @@ pub fn run(root: &Path) -> Result<(), String> {
     heading("smoke test of dist/ in headless Chromium");
     let t = Instant::now();
     let smoke_run = if built && root.join("dist").join("index.html").is_file() {
-        smoke::run_smoke(root, &[])
+        // Besides the page itself: a teacher's one-panel embed with presets, and a link full
+        // of hostile values, which must load with notices and no error.
+        let extras = [
+            "?panel=neuron&f=leaky_relu&alpha=0.3&b=0.5".to_string(),
+            "?f=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&lr=1e999&b=abc&n=-5&layers=99&alpha=NaN&panel=%3Cb%3Ex".to_string(),
+        ];
+        smoke::run_smoke(root, &extras)
     } else {
         // Never load a stale dist/ from an earlier build.
         Captured {

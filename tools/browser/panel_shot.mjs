@@ -1,0 +1,43 @@
+// Screenshots one panel after a list of actions, to look at it as a person would.
+//
+//   node panel_shot.mjs <url> <section-heading-id> <out.png> [action ...]
+//
+// Actions: "click:<button text>", "select:<value>", "slider:<key>=<position>", "wait:<ms>",
+// "width:<px>" (viewport width, before loading), "scale:<dpr>".
+import { launchChromium, loadAndWait, watch } from './browser.mjs';
+
+const [url, heading, out, ...actions] = process.argv.slice(2);
+let width = 1280;
+let scale = 1;
+for (const a of actions) {
+  if (a.startsWith('width:')) width = Number(a.slice(6));
+  if (a.startsWith('scale:')) scale = Number(a.slice(6));
+}
+const browser = await launchChromium();
+try {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: scale });
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  const err = await loadAndWait(page, url);
+  if (err) throw new Error(err);
+  const section = page.locator(`section:has(#${heading})`);
+  for (const a of actions) {
+    const [kind, ...rest] = a.split(':');
+    const arg = rest.join(':');
+    if (kind === 'click') await section.getByRole('button', { name: arg, exact: true }).first().click();
+    if (kind === 'select') await section.locator('select').first().selectOption(arg);
+    if (kind === 'selectn') { const [i, v] = arg.split('='); await section.locator('select').nth(Number(i)).selectOption(v); }
+    if (kind === 'slider') {
+      const [key, pos] = arg.split('=');
+      await section.locator(`input[id$='-${key}']`).evaluate((el, v) => {
+        el.value = v;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, pos);
+    }
+    if (kind === 'wait') await page.waitForTimeout(Number(arg));
+  }
+  await section.screenshot({ path: out });
+  console.log(`saved ${out}${problems.length ? ` (problems: ${problems.join('; ')})` : ''}`);
+} finally {
+  await browser.close();
+}
