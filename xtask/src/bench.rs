@@ -76,16 +76,25 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .find_map(|l| json_number(l, "wasm_ms_per_epoch"))
         .ok_or("bench.mjs printed no \"wasm_ms_per_epoch\"")?;
 
+    let slider = |key: &str| {
+        wasm.lines
+            .iter()
+            .find_map(|l| json_number(l, key))
+            .map(|v| round(v).to_string())
+            .unwrap_or_else(|| "null".into())
+    };
     let ratio = if native_ms > 0.0 {
         wasm_ms / native_ms
     } else {
         f64::NAN
     };
     println!(
-        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"epochs\":{epochs}}}",
+        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{}}}",
         round(native_ms),
         round(wasm_ms),
-        round(ratio)
+        round(ratio),
+        slider("slider_redraw_median_ms"),
+        slider("slider_redraw_p95_ms")
     );
     Ok(())
 }
