@@ -104,12 +104,13 @@ pub fn draw<DB: DrawingBackend>(
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], dead_style));
     chart.draw_series(std::iter::once(Text::new(
         "output stuck at 0",
-        (epochs * 0.02, d.dead_loss + y_max * 0.015),
+        // At the right end, below the line: the death labels sit at the left, where units die.
+        (epochs * 0.99, d.dead_loss - y_max * 0.02),
         theme
             .font_colored(12.0, theme.dead)
             .pos(text_anchor::Pos::new(
-                text_anchor::HPos::Left,
-                text_anchor::VPos::Bottom,
+                text_anchor::HPos::Right,
+                text_anchor::VPos::Top,
             )),
     )))?;
 

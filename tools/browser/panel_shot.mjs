@@ -3,19 +3,21 @@
 //   node panel_shot.mjs <url> <section-heading-id> <out.png> [action ...]
 //
 // Actions: "click:<button text>", "select:<value>", "slider:<key>=<position>", "wait:<ms>",
-// "width:<px>" (viewport width, before loading), "scale:<dpr>".
+// "width:<px>" (viewport width, before loading), "scale:<dpr>", "dark" (dark colour scheme).
 import { launchChromium, loadAndWait, watch } from './browser.mjs';
 
 const [url, heading, out, ...actions] = process.argv.slice(2);
 let width = 1280;
 let scale = 1;
+let colorScheme = 'light';
 for (const a of actions) {
+  if (a === 'dark') colorScheme = 'dark';
   if (a.startsWith('width:')) width = Number(a.slice(6));
   if (a.startsWith('scale:')) scale = Number(a.slice(6));
 }
 const browser = await launchChromium();
 try {
-  const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: scale });
+  const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: scale, colorScheme });
   const page = await ctx.newPage();
   const problems = watch(page);
   const err = await loadAndWait(page, url);
