@@ -76,7 +76,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .find_map(|l| json_number(l, "wasm_ms_per_epoch"))
         .ok_or("bench.mjs printed no \"wasm_ms_per_epoch\"")?;
 
-    let slider = |key: &str| {
+    // The page-side figures bench.mjs reports besides the epoch time (null when missing).
+    let page_figure = |key: &str| {
         wasm.lines
             .iter()
             .find_map(|l| json_number(l, key))
@@ -89,12 +90,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         f64::NAN
     };
     println!(
-        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{}}}",
+        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{},\"page_5_epochs_ms\":{},\"page_max_frame_work_ms\":{},\"page_long_tasks\":{},\"page_max_long_task_ms\":{}}}",
         round(native_ms),
         round(wasm_ms),
         round(ratio),
-        slider("slider_redraw_median_ms"),
-        slider("slider_redraw_p95_ms")
+        page_figure("slider_redraw_median_ms"),
+        page_figure("slider_redraw_p95_ms"),
+        page_figure("page_5_epochs_ms"),
+        page_figure("page_max_frame_work_ms"),
+        page_figure("page_long_tasks"),
+        page_figure("page_max_long_task_ms")
     );
     Ok(())
 }
