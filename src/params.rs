@@ -301,6 +301,14 @@ impl ActivationParams {
         self.kind.with_alpha(self.alpha)
     }
 
+    /// The query string that reproduces this state.
+    pub fn to_query(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair(Self::KIND_KEY, self.kind.id());
+        s.append_pair(ALPHA.key, &self.alpha.to_string());
+        s.finish()
+    }
+
     /// Reads the panel's state from query pairs; never fails.
     pub fn from_pairs(pairs: &[(String, String)]) -> (Self, Vec<ParamWarning>) {
         let mut warnings = Vec::new();
@@ -389,6 +397,16 @@ impl NeuronParams {
         self.kind.with_alpha(self.alpha)
     }
 
+    /// The query string that reproduces this state (b is the starting bias).
+    pub fn to_query(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair(ActivationParams::KIND_KEY, self.kind.id());
+        s.append_pair(ALPHA.key, &self.alpha.to_string());
+        s.append_pair(NEURON_LR.key, &self.lr.to_string());
+        s.append_pair(NEURON_BIAS.key, &self.bias.to_string());
+        s.finish()
+    }
+
     /// Reads the panel's state from query pairs; never fails.
     pub fn from_pairs(pairs: &[(String, String)]) -> (Self, Vec<ParamWarning>) {
         let mut warnings = Vec::new();
@@ -428,6 +446,28 @@ mod neuron_param_tests {
         assert_eq!(p.alpha, ALPHA.default);
         assert_eq!(p.kind, ActivationKind::Relu);
         assert_eq!(w.len(), 4, "{w:?}");
+    }
+
+    #[test]
+    fn links_round_trip() {
+        let p = NeuronParams {
+            kind: ActivationKind::Elu,
+            alpha: 0.37,
+            lr: 0.0123,
+            bias: -1.5,
+        };
+        assert_eq!(
+            NeuronParams::from_pairs(&query_pairs(&p.to_query())),
+            (p, vec![])
+        );
+        let a = ActivationParams {
+            kind: ActivationKind::Selu,
+            alpha: 0.9,
+        };
+        assert_eq!(
+            ActivationParams::from_pairs(&query_pairs(&a.to_query())),
+            (a, vec![])
+        );
     }
 
     #[test]

@@ -257,3 +257,20 @@ async fn a_diverging_learning_rate_stops_with_a_message_not_a_panic() {
         "divergence is expected behaviour, not a crash"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_permalink_reproduces_the_settings() {
+    let p = Panel::mount("");
+    p.choose("elu");
+    p.set_slider("alpha", "0.4");
+    p.set_slider("b", "0.25");
+    let href = p
+        .find::<Element>("a.permalink")
+        .get_attribute("href")
+        .unwrap();
+    assert!(href.starts_with("?panel=neuron&"), "{href}");
+    let again = Panel::mount(href.trim_start_matches("?panel=neuron&"));
+    assert_eq!(again.find::<HtmlSelectElement>("select").value(), "elu");
+    assert_eq!(again.data("b"), 0.25);
+    assert_eq!(again.slider("alpha").value(), "0.4");
+}

@@ -19,6 +19,7 @@ struct View {
     alpha: Slider,
     chart: ChartCanvas,
     status: Element,
+    link: dom::Permalink,
 }
 
 impl View {
@@ -39,7 +40,7 @@ impl View {
         self.chart
             .draw(|area, theme| activation_curve::draw(area, f, theme))?;
         self.status.set_text_content(Some(&summary::activation(f)));
-        Ok(())
+        self.link.update(&self.params.to_query())
     }
 
     fn read_controls(&mut self) {
@@ -70,6 +71,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     let hint = dom::el(&doc, "p", "hint", "α is used by Leaky ReLU and ELU.")?;
     let chart = ChartCanvas::new(&doc, "Activation function chart", 0.62)?;
     let status = dom::live_status(&doc)?;
+    let link = dom::Permalink::new(&doc, "activation")?;
 
     let controls = dom::el(&doc, "div", "controls", "")?;
     controls.append_child(&select.row)?;
@@ -78,6 +80,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     let figure = dom::el(&doc, "div", "figure", "")?;
     figure.append_child(&chart.canvas)?;
     figure.append_child(&status)?;
+    figure.append_child(&link.link)?;
     let layout = dom::el(&doc, "div", "panel-body", "")?;
     layout.append_child(&controls)?;
     layout.append_child(&figure)?;
@@ -94,6 +97,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
         alpha,
         chart,
         status,
+        link,
     }));
     view.borrow().render()?;
 

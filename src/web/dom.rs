@@ -160,3 +160,29 @@ pub fn warnings_note(doc: &Document, warnings: &[String]) -> Result<Option<Eleme
     )));
     Ok(Some(note))
 }
+
+/// A link that reopens this panel alone with its current settings: what a teacher copies
+/// into an iframe. Its address is built by our own serializer, never from page text.
+pub struct Permalink {
+    pub link: Element,
+    panel: &'static str,
+}
+
+impl Permalink {
+    pub fn new(doc: &Document, panel: &'static str) -> Result<Self, JsValue> {
+        let link = el(
+            doc,
+            "a",
+            "permalink",
+            "Link to this panel with these settings",
+        )?;
+        Ok(Permalink { link, panel })
+    }
+
+    /// Points the link at `?panel=NAME&query`.
+    pub fn update(&self, query: &str) -> Result<(), JsValue> {
+        let sep = if query.is_empty() { "" } else { "&" };
+        self.link
+            .set_attribute("href", &format!("?panel={}{sep}{query}", self.panel))
+    }
+}

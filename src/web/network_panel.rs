@@ -57,6 +57,7 @@ struct View {
     dist: ChartCanvas,
     compare_chart: ChartCanvas,
     compare_status: Element,
+    link: dom::Permalink,
 }
 
 struct Comparison {
@@ -150,6 +151,7 @@ impl State {
     fn render_status(&self) -> Result<(), JsValue> {
         let v = &self.view;
         v.status.set_text_content(Some(&self.status_text()));
+        v.link.update(&self.params.to_query())?;
         let training = self.activity == Activity::Training;
         v.train
             .set_text_content(Some(if training { "Pause" } else { "Train" }));
@@ -623,6 +625,8 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
         "Changing a setting starts a fresh run. α applies to Leaky ReLU and ELU.",
     )?;
     controls_el.append_child(&hint)?;
+    let link = dom::Permalink::new(&doc, "network")?;
+    controls_el.append_child(&link.link)?;
 
     let status = dom::live_status(&doc)?;
     let loss = ChartCanvas::new(&doc, "Loss per epoch", 0.5)?;
@@ -707,6 +711,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
         dist,
         compare_chart,
         compare_status,
+        link,
     };
     let run = Run::new(params.clone(), None);
     let state = Rc::new(RefCell::new(State {

@@ -49,6 +49,7 @@ struct View {
     timeline_chart: ChartCanvas,
     status: Element,
     problem: Element,
+    link: dom::Permalink,
     running: Option<FrameLoop>,
 }
 
@@ -148,7 +149,7 @@ impl View {
         }
         self.host
             .set_attribute("data-steps", &n.steps().to_string())?;
-        Ok(())
+        self.link.update(&self.params.to_query())
     }
 
     fn note_gate(&mut self) {
@@ -238,6 +239,8 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     controls_el.append_child(&alpha.row)?;
     controls_el.append_child(&buttons)?;
     controls_el.append_child(&task)?;
+    let link = dom::Permalink::new(&doc, "neuron")?;
+    controls_el.append_child(&link.link)?;
 
     let gate_chart = ChartCanvas::new(&doc, "Histogram of the pre-activation a", 0.6)?;
     let flow_chart = ChartCanvas::new(&doc, "Gradient flow through R", 0.42)?;
@@ -289,6 +292,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
         timeline_chart,
         status,
         problem,
+        link,
         running: None,
     }));
     view.borrow().render()?;
