@@ -172,15 +172,7 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(theme.px(6.0))
-        .legend_area_size(theme.px(26.0))
-        .label_font(theme.font(12.0))
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .draw()?;
+    super::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ pub mod theme;
 
 pub use theme::Theme;
 
+use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -22,6 +23,28 @@ pub type ChartResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend
 
 /// Shorthand for the area a chart draws into.
 pub type Area<'a, DB> = DrawingArea<DB, Shift>;
+
+/// Draws the series labels the same way on every chart: themed font, a translucent
+/// background so data stays visible beneath, and sizes in device pixels.
+pub fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    theme: &Theme,
+    position: SeriesLabelPosition,
+) -> ChartResult<DB>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(theme.px(6.0))
+        .legend_area_size(theme.px(26.0))
+        .label_font(theme.font(12.0))
+        .background_style(theme.background.mix(0.85))
+        .border_style(theme.grid)
+        .draw()
+}
 
 /// Renders a chart into an SVG string: used by native tests and by SVG export.
 pub fn render_svg<F>(width: u32, height: u32, draw: F) -> Result<String, String>

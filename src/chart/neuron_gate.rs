@@ -202,19 +202,12 @@ pub fn draw<DB: DrawingBackend>(
         })
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], curve));
 
-    chart
-        .configure_series_labels()
-        // The legend goes on the side away from the data.
-        .position(if stats.mean > 0.5 * (window.0 + window.1) {
-            SeriesLabelPosition::UpperLeft
-        } else {
-            SeriesLabelPosition::UpperRight
-        })
-        .margin(theme.px(6.0))
-        .legend_area_size(theme.px(26.0))
-        .label_font(theme.font(12.0))
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .draw()?;
+    // The legend goes on the side away from the data.
+    let side = if stats.mean > 0.5 * (window.0 + window.1) {
+        SeriesLabelPosition::UpperLeft
+    } else {
+        SeriesLabelPosition::UpperRight
+    };
+    super::draw_legend(&mut chart, theme, side)?;
     Ok(())
 }

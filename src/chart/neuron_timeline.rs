@@ -148,15 +148,7 @@ pub fn draw<DB: DrawingBackend>(
             }
         }
         if lines.len() > 1 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .margin(theme.px(4.0))
-                .legend_area_size(theme.px(20.0))
-                .label_font(theme.font(12.0))
-                .background_style(theme.background.mix(0.85))
-                .border_style(theme.grid)
-                .draw()?;
+            super::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
         }
     }
     Ok(())

@@ -4,7 +4,7 @@ use super::canvas::ChartCanvas;
 use super::dom::{self, Select, Slider};
 use super::Panel;
 use crate::chart::activation_curve;
-use crate::params::{ActivationParams, ParamWarning, ALPHA};
+use crate::params::{ActivationParams, ALPHA};
 use crate::sim::activation::ActivationKind;
 use crate::summary;
 use gloo_events::EventListener;
@@ -56,17 +56,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     let (params, warnings) = ActivationParams::from_pairs(pairs);
     let prefix = dom::unique_prefix("act");
 
-    let options: Vec<(&str, &str)> = ActivationParams::CHOICES
-        .iter()
-        .map(|k| (k.id(), k.label()))
-        .collect();
-    let select = Select::new(
-        &doc,
-        &format!("{prefix}-f"),
-        "Function",
-        &options,
-        params.kind.id(),
-    )?;
+    let select = dom::activation_select(&doc, &format!("{prefix}-f"), "Function", params.kind)?;
     let alpha = Slider::new(&doc, &prefix, ALPHA, params.alpha)?;
     let hint = dom::el(&doc, "p", "hint", "α is used by Leaky ReLU and ELU.")?;
     let chart = ChartCanvas::new(&doc, "Activation function chart", 0.62)?;
@@ -81,15 +71,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     figure.append_child(&chart.canvas)?;
     figure.append_child(&status)?;
     figure.append_child(&link.link)?;
-    let layout = dom::el(&doc, "div", "panel-body", "")?;
-    layout.append_child(&controls)?;
-    layout.append_child(&figure)?;
-    host.set_text_content(None);
-    let texts: Vec<String> = warnings.iter().map(ParamWarning::to_string).collect();
-    if let Some(note) = dom::warnings_note(&doc, &texts)? {
-        host.append_child(&note)?;
-    }
-    host.append_child(&layout)?;
+    dom::lay_out(&doc, host, &controls, &figure, &warnings)?;
 
     let view = Rc::new(RefCell::new(View {
         params,

@@ -1,7 +1,8 @@
 //! Small, safe DOM builders. Text always goes in through `set_text_content`, never as HTML,
 //! so nothing from a URL can become markup.
 
-use crate::params::NumberSpec;
+use crate::params::{ActivationParams, NumberSpec, ParamWarning};
+use crate::sim::activation::ActivationKind;
 use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
@@ -148,17 +149,44 @@ pub fn live_status(doc: &Document) -> Result<Element, JsValue> {
     Ok(p)
 }
 
-/// A note listing the link values that had to be repaired; hidden when there are none.
-pub fn warnings_note(doc: &Document, warnings: &[String]) -> Result<Option<Element>, JsValue> {
-    if warnings.is_empty() {
-        return Ok(None);
+/// Fills `host` with a panel: the note of repaired link values (if any), then the controls
+/// column beside the figure column (stacked on a phone, by CSS).
+pub fn lay_out(
+    doc: &Document,
+    host: &Element,
+    controls: &Element,
+    figure: &Element,
+    warnings: &[ParamWarning],
+) -> Result<(), JsValue> {
+    let layout = el(doc, "div", "panel-body", "")?;
+    layout.append_child(controls)?;
+    layout.append_child(figure)?;
+    host.set_text_content(None);
+    if !warnings.is_empty() {
+        let texts: Vec<String> = warnings.iter().map(ParamWarning::to_string).collect();
+        let note = el(doc, "p", "notice", "")?;
+        note.set_text_content(Some(&format!(
+            "Some values in the link were repaired: {}",
+            texts.join(" ")
+        )));
+        host.append_child(&note)?;
     }
-    let note = el(doc, "p", "notice", "")?;
-    note.set_text_content(Some(&format!(
-        "Some values in the link were repaired: {}",
-        warnings.join(" ")
-    )));
-    Ok(Some(note))
+    host.append_child(&layout)?;
+    Ok(())
+}
+
+/// The activation-function `<select>` the activation and neuron panels share.
+pub fn activation_select(
+    doc: &Document,
+    id: &str,
+    label: &str,
+    selected: ActivationKind,
+) -> Result<Select, JsValue> {
+    let options: Vec<(&str, &str)> = ActivationParams::CHOICES
+        .iter()
+        .map(|k| (k.id(), k.label()))
+        .collect();
+    Select::new(doc, id, label, &options, selected.id())
 }
 
 /// A link that reopens this panel alone with its current settings: what a teacher copies

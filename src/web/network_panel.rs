@@ -11,7 +11,7 @@ use crate::network_params::{
 };
 use crate::network_run::{Run, Work};
 use crate::network_summary::{self as summary, Activity};
-use crate::params::{ParamWarning, ALPHA};
+use crate::params::ALPHA;
 use crate::sim::activation::ActivationKind;
 use crate::sim::data::{Dataset, SEED002_DEAD_LOSS};
 use crate::sim::init::Initializer;
@@ -678,15 +678,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     figure.append_child(&compare_status)?;
     figure.append_child(&compare_chart.canvas)?;
 
-    let layout = dom::el(&doc, "div", "panel-body", "")?;
-    layout.append_child(&controls_el)?;
-    layout.append_child(&figure)?;
-    host.set_text_content(None);
-    let texts: Vec<String> = warnings.iter().map(ParamWarning::to_string).collect();
-    if let Some(note) = dom::warnings_note(&doc, &texts)? {
-        host.append_child(&note)?;
-    }
-    host.append_child(&layout)?;
+    dom::lay_out(&doc, host, &controls_el, &figure, &warnings)?;
 
     let view = View {
         host: host.clone(),

@@ -7,9 +7,7 @@ use super::dom::{self, Select, Slider};
 use super::Panel;
 use crate::chart::gradient_flow::{self, GateState};
 use crate::chart::{neuron_gate, neuron_timeline};
-use crate::params::{
-    format_sig, ActivationParams, NeuronParams, ParamWarning, ALPHA, NEURON_BIAS, NEURON_LR,
-};
+use crate::params::{format_sig, NeuronParams, ALPHA, NEURON_BIAS, NEURON_LR};
 use crate::sim::activation::ActivationKind;
 use crate::sim::neuron::{Gradients, Neuron, StepKind};
 use crate::summary;
@@ -203,17 +201,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     let (params, warnings) = NeuronParams::from_pairs(pairs);
     let prefix = dom::unique_prefix("neuron");
 
-    let options: Vec<(&str, &str)> = ActivationParams::CHOICES
-        .iter()
-        .map(|k| (k.id(), k.label()))
-        .collect();
-    let select = Select::new(
-        &doc,
-        &format!("{prefix}-f"),
-        "Activation f",
-        &options,
-        params.kind.id(),
-    )?;
+    let select = dom::activation_select(&doc, &format!("{prefix}-f"), "Activation f", params.kind)?;
     let lr = Slider::new(&doc, &prefix, NEURON_LR, params.lr)?;
     let bias = Slider::new(&doc, &prefix, NEURON_BIAS, params.bias)?;
     let alpha = Slider::new(&doc, &prefix, ALPHA, params.alpha)?;
@@ -260,15 +248,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     figure.append_child(&gate_chart.canvas)?;
     figure.append_child(&flow_chart.canvas)?;
     figure.append_child(&timeline_chart.canvas)?;
-    let layout = dom::el(&doc, "div", "panel-body", "")?;
-    layout.append_child(&controls_el)?;
-    layout.append_child(&figure)?;
-    host.set_text_content(None);
-    let texts: Vec<String> = warnings.iter().map(ParamWarning::to_string).collect();
-    if let Some(note) = dom::warnings_note(&doc, &texts)? {
-        host.append_child(&note)?;
-    }
-    host.append_child(&layout)?;
+    dom::lay_out(&doc, host, &controls_el, &figure, &warnings)?;
 
     let neuron = Neuron::new(params.activation(), params.bias, SEED);
     let controls = Controls {
