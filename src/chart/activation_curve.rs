@@ -94,6 +94,8 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
+    // Legend swatch width, in device pixels.
+    let sw = theme.px(18.0) as i32;
     let (x0, x1) = X_RANGE;
     let (y0, y1) = Y_RANGE;
     let mut chart = ChartBuilder::on(area)
@@ -112,6 +114,8 @@ pub fn draw<DB: DrawingBackend>(
         .light_line_style(theme.background)
         .x_labels(8)
         .y_labels(6)
+        .x_label_formatter(&|v| crate::params::format_sig(*v, 2))
+        .y_label_formatter(&|v| crate::params::format_sig(*v, 2))
         .draw()?;
 
     let regions = gradient_regions(f);
@@ -125,7 +129,9 @@ pub fn draw<DB: DrawingBackend>(
     )?;
     if !regions.zero.is_empty() {
         dead.label("f′ = 0: no gradient flows (dead side)")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], dead_fill));
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], dead_fill)
+            });
     }
     let vanishing = chart.draw_series(
         regions
@@ -136,7 +142,9 @@ pub fn draw<DB: DrawingBackend>(
     if !regions.vanishing.is_empty() {
         vanishing
             .label(format!("0 < f′ < {VANISHING}: gradient vanishing"))
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], vanishing_fill));
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], vanishing_fill)
+            });
     }
 
     // The axes through the origin, so the kink at 0 is easy to find.
@@ -160,7 +168,7 @@ pub fn draw<DB: DrawingBackend>(
         let s = chart.draw_series(LineSeries::new(run, f_style))?;
         if i == 0 {
             s.label(format!("f(x): {}", f.describe()))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], f_style));
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], f_style));
         }
     }
     let dash = theme.px(7.0);
@@ -168,7 +176,7 @@ pub fn draw<DB: DrawingBackend>(
         let s = chart.draw_series(DashedLineSeries::new(run, dash, dash / 2 + 1, d_style))?;
         if i == 0 {
             s.label("f′(x), dashed: the gradient it passes back")
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], d_style));
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw / 2, y)], d_style));
         }
     }
 

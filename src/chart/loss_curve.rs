@@ -57,6 +57,8 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
+    // Legend swatch width, in device pixels.
+    let sw = theme.px(18.0) as i32;
     let epochs = d.epochs.max(1) as f64;
     let finite_max = d
         .history
@@ -101,7 +103,7 @@ pub fn draw<DB: DrawingBackend>(
             "output stuck at 0: loss E[y²] = {}",
             format_sig(d.dead_loss, 4)
         ))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], dead_style));
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], dead_style));
     chart.draw_series(std::iter::once(Text::new(
         "output stuck at 0",
         // At the right end, below the line: the death labels sit at the left, where units die.
@@ -122,7 +124,7 @@ pub fn draw<DB: DrawingBackend>(
                 trace_style,
             ))?
             .label("training loss, running mean within the epoch")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], trace_style));
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], trace_style));
     }
 
     let train: Vec<(f64, f64)> = d
@@ -136,7 +138,7 @@ pub fn draw<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(train.clone(), train_style).point_size(0))?
         .label("training loss (epoch mean)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], train_style));
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], train_style));
     chart.draw_series(
         train
             .iter()
@@ -159,7 +161,7 @@ pub fn draw<DB: DrawingBackend>(
             val_style,
         ))?
         .label("validation loss, dashed")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], val_style));
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw / 2, y)], val_style));
     chart.draw_series(
         val.iter()
             .map(|&p| TriangleMarker::new(p, r + 1, theme.secondary.filled())),
