@@ -59,6 +59,8 @@ pub fn neuron(
     grad_now: &crate::sim::neuron::Gradients,
     was_shut: bool,
 ) -> String {
+    // Announced live: only the open share may change from step to step, so a screen reader
+    // is not read a new gradient value sixty times a second.
     let open = (stats.open_fraction * 100.0).round();
     let zero = grad_now.w1 == 0.0 && grad_now.w2 == 0.0 && grad_now.b == 0.0;
     if stats.flowing_fraction == 0.0 || zero {
@@ -67,17 +69,13 @@ pub fn neuron(
         )
     } else if stats.open_fraction < 0.05 {
         format!(
-            "Gate open for {open}% of inputs, but {} leaks: gradient to b is {}, so SGD can pull R back.",
-            f.kind.label(),
-            format_sig(grad_now.b, 3)
+            "Gate open for {open}% of inputs, but {} leaks: a small gradient still reaches w1, w2 and b, so SGD can pull R back.",
+            f.kind.label()
         )
     } else if was_shut && stats.open_fraction > 0.5 {
-        format!(
-            "R recovered: gate open for {open}% of inputs again, and gradients flow (∂L/∂b = {}).",
-            format_sig(grad_now.b, 3)
-        )
+        format!("R recovered: gate open for {open}% of inputs again, and gradients flow.")
     } else {
-        format!("Gate open for {open}% of inputs; gradients flow to w1, w2 and b (∂L/∂b = {}): R is alive and learning.", format_sig(grad_now.b, 3))
+        format!("Gate open for {open}% of inputs; gradients flow to w1, w2 and b: R is alive and learning.")
     }
 }
 

@@ -39,7 +39,7 @@ impl View {
         )?;
         self.chart
             .draw(|area, theme| activation_curve::draw(area, f, theme))?;
-        self.status.set_text_content(Some(&summary::activation(f)));
+        dom::set_text(&self.status, &summary::activation(f));
         self.link.update(&self.params.to_query())
     }
 

@@ -141,6 +141,14 @@ pub fn button(doc: &Document, text: &str) -> Result<Element, JsValue> {
     Ok(b)
 }
 
+/// Sets an element's text only when it differs: a live region rewritten with the same words
+/// every animation frame would make a screen reader repeat itself.
+pub fn set_text(el: &Element, text: &str) {
+    if el.text_content().as_deref() != Some(text) {
+        el.set_text_content(Some(text));
+    }
+}
+
 /// The one-line live summary every panel has.
 pub fn live_status(doc: &Document) -> Result<Element, JsValue> {
     let p = el(doc, "p", "status", "")?;

@@ -150,7 +150,7 @@ impl State {
 
     fn render_status(&self) -> Result<(), JsValue> {
         let v = &self.view;
-        v.status.set_text_content(Some(&self.status_text()));
+        dom::set_text(&v.status, &self.status_text());
         v.link.update(&self.params.to_query())?;
         let training = self.activity == Activity::Training;
         v.train
@@ -218,7 +218,7 @@ impl State {
             u,
             summary::steps_per_epoch(&self.params),
         );
-        self.view.autopsy.set_text_content(Some(&text));
+        dom::set_text(&self.view.autopsy, &text);
     }
 
     fn render_dist(&self) -> Result<(), JsValue> {

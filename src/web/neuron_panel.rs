@@ -132,8 +132,10 @@ impl View {
                 (stats.open_fraction * 100.0).round()
             ),
         )?;
-        self.status
-            .set_text_content(Some(&summary::neuron(f, &stats, &now, self.was_shut)));
+        dom::set_text(
+            &self.status,
+            &summary::neuron(f, &stats, &now, self.was_shut),
+        );
         // Exact state for scripts and tests (Rust's shortest round-trip form of each f64).
         let n = &self.neuron;
         for (k, v) in [
