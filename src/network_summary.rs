@@ -38,6 +38,20 @@ pub fn ends_dead(stats: &EpochStats) -> bool {
     output_dead(stats) && stats.gradients_all_zero()
 }
 
+/// The net predicts (almost) a constant 0: every output unit is dead or off on more than 99 %
+/// of the validation samples, and the loss sits within 2 % of the dead line E[y²]. The seed's
+/// one-unit net often ends this way: a few samples still open its gate, so it is not dead by
+/// the strict definition, yet it has stopped learning anything useful.
+pub fn stuck_at_dead_line(stats: &EpochStats) -> bool {
+    let off = stats
+        .layers
+        .last()
+        .map(|l| l.units > 0 && l.alive.iter().zip(&l.mostly_off).all(|(a, m)| !a || *m))
+        .unwrap_or(false);
+    let dead_loss = crate::sim::data::SEED002_DEAD_LOSS;
+    off && (stats.val_loss - dead_loss).abs() <= 0.02 * dead_loss
+}
+
 /// The first epoch (0 = at initialization) from which the output stayed dead to the end.
 pub fn output_dead_since(history: &[EpochStats]) -> Option<usize> {
     let mut since = None;
@@ -123,6 +137,12 @@ pub fn status(
     doing.push_str(&format!(", {dead} of {n} units dead"));
     if mostly > 0 {
         doing.push_str(&format!(", {mostly} more mostly off"));
+    }
+    if last.epoch > 0 && stuck_at_dead_line(last) {
+        doing.push_str(&format!(
+            ". The output is 0 on over 99% of samples and the loss sits at the dead line ({}): the network has all but stopped learning",
+            format_sig(SEED002_DEAD_LOSS, 3)
+        ));
     }
     doing.push('.');
     doing
@@ -216,6 +236,8 @@ pub fn compare_line(label: &str, history: &[EpochStats], failure: Option<&str>) 
     let (dead, _, n) = units(last);
     let verdict = if ends_dead(last) {
         ", output dead: stopped learning"
+    } else if stuck_at_dead_line(last) {
+        ", output off on over 99% of samples: stuck at the dead line"
     } else {
         ", still learning"
     };

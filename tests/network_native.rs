@@ -243,7 +243,7 @@ fn distribution_chart_shows_bands_and_an_exact_zero_bar() {
     let run = finished(Preset::DeepRelu, 20_000);
     let out = run.latest().unwrap().layers.len() - 1;
     let svg = render_svg(800, 520, |a| {
-        distribution::draw(a, &run.history, 5, out, &Theme::light(1.0))
+        distribution::draw(a, &run.history, 5, out, out + 1, &Theme::light(1.0))
     })
     .unwrap();
     for label in [
@@ -259,7 +259,7 @@ fn distribution_chart_shows_bands_and_an_exact_zero_bar() {
     }
     let alive = finished(Preset::SeluLecun, 5_000);
     let svg = render_svg(800, 520, |a| {
-        distribution::draw(a, &alive.history, 5, 0, &Theme::light(1.0))
+        distribution::draw(a, &alive.history, 5, 0, 4, &Theme::light(1.0))
     })
     .unwrap();
     assert!(svg.contains("hidden layer 1: outputs at epoch 5"));
@@ -354,4 +354,41 @@ fn a_huge_learning_rate_fails_with_a_message_not_a_panic() {
         let s = summary::status(&run.params, &run.history, 5, Activity::Finished, Some(f));
         assert!(s.contains("Training stopped"), "{s}");
     }
+}
+
+#[test]
+fn a_mostly_off_output_at_the_dead_line_counts_as_stuck() {
+    use dying_relu::network_summary::{compare_line, stuck_at_dead_line};
+    let run = finished(Preset::SingleRelu, 20_000);
+    let last = run.latest().unwrap();
+    assert!(
+        stuck_at_dead_line(last),
+        "the one-unit ReLU net ends at the dead line: {}",
+        last.val_loss
+    );
+    let line = compare_line("1 layer ReLU", &run.history, None);
+    assert!(!line.contains("still learning"), "{line}");
+    let alive = finished(Preset::SeluLecun, 20_000);
+    assert!(!stuck_at_dead_line(alive.latest().unwrap()));
+}
+
+#[test]
+fn the_status_of_a_stuck_one_unit_net_says_it_stopped_learning() {
+    use dying_relu::network_summary::{status, stuck_at_dead_line};
+    let run = finished(Preset::SingleRelu, 20_000);
+    let last = run.latest().unwrap();
+    let text = status(
+        &run.params,
+        &run.history,
+        run.target(),
+        dying_relu::network_summary::Activity::Finished,
+        None,
+    );
+    if stuck_at_dead_line(last) && !dying_relu::network_summary::output_dead(last) {
+        assert!(text.contains("stopped learning"), "{text}");
+    }
+    assert!(
+        text.contains("stopped learning") || text.contains("dead"),
+        "{text}"
+    );
 }

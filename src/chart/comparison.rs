@@ -3,7 +3,7 @@
 //! at a glance.
 
 use super::{Area, ChartResult, Theme};
-use crate::network_summary::ends_dead;
+use crate::network_summary::{ends_dead, stuck_at_dead_line};
 use crate::sim::stats::EpochStats;
 use plotters::prelude::*;
 
@@ -28,7 +28,9 @@ pub fn draw<DB: DrawingBackend>(
     let y_max = dead_loss * 1.25;
     for (cell, e) in cells.iter().zip(entries) {
         let last = e.history.last();
-        let dead = last.map(ends_dead).unwrap_or(false);
+        let dead = last
+            .map(|s| ends_dead(s) || stuck_at_dead_line(s))
+            .unwrap_or(false);
         let color = if e.failed || dead {
             theme.dead
         } else {

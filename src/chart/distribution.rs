@@ -53,10 +53,11 @@ pub fn draw<DB: DrawingBackend>(
     history: &[EpochStats],
     epochs: usize,
     layer: usize,
+    n_layers: usize,
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
-    let n_layers = history.last().map(|s| s.layers.len()).unwrap_or(0);
+    // From the caller, not the history: before the first epoch there is none.
     let name = layer_name(layer, n_layers);
     let panels = area.split_evenly((2, 2));
     for (k, q) in [Quantity::Output, Quantity::WeightGradient]

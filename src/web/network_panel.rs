@@ -222,12 +222,13 @@ impl State {
     }
 
     fn render_dist(&self) -> Result<(), JsValue> {
-        let layer = self.layer_shown.min(self.n_layers() - 1);
+        let n_layers = self.n_layers();
+        let layer = self.layer_shown.min(n_layers - 1);
         let history = &self.run.history;
         let epochs = self.epochs_axis();
         self.view
             .dist
-            .draw(|area, theme| distribution::draw(area, history, epochs, layer, theme))
+            .draw(|area, theme| distribution::draw(area, history, epochs, layer, n_layers, theme))
     }
 
     fn render_compare(&self) -> Result<(), JsValue> {
