@@ -33,6 +33,31 @@ const slug = (text) =>
   text.replace(/^[?#/]+/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) ||
   'extra';
 
+// What a page must offer anyone using a keyboard or a screen reader: every control named,
+// every visible panel with a live one-line summary, every chart canvas described, no element
+// wider than the screen (a phone must not scroll sideways).
+async function accessibilityProblems(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const c of document.querySelectorAll('input, select, button, a[href]')) {
+      const named = (c.labels && c.labels.length) || c.textContent.trim() || c.getAttribute('aria-label');
+      if (!named) out.push(`control without a name: ${c.outerHTML.slice(0, 80)}`);
+    }
+    for (const host of document.querySelectorAll('section:not([hidden]) [data-panel]')) {
+      if (!host.querySelector('[aria-live]')) out.push(`panel ${host.dataset.panel} has no aria-live summary`);
+      else if (!host.querySelector('[aria-live]').textContent.trim()) out.push(`panel ${host.dataset.panel}: empty summary`);
+      for (const c of host.querySelectorAll('canvas')) {
+        if (!c.getAttribute('aria-label')) out.push(`panel ${host.dataset.panel}: canvas without aria-label`);
+      }
+    }
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width + 1) {
+      out.push(`page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
+    }
+    return out;
+  });
+}
+
 const targets = [
   { label: 'page', url },
   ...extras.map((extra) => ({ label: `page-${slug(extra)}`, url: new URL(extra, url).href })),
@@ -54,6 +79,7 @@ try {
       try {
         const error = await loadAndWait(page, target.url);
         if (error) problems.push(`body data-error: ${error}`);
+        problems.push(...(await accessibilityProblems(page)));
       } catch (err) {
         problems.push(`not ready: ${err.message.split('\n')[0]}`);
       }
