@@ -8,7 +8,7 @@
 
 use super::activation::{Activation, ActivationKind, SELU_ALPHA, SELU_LAMBDA};
 use super::init::Initializer;
-use super::real::{axpy, dot, sum, Real};
+use super::real::{dot, dot_rows, lin_comb, relu, relu_mask, sum, Real};
 use super::rng::SimRng;
 
 /// One dense layer: `a = f(W·x + b)`, with `w[j * n_in + i]` the weight from input `i` to
@@ -222,6 +222,9 @@ impl<R: Real> Workspace<R> {
     }
 
     /// Forward pass over the first `bsz` samples of the loaded batch.
+    // Out of line: V8 compiles wasm with its baseline tier first and optimises hot functions
+    // one by one in the background, so small separate functions get optimised code soon.
+    #[inline(never)]
     pub fn forward(&mut self, net: &Mlp<R>, bsz: usize) {
         let cap = self.cap;
         let bsz = bsz.min(cap);
@@ -230,13 +233,18 @@ impl<R: Real> Workspace<R> {
             let prev: &[R] = if l == 0 { &self.input } else { &done[l - 1] };
             let z = &mut self.z[l];
             let a = &mut rest[0];
+            let n_in = layer.n_in;
             for j in 0..layer.n_out {
-                let zj = &mut z[j * cap..j * cap + bsz];
-                zj.fill(layer.b[j]);
-                let wrow = &layer.w[j * layer.n_in..(j + 1) * layer.n_in];
-                for (i, &w) in wrow.iter().enumerate() {
-                    axpy(w, &prev[i * cap..i * cap + bsz], zj);
-                }
+                // z_j = b_j + Σ_i w_ji · a_i, summed in order of i.
+                lin_comb(
+                    layer.b[j],
+                    &layer.w[j * n_in..(j + 1) * n_in],
+                    1,
+                    n_in,
+                    prev,
+                    cap,
+                    &mut z[j * cap..j * cap + bsz],
+                );
                 activate(
                     layer.act,
                     &z[j * cap..j * cap + bsz],
@@ -267,6 +275,9 @@ impl<R: Real> Workspace<R> {
 
     /// Backward pass after [`forward`](Self::forward): fills `delta`, `gw`, `gb`, `active`
     /// and returns the batch's mean squared error.
+    // Out of line: V8 compiles wasm with its baseline tier first and optimises hot functions
+    // one by one in the background, so small separate functions get optimised code soon.
+    #[inline(never)]
     pub fn backward(&mut self, net: &Mlp<R>, bsz: usize) -> R {
         let cap = self.cap;
         let bsz = bsz.min(cap);
@@ -309,23 +320,21 @@ impl<R: Real> Workspace<R> {
             for j in 0..layer.n_out {
                 let dj = &delta[j * cap..j * cap + bsz];
                 gb[j] = sum(dj);
-                let grow = &mut gw[j * layer.n_in..(j + 1) * layer.n_in];
-                for (i, g) in grow.iter_mut().enumerate() {
-                    *g = dot(dj, &prev[i * cap..i * cap + bsz]);
-                }
+                dot_rows(dj, prev, cap, &mut gw[j * layer.n_in..(j + 1) * layer.n_in]);
             }
             if l > 0 {
                 let dprev = &mut dlo[l - 1];
                 for i in 0..layer.n_in {
-                    let di = &mut dprev[i * cap..i * cap + bsz];
-                    di.fill(R::ZERO);
-                    for j in 0..layer.n_out {
-                        axpy(
-                            layer.w[j * layer.n_in + i],
-                            &delta[j * cap..j * cap + bsz],
-                            di,
-                        );
-                    }
+                    // δprev_i = 0 + Σ_j w_ji · δ_j, summed in order of j.
+                    lin_comb(
+                        R::ZERO,
+                        &layer.w[i..],
+                        layer.n_in,
+                        layer.n_out,
+                        delta,
+                        cap,
+                        &mut dprev[i * cap..i * cap + bsz],
+                    );
                 }
             }
         }
@@ -337,13 +346,21 @@ impl<R: Real> Workspace<R> {
 /// rest go through the f64 reference in [`Activation`].
 #[inline]
 pub fn activate<R: Real>(act: Activation, z: &[R], a: &mut [R]) {
+    if act.kind == ActivationKind::Relu {
+        relu(z, a)
+    } else {
+        activate_other(act, z, a)
+    }
+}
+
+/// Every activation but ReLU, out of line: the training loop stays small, which matters in
+/// wasm, where V8's optimising compiler takes longer the larger a function is.
+#[cold]
+#[inline(never)]
+fn activate_other<R: Real>(act: Activation, z: &[R], a: &mut [R]) {
     let alpha = R::from_f64(act.alpha);
     match act.kind {
-        ActivationKind::Relu => {
-            for (a, &z) in a.iter_mut().zip(z) {
-                *a = if z > R::ZERO { z } else { R::ZERO };
-            }
-        }
+        ActivationKind::Relu => relu(z, a),
         ActivationKind::LeakyRelu => {
             for (a, &z) in a.iter_mut().zip(z) {
                 *a = if z > R::ZERO { z } else { alpha * z };
@@ -378,16 +395,21 @@ pub fn activate<R: Real>(act: Activation, z: &[R], a: &mut [R]) {
 /// `d *= f'(z)` elementwise (with `a = f(z)` available); returns whether f'(z) ≠ 0 anywhere.
 #[inline]
 pub fn mul_derivative<R: Real>(act: Activation, z: &[R], a: &[R], d: &mut [R]) -> bool {
+    if act.kind == ActivationKind::Relu {
+        relu_mask(z, d)
+    } else {
+        mul_derivative_other(act, z, a, d)
+    }
+}
+
+/// Every derivative but ReLU's, out of line (see [`activate_other`]).
+#[cold]
+#[inline(never)]
+fn mul_derivative_other<R: Real>(act: Activation, z: &[R], a: &[R], d: &mut [R]) -> bool {
     let alpha = R::from_f64(act.alpha);
     let mut any = false;
     match act.kind {
-        ActivationKind::Relu => {
-            for (d, &z) in d.iter_mut().zip(z) {
-                let on = z > R::ZERO;
-                *d = if on { *d } else { R::ZERO };
-                any |= on;
-            }
-        }
+        ActivationKind::Relu => any = relu_mask(z, d),
         ActivationKind::LeakyRelu => {
             for (d, &z) in d.iter_mut().zip(z) {
                 let on = z > R::ZERO;

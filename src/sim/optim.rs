@@ -1,7 +1,7 @@
 //! Optimizers with Keras' update rules.
 
 use super::mlp::Mlp;
-use super::real::Real;
+use super::real::{adam_update, AdamConsts, Real};
 
 /// Which optimizer, with its hyper-parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -89,6 +89,9 @@ pub struct Optimizer<R> {
     m_b: Vec<Vec<R>>,
     v_w: Vec<Vec<R>>,
     v_b: Vec<Vec<R>>,
+    /// Scratch: the last step's updates, per layer (kernel, bias).
+    u_w: Vec<Vec<R>>,
+    u_b: Vec<Vec<R>>,
 }
 
 impl<R: Real> Optimizer<R> {
@@ -113,12 +116,17 @@ impl<R: Real> Optimizer<R> {
             m_b: zb(),
             v_w: if adam { zw() } else { Vec::new() },
             v_b: if adam { zb() } else { Vec::new() },
+            u_w: if adam { zw() } else { Vec::new() },
+            u_b: if adam { zb() } else { Vec::new() },
         }
     }
 
     /// Applies one update from gradients `gw`, `gb` (per layer, in the layout of the layers).
     /// Writes into `unit_update_sq[l][j]` the squared L2 norm of the change to unit `j`'s
     /// incoming weights and bias. Returns false when any parameter is no longer finite.
+    // Out of line: V8 compiles wasm with its baseline tier first and optimises hot functions
+    // one by one in the background, so small separate functions get optimised code soon.
+    #[inline(never)]
     pub fn step(
         &mut self,
         net: &mut Mlp<R>,
@@ -164,39 +172,42 @@ impl<R: Real> Optimizer<R> {
             } => {
                 let t = self.t.min(i32::MAX as u64) as i32;
                 let lr_t = lr * (1.0 - beta2.powi(t)).sqrt() / (1.0 - beta1.powi(t));
-                let lr_t = R::from_f64(lr_t);
-                let c1 = R::from_f64(1.0 - beta1);
-                let c2 = R::from_f64(1.0 - beta2);
-                let eps = R::from_f64(epsilon);
-                let upd = |w: &mut R, g: R, m: &mut R, v: &mut R| -> R {
-                    *m += (g - *m) * c1;
-                    *v += (g * g - *v) * c2;
-                    let u = lr_t * *m / (v.sqrt() + eps);
-                    *w -= u;
-                    u
+                let k = AdamConsts {
+                    lr_t: R::from_f64(lr_t),
+                    c1: R::from_f64(1.0 - beta1),
+                    c2: R::from_f64(1.0 - beta2),
+                    eps: R::from_f64(epsilon),
                 };
                 for (l, layer) in net.layers.iter_mut().enumerate() {
                     let n_in = layer.n_in;
+                    let (uw, ub) = (&mut self.u_w[l], &mut self.u_b[l]);
+                    adam_update(
+                        &mut layer.w,
+                        &gw[l],
+                        &mut self.m_w[l],
+                        &mut self.v_w[l],
+                        uw,
+                        k,
+                    );
+                    adam_update(
+                        &mut layer.b,
+                        &gb[l],
+                        &mut self.m_b[l],
+                        &mut self.v_b[l],
+                        ub,
+                        k,
+                    );
                     for j in 0..layer.n_out {
-                        let mut sq = R::ZERO;
                         let r = j * n_in..(j + 1) * n_in;
-                        let ws = layer.w[r.clone()].iter_mut();
-                        let gs = gw[l][r.clone()].iter();
-                        let ms = self.m_w[l][r.clone()].iter_mut();
-                        let vs = self.v_w[l][r].iter_mut();
-                        for (((w, &g), m), v) in ws.zip(gs).zip(ms).zip(vs) {
-                            let u = upd(w, g, m, v);
+                        let mut sq = R::ZERO;
+                        let mut c = R::ZERO;
+                        for (&u, &w) in uw[r.clone()].iter().zip(&layer.w[r]) {
                             sq += u * u;
-                            check += *w * R::ZERO;
+                            c += w * R::ZERO;
                         }
-                        let u = upd(
-                            &mut layer.b[j],
-                            gb[l][j],
-                            &mut self.m_b[l][j],
-                            &mut self.v_b[l][j],
-                        );
-                        sq += u * u;
-                        check += layer.b[j] * R::ZERO;
+                        sq += ub[j] * ub[j];
+                        c += layer.b[j] * R::ZERO;
+                        check += c;
                         unit_update_sq[l][j] = sq;
                     }
                 }

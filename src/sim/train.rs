@@ -262,52 +262,62 @@ impl Trainer {
         }
         let data = Rc::clone(&self.data);
         let n = data.n_train();
-        let nf = data.n_features;
         let mut done = 0;
         while done < max_steps && self.pos < n {
             let bsz = self.ws.cap.min(n - self.pos);
-            let rows = &self.order[self.pos..self.pos + bsz];
-            self.ws
-                .load_inputs(&data.train_x, nf, rows.iter().map(|&r| r as usize));
-            self.ws
-                .load_targets(&data.train_y, 1, rows.iter().map(|&r| r as usize));
-            self.ws.forward(&self.net, bsz);
-            let loss = self.ws.backward(&self.net, bsz);
-            if !loss.is_finite() {
-                return Err(self.fail("the training loss".into()));
-            }
-            for l in 0..self.net.layers.len() {
-                let sq = dot(&self.ws.gw[l], &self.ws.gw[l]) as f64
-                    + dot(&self.ws.gb[l], &self.ws.gb[l]) as f64;
-                if !sq.is_finite() {
-                    return Err(self.fail(format!("the gradient of layer {}", l + 1)));
-                }
-                let norm = sq.sqrt();
-                self.grad_norm_last[l] = norm;
-                self.grad_norm_sum[l] += norm;
-            }
-            let ok = self
-                .opt
-                .step(&mut self.net, &self.ws.gw, &self.ws.gb, &mut self.update_sq);
-            if !ok {
-                return Err(self.fail("a weight or bias".into()));
-            }
-            for (l, tracks) in self.tracks.iter_mut().enumerate() {
-                for (j, t) in tracks.iter_mut().enumerate() {
-                    if self.ws.active[l][j] {
-                        t.last_active_step = Some(self.step);
-                        t.last_active_update = (self.update_sq[l][j] as f64).sqrt();
-                    }
-                }
-            }
-            self.epoch_loss_sum += loss as f64 * bsz as f64;
-            self.epoch_samples += bsz;
-            self.epoch_steps += 1;
-            self.pos += bsz;
-            self.step += 1;
+            self.one_step(&data, bsz)?;
             done += 1;
         }
         Ok(done)
+    }
+
+    /// One optimizer step on the next `bsz` samples. Out of line on purpose: V8 runs wasm in
+    /// its baseline tier until a function is hot and switches to optimised code only at the
+    /// function's next call, so the step must be a call of its own, not inlined into a loop
+    /// that runs for a whole slice (or, inlined further, a whole epoch).
+    #[inline(never)]
+    fn one_step(&mut self, data: &Dataset, bsz: usize) -> Result<(), TrainError> {
+        let nf = data.n_features;
+        let rows = &self.order[self.pos..self.pos + bsz];
+        self.ws
+            .load_inputs(&data.train_x, nf, rows.iter().map(|&r| r as usize));
+        self.ws
+            .load_targets(&data.train_y, 1, rows.iter().map(|&r| r as usize));
+        self.ws.forward(&self.net, bsz);
+        let loss = self.ws.backward(&self.net, bsz);
+        if !loss.is_finite() {
+            return Err(self.fail("the training loss".into()));
+        }
+        for l in 0..self.net.layers.len() {
+            let sq = dot(&self.ws.gw[l], &self.ws.gw[l]) as f64
+                + dot(&self.ws.gb[l], &self.ws.gb[l]) as f64;
+            if !sq.is_finite() {
+                return Err(self.fail(format!("the gradient of layer {}", l + 1)));
+            }
+            let norm = sq.sqrt();
+            self.grad_norm_last[l] = norm;
+            self.grad_norm_sum[l] += norm;
+        }
+        let ok = self
+            .opt
+            .step(&mut self.net, &self.ws.gw, &self.ws.gb, &mut self.update_sq);
+        if !ok {
+            return Err(self.fail("a weight or bias".into()));
+        }
+        for (l, tracks) in self.tracks.iter_mut().enumerate() {
+            for (j, t) in tracks.iter_mut().enumerate() {
+                if self.ws.active[l][j] {
+                    t.last_active_step = Some(self.step);
+                    t.last_active_update = (self.update_sq[l][j] as f64).sqrt();
+                }
+            }
+        }
+        self.epoch_loss_sum += loss as f64 * bsz as f64;
+        self.epoch_samples += bsz;
+        self.epoch_steps += 1;
+        self.pos += bsz;
+        self.step += 1;
+        Ok(())
     }
 
     fn fail(&mut self, what: String) -> TrainError {
