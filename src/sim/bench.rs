@@ -8,8 +8,13 @@ use super::train::{NetConfig, Trainer};
 /// What [`bench_seed002`] measured.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BenchReport {
-    /// Milliseconds per epoch of training alone (statistics excluded).
+    /// Milliseconds per epoch of training alone (statistics excluded), over all epochs.
     pub ms_per_epoch: f64,
+    /// The first epoch alone: in a browser it includes the engine's warm-up (V8 runs new
+    /// wasm on a baseline compiler until its optimising compiler has caught up).
+    pub first_epoch_ms: f64,
+    /// Mean of the epochs after the first: the steady speed (NaN with one epoch).
+    pub later_ms_per_epoch: f64,
     pub epochs: usize,
     /// Training samples per epoch.
     pub samples: usize,
@@ -19,19 +24,19 @@ pub struct BenchReport {
     pub final_loss: f64,
 }
 
+/// Steps per call of `train_steps`, the same order as the page's slices.
+pub const CHUNK: usize = 256;
+
 /// Trains seed 002's 4-8-8-8-1 ReLU net (200 000 samples → 140 000 for training, Adam 0.001,
 /// batch 32, glorot_uniform kernels, zero biases) for `epochs` epochs. `clock` returns
 /// milliseconds (`performance.now()` in the page, `Instant` natively); only the training
 /// steps are timed.
-/// Steps per call of `train_steps`, the same order as the page's slices.
-pub const CHUNK: usize = 256;
-
 pub fn bench_seed002(epochs: usize, mut clock: impl FnMut() -> f64) -> BenchReport {
     let data = Rc::new(Dataset::seed002(200_000, 2));
     let mut trainer = Trainer::new(NetConfig::default(), data).expect("seed 002's config is valid");
     let samples = trainer.epoch_progress().1;
     let steps = trainer.steps_per_epoch();
-    let mut total = 0.0;
+    let mut times = Vec::with_capacity(epochs);
     let mut final_loss = f64::NAN;
     for _ in 0..epochs {
         // Slices of CHUNK steps, as the page trains. In the browser this also matters for
@@ -42,7 +47,7 @@ pub fn bench_seed002(epochs: usize, mut clock: impl FnMut() -> f64) -> BenchRepo
         while !trainer.epoch_finished() && !failed {
             failed = trainer.train_steps(CHUNK).is_err();
         }
-        total += clock() - t0;
+        times.push(clock() - t0);
         if failed {
             break;
         }
@@ -51,11 +56,29 @@ pub fn bench_seed002(epochs: usize, mut clock: impl FnMut() -> f64) -> BenchRepo
             Err(_) => f64::NAN,
         };
     }
+    let mean = |t: &[f64]| {
+        if t.is_empty() {
+            f64::NAN
+        } else {
+            t.iter().sum::<f64>() / t.len() as f64
+        }
+    };
     BenchReport {
-        ms_per_epoch: total / epochs.max(1) as f64,
+        ms_per_epoch: mean(&times),
+        first_epoch_ms: times.first().copied().unwrap_or(f64::NAN),
+        later_ms_per_epoch: mean(times.get(1..).unwrap_or(&[])),
         epochs,
         samples,
         steps,
         final_loss,
+    }
+}
+
+/// A number for a JSON line: three decimals, or `null` when it is not finite (JSON has no NaN).
+pub fn json_number(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.3}")
+    } else {
+        "null".into()
     }
 }

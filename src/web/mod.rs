@@ -165,13 +165,16 @@ pub fn start() {
 pub fn bench_seed002(epochs: u32) -> String {
     let performance = web_sys::window().and_then(|w| w.performance());
     let clock = move || performance.as_ref().map(|p| p.now()).unwrap_or(0.0);
+    use crate::sim::bench::json_number;
     let r = crate::sim::bench::bench_seed002(epochs.clamp(1, 1000) as usize, clock);
     format!(
-        "{{\"ms_per_epoch\":{:.3},\"epochs\":{},\"samples_per_epoch\":{},\"final_loss\":{:.6},\"simd128\":{}}}",
-        r.ms_per_epoch,
+        "{{\"ms_per_epoch\":{},\"first_epoch_ms\":{},\"later_ms_per_epoch\":{},\"epochs\":{},\"samples_per_epoch\":{},\"final_loss\":{},\"simd128\":{}}}",
+        json_number(r.ms_per_epoch),
+        json_number(r.first_epoch_ms),
+        json_number(r.later_ms_per_epoch),
         r.epochs,
         r.samples,
-        r.final_loss,
+        json_number(r.final_loss),
         cfg!(target_feature = "simd128")
     )
 }

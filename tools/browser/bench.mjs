@@ -102,6 +102,8 @@ try {
       page_long_tasks: full.longTasks,
       page_max_long_task_ms: Math.round(full.maxLongTask),
       wasm_ms_per_epoch: result.ms_per_epoch,
+      wasm_first_epoch_ms: result.first_epoch_ms,
+      wasm_later_ms_per_epoch: result.later_ms_per_epoch,
       epochs,
       slider_redraw_median_ms: drag ? +drag.median.toFixed(2) : null,
       slider_redraw_p95_ms: drag ? +drag.p95.toFixed(2) : null,

@@ -84,16 +84,30 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             .map(|v| round(v).to_string())
             .unwrap_or_else(|| "null".into())
     };
+    // The steady speed, once the browser's optimising compiler has caught up (epochs 2..).
+    let native_later = json_number(native_line, "native_later_ms_per_epoch");
+    let wasm_later = wasm
+        .lines
+        .iter()
+        .find_map(|l| json_number(l, "wasm_later_ms_per_epoch"));
+    let ratio_later = match (wasm_later, native_later) {
+        (Some(w), Some(n)) if n > 0.0 => Some(w / n),
+        _ => None,
+    };
     let ratio = if native_ms > 0.0 {
         wasm_ms / native_ms
     } else {
         f64::NAN
     };
     println!(
-        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{},\"page_5_epochs_ms\":{},\"page_max_frame_work_ms\":{},\"page_long_tasks\":{},\"page_max_long_task_ms\":{}}}",
+        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"wasm_first_epoch_ms\":{},\"native_later_ms_per_epoch\":{},\"wasm_later_ms_per_epoch\":{},\"ratio_later\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{},\"page_5_epochs_ms\":{},\"page_max_frame_work_ms\":{},\"page_long_tasks\":{},\"page_max_long_task_ms\":{}}}",
         round(native_ms),
         round(wasm_ms),
         round(ratio),
+        page_figure("wasm_first_epoch_ms"),
+        native_later.map(|v| round(v).to_string()).unwrap_or_else(|| "null".into()),
+        page_figure("wasm_later_ms_per_epoch"),
+        ratio_later.map(|v| round(v).to_string()).unwrap_or_else(|| "null".into()),
         page_figure("slider_redraw_median_ms"),
         page_figure("slider_redraw_p95_ms"),
         page_figure("page_5_epochs_ms"),
