@@ -16,7 +16,7 @@ async fn breathe() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
             .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 16)
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
@@ -273,4 +273,32 @@ fn the_permalink_reproduces_the_settings() {
     assert_eq!(again.find::<HtmlSelectElement>("select").value(), "elu");
     assert_eq!(again.data("b"), 0.25);
     assert_eq!(again.slider("alpha").value(), "0.4");
+}
+
+#[wasm_bindgen_test]
+async fn train_runs_in_animation_frames_until_paused() {
+    let p = Panel::mount("");
+    p.click("Train");
+    assert_eq!(
+        p.button("Pause").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    let mut waited = 0;
+    while p.data("steps") < 20.0 && waited < 200 {
+        breathe().await;
+        waited += 1;
+    }
+    p.click("Pause");
+    let steps = p.data("steps");
+    assert!(steps >= 20.0, "training advanced only {steps} steps");
+    for _ in 0..10 {
+        breathe().await;
+    }
+    assert_eq!(p.data("steps"), steps, "paused means no more steps");
+    assert_eq!(
+        p.button("Train").get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    // The panel learned its ramp while alive: the loss went down.
+    assert!(p.status().contains("alive"), "{}", p.status());
 }
