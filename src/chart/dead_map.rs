@@ -154,11 +154,21 @@ pub fn draw<DB: DrawingBackend>(
     let sw = theme.px(14.0) as f64;
     let mut x = theme.px(8.0) as f64;
     let y = theme.px(16.0) as f64;
-    for (c, text) in [
-        (Cell::Alive, "alive"),
-        (Cell::MostlyOff, "mostly off (0 on > 99% of samples)"),
-        (Cell::Dead, "dead (0 on every sample)"),
-    ] {
+    // On a phone the key is short; the definitions are spelled out under the chart anyway.
+    let key = if theme.compact {
+        [
+            (Cell::Alive, "alive"),
+            (Cell::MostlyOff, "mostly off"),
+            (Cell::Dead, "dead"),
+        ]
+    } else {
+        [
+            (Cell::Alive, "alive"),
+            (Cell::MostlyOff, "mostly off (0 on > 99% of samples)"),
+            (Cell::Dead, "dead (0 on every sample)"),
+        ]
+    };
+    for (c, text) in key {
         draw_cell(area, theme, c, (x, y - sw / 2.0, x + sw, y + sw / 2.0))?;
         area.draw(&Text::new(
             text,

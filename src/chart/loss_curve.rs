@@ -99,10 +99,14 @@ pub fn draw<DB: DrawingBackend>(
             dash / 2 + 1,
             dead_style,
         ))?
-        .label(format!(
-            "output stuck at 0: loss E[y²] = {}",
-            format_sig(d.dead_loss, 4)
-        ))
+        .label(if theme.compact {
+            format!("stuck at 0: {}", format_sig(d.dead_loss, 4))
+        } else {
+            format!(
+                "output stuck at 0: loss E[y²] = {}",
+                format_sig(d.dead_loss, 4)
+            )
+        })
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], dead_style));
     chart.draw_series(std::iter::once(Text::new(
         "output stuck at 0",
@@ -123,7 +127,11 @@ pub fn draw<DB: DrawingBackend>(
                 d.trace.iter().map(|&(x, y)| (x, clampy(y))),
                 trace_style,
             ))?
-            .label("training loss, running mean within the epoch")
+            .label(if theme.compact {
+                "training, running"
+            } else {
+                "training loss, running mean within the epoch"
+            })
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], trace_style));
     }
 
@@ -137,7 +145,11 @@ pub fn draw<DB: DrawingBackend>(
     let r = theme.px(4.0) as i32;
     chart
         .draw_series(LineSeries::new(train.clone(), train_style).point_size(0))?
-        .label("training loss (epoch mean)")
+        .label(if theme.compact {
+            "training (epoch)"
+        } else {
+            "training loss (epoch mean)"
+        })
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], train_style));
     chart.draw_series(
         train
@@ -160,7 +172,11 @@ pub fn draw<DB: DrawingBackend>(
             vd / 2 + 1,
             val_style,
         ))?
-        .label("validation loss, dashed")
+        .label(if theme.compact {
+            "validation"
+        } else {
+            "validation loss, dashed"
+        })
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw / 2, y)], val_style));
     chart.draw_series(
         val.iter()
@@ -182,8 +198,12 @@ pub fn draw<DB: DrawingBackend>(
             .unwrap_or(d.dead_loss);
         let s = chart.draw_series(std::iter::once(Cross::new((e as f64, y), size, cross)))?;
         if first {
-            s.label("units found dead at that epoch")
-                .legend(move |(x, y)| Cross::new((x + 10, y), 6, cross));
+            s.label(if theme.compact {
+                "units died"
+            } else {
+                "units found dead at that epoch"
+            })
+            .legend(move |(x, y)| Cross::new((x + sw / 2, y), sw / 3, cross));
             first = false;
         }
         let label = if e == 0 {
@@ -193,12 +213,14 @@ pub fn draw<DB: DrawingBackend>(
         };
         chart.draw_series(std::iter::once(Text::new(
             label,
-            (e as f64 + epochs * 0.012, y - y_max * 0.03),
+            // Above and to the right of the cross: after a death the curves run flat along
+            // the dead line, so the space above them is free (its label sits below, right).
+            (e as f64 + epochs * 0.015, y + y_max * 0.03),
             theme
                 .font_colored(12.0, theme.dead)
                 .pos(text_anchor::Pos::new(
                     text_anchor::HPos::Left,
-                    text_anchor::VPos::Top,
+                    text_anchor::VPos::Bottom,
                 )),
         )))?;
     }
