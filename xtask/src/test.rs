@@ -63,12 +63,28 @@ pub fn run(root: &Path) -> Result<(), String> {
         .current_dir(root);
     outcomes.push(counted("cargo test (native)", &mut native));
 
-    let mut browser = Command::new("wasm-pack");
-    browser
-        .args(["test", "--headless", "--chrome"])
-        .env("CHROMEDRIVER", ensure::CHROMEDRIVER)
-        .current_dir(root);
-    outcomes.push(counted("wasm-pack test (headless Chromium)", &mut browser));
+    // One wasm-pack run per browser test file: wasm-pack cannot pass --no-fail-fast, so in a
+    // single run a failing file would hide every file after it.
+    let files = browser_test_files(root);
+    if files.is_empty() {
+        outcomes.push(Outcome::check(
+            "wasm-pack test",
+            false,
+            std::time::Duration::ZERO,
+            "no browser test files found in tests/",
+        ));
+    }
+    for file in files {
+        let mut browser = Command::new("wasm-pack");
+        browser
+            .args(["test", "--headless", "--chrome", "--", "--test", &file])
+            .env("CHROMEDRIVER", ensure::CHROMEDRIVER)
+            .current_dir(root);
+        outcomes.push(counted(
+            &format!("wasm-pack test --test {file}"),
+            &mut browser,
+        ));
+    }
 
     let build = check("trunk build --release", &mut site::trunk_build(root));
     let built = build.failed == 0;
@@ -129,4 +145,24 @@ fn counted(name: &str, c: &mut Command) -> Outcome {
     let t = Instant::now();
     let run = cmd::run_tee(c, false);
     Outcome::from_counts(name, &run, t.elapsed())
+}
+
+/// The test files that run in the browser: those whose first line gates them to wasm32.
+fn browser_test_files(root: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("tests")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let path = e.path();
+            let stem = path.file_stem()?.to_str()?.to_string();
+            let text = std::fs::read_to_string(&path).ok()?;
+            let first = text.lines().next()?.replace(' ', "");
+            (path.extension()? == "rs" && first == "#![cfg(target_arch=\"wasm32\")]")
+                .then_some(stem)
+        })
+        .collect();
+    files.sort();
+    files
 }
