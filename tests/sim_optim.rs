@@ -24,7 +24,7 @@ fn net() -> Mlp<f64> {
 
 /// Gradient number `t` for parameter `i`: varied in sign and size, zero now and then.
 fn grad(t: usize, i: usize) -> f64 {
-    if (t + i) % 5 == 0 {
+    if (t + i).is_multiple_of(5) {
         0.0
     } else {
         ((t * 7 + i * 3) as f64).sin() * (1.0 + i as f64)
@@ -61,7 +61,7 @@ fn assert_close(got: &[f64], want: &[f64]) {
 fn adam_matches_the_keras_formula() {
     let (lr, b1, b2, eps): (f64, f64, f64, f64) = (0.01, 0.9, 0.999, 1e-7);
     let mut p = start();
-    let (mut m, mut v) = (vec![0.0; 9], vec![0.0; 9]);
+    let (mut m, mut v) = ([0.0; 9], [0.0; 9]);
     for t in 0..25 {
         let k = (t + 1) as i32;
         let lr_t = lr * (1.0 - b2.powi(k)).sqrt() / (1.0 - b1.powi(k));
@@ -79,7 +79,7 @@ fn adam_matches_the_keras_formula() {
 fn sgd_with_momentum_matches_the_keras_formula() {
     let (lr, mu) = (0.05, 0.9);
     let mut p = start();
-    let mut vel = vec![0.0; 9];
+    let mut vel = [0.0; 9];
     for t in 0..25 {
         for i in 0..9 {
             vel[i] = mu * vel[i] - lr * grad(t, i);
