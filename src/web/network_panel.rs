@@ -232,12 +232,16 @@ impl State {
     }
 
     fn render_compare(&self) -> Result<(), JsValue> {
+        // No empty canvas on the page: the comparison chart appears with its first run.
+        let canvas = &self.view.compare_chart.canvas;
         let Some(c) = &self.comparison else {
             self.view.compare_status.set_text_content(Some(
                 "Compare presets runs every preset on the same data and seed, one after another.",
             ));
+            canvas.set_hidden(true);
             return Ok(());
         };
+        canvas.set_hidden(false);
         let entries: Vec<comparison::Entry> = c
             .runs
             .iter()
@@ -661,6 +665,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     compare_chart
         .canvas
         .set_attribute("data-chart", "comparison")?;
+    compare_chart.canvas.set_hidden(true);
     let compare_status = dom::el(&doc, "p", "hint", "")?;
     compare_status.set_attribute("aria-live", "polite")?;
 

@@ -50,6 +50,13 @@ async function accessibilityProblems(page) {
         if (!c.getAttribute('aria-label')) out.push(`panel ${host.dataset.panel}: canvas without aria-label`);
       }
     }
+    // Crisp on HiDPI screens: each canvas's backing store is its CSS size times the ratio.
+    for (const c of document.querySelectorAll('section:not([hidden]) canvas')) {
+      const want = Math.round(c.clientWidth * devicePixelRatio);
+      if (c.clientWidth > 0 && Math.abs(c.width - want) > 1) {
+        out.push(`canvas ${c.getAttribute('aria-label')}: backing ${c.width}px for ${c.clientWidth} CSS px at ratio ${devicePixelRatio}`);
+      }
+    }
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth > width + 1) {
       out.push(`page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
