@@ -3,14 +3,14 @@
 //! clock (`performance.now()`), the tests pass their own.
 //!
 //! Each call to [`Run::work`] does exactly one kind of work: generate the data, build the
-//! trainer, take the statistics at initialization, train steps until the time budget is spent
-//! or the epoch ends, or compute an epoch's statistics. So no single call does two expensive
-//! things.
+//! trainer, gather statistics (at initialization or at an epoch's end) until the time budget
+//! is spent, or train steps until the budget is spent or the epoch ends. So no single call does
+//! two expensive things, and none runs much past its budget.
 
 use crate::network_params::NetworkParams;
 use crate::sim::data::Dataset;
 use crate::sim::stats::EpochStats;
-use crate::sim::train::Trainer;
+use crate::sim::train::{Evaluation, Trainer};
 use std::rc::Rc;
 
 /// What one call to [`Run::work`] did.
@@ -22,6 +22,9 @@ pub enum Work {
     Initial,
     /// Trained this many steps; the epoch is not over.
     Trained(usize),
+    /// Evaluated part of the validation set (samples done so far); the statistics are not
+    /// complete yet.
+    Evaluating(usize),
     /// Finished this epoch (1-based) and computed its statistics.
     Epoch(usize),
     /// Nothing to do: the target epoch is reached.
@@ -29,6 +32,10 @@ pub enum Work {
     /// Training failed (see [`Run::failure`]).
     Failed,
 }
+
+/// Validation samples per call of `continue_evaluation`: small enough that even the widest
+/// network (4 × 64) stays near a millisecond per call.
+const EVALUATION_PIECE: usize = 512;
 
 /// A run of one configuration on seed 002's data.
 pub struct Run {
@@ -42,6 +49,8 @@ pub struct Run {
     pub trace: Vec<(f64, f64)>,
     failure: Option<String>,
     chunk: usize,
+    /// Statistics being gathered a piece at a time (at initialization or at an epoch's end).
+    evaluation: Option<Evaluation>,
 }
 
 impl Run {
@@ -57,6 +66,7 @@ impl Run {
             trace: Vec::new(),
             failure: None,
             chunk: 16,
+            evaluation: None,
         }
     }
 
@@ -125,24 +135,42 @@ impl Run {
                 Err(e) => return self.fail(e.to_string()),
             }
         };
-        if self.history.is_empty() {
-            return match trainer.evaluate() {
-                Ok(s) => {
-                    self.history.push(s);
-                    Work::Initial
-                }
-                Err(e) => self.fail(e.to_string()),
-            };
-        }
-        if self.history.len().saturating_sub(1) >= self.target {
+        let initial = self.history.is_empty();
+        if !initial && self.history.len().saturating_sub(1) >= self.target {
             return Work::Done;
         }
-        if trainer.epoch_finished() {
-            return match trainer.finish_epoch() {
+        if initial || trainer.epoch_finished() {
+            // Statistics over the whole validation set, in pieces of at most `budget_ms`: a
+            // wide, deep network takes hundreds of milliseconds for the whole pass.
+            let mut ev = self
+                .evaluation
+                .take()
+                .unwrap_or_else(|| trainer.start_evaluation());
+            if ev.done() < trainer.validation_samples() {
+                let t0 = clock();
+                let mut done = false;
+                while !done && clock() - t0 < budget_ms {
+                    done = trainer.continue_evaluation(&mut ev, EVALUATION_PIECE);
+                }
+                // The summary (histograms, percentiles) gets a frame of its own.
+                let samples = ev.done();
+                self.evaluation = Some(ev);
+                return Work::Evaluating(samples);
+            }
+            let stats = if initial {
+                trainer.evaluation_stats(ev)
+            } else {
+                trainer.end_epoch(ev)
+            };
+            return match stats {
                 Ok(s) => {
                     let e = s.epoch;
                     self.history.push(s);
-                    Work::Epoch(e)
+                    if initial {
+                        Work::Initial
+                    } else {
+                        Work::Epoch(e)
+                    }
                 }
                 Err(e) => self.fail(e.to_string()),
             };

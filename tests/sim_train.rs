@@ -226,3 +226,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn evaluating_in_pieces_gives_the_same_statistics() {
+    let data = Rc::new(Dataset::seed002(6_000, 5));
+    let cfg = NetConfig::default();
+    let mut whole = Trainer::new(cfg.clone(), data.clone()).unwrap();
+    let mut pieces = Trainer::new(cfg, data).unwrap();
+    for round in 0..2 {
+        let a = whole.finish_epoch().unwrap();
+        pieces.train_steps(usize::MAX).unwrap();
+        assert!(pieces.epoch_finished());
+        let mut ev = pieces.start_evaluation();
+        let mut calls = 0;
+        while !pieces.continue_evaluation(&mut ev, 100) {
+            calls += 1;
+        }
+        assert!(calls > 3, "the work was divided");
+        let b = pieces.end_epoch(ev).unwrap();
+        assert_eq!(a.val_loss.to_bits(), b.val_loss.to_bits(), "round {round}");
+        assert_eq!(a.epoch, b.epoch);
+        for (la, lb) in a.layers.iter().zip(&b.layers) {
+            assert_eq!(la.alive, lb.alive);
+            assert_eq!(la.off_fraction, lb.off_fraction);
+            assert_eq!(la.max_pre_activation, lb.max_pre_activation);
+            assert_eq!(la.output.percentiles, lb.output.percentiles);
+            assert_eq!(la.deaths, lb.deaths);
+        }
+    }
+    let a = whole.evaluate().unwrap();
+    let mut ev = pieces.start_evaluation();
+    pieces.continue_evaluation(&mut ev, 1);
+    // An unfinished evaluation is completed by evaluation_stats rather than cut short.
+    let b = pieces.evaluation_stats(ev).unwrap();
+    assert_eq!(a.val_loss.to_bits(), b.val_loss.to_bits());
+}

@@ -144,8 +144,11 @@ pub struct StatsConfig {
     /// A unit is MOSTLY-OFF when f'(z) = 0 on more than this share of validation samples.
     pub mostly_off_threshold: f64,
     /// Pre-activation and output distributions use the first this-many validation samples
-    /// (dead/alive verdicts always use all of them).
+    /// (dead/alive verdicts always use all of them)...
     pub hist_samples: usize,
+    /// ...but at most this many values per layer (samples × units), so that sorting them for
+    /// the percentiles stays cheap in a wide layer: 64 units get 512 samples each.
+    pub hist_values_per_layer: usize,
     pub bins: usize,
 }
 
@@ -154,6 +157,7 @@ impl Default for StatsConfig {
         StatsConfig {
             mostly_off_threshold: 0.99,
             hist_samples: 2048,
+            hist_values_per_layer: 32_768,
             bins: 30,
         }
     }

@@ -334,7 +334,16 @@ impl Trainer {
     /// the validation set, updates death records and reshuffles for the next epoch.
     pub fn finish_epoch(&mut self) -> Result<EpochStats, TrainError> {
         self.train_steps(usize::MAX)?;
-        let mut stats = self.evaluate()?;
+        let mut ev = self.start_evaluation();
+        self.continue_evaluation(&mut ev, usize::MAX);
+        self.end_epoch(ev)
+    }
+
+    /// Ends the epoch with an evaluation of the network as the epoch left it (started once
+    /// [`Trainer::epoch_finished`]): the last part of [`Trainer::finish_epoch`], for callers
+    /// that evaluate a piece at a time.
+    pub fn end_epoch(&mut self, ev: Evaluation) -> Result<EpochStats, TrainError> {
+        let mut stats = self.evaluation_stats(ev)?;
         self.epoch += 1;
         stats.epoch = self.epoch;
         for (l, ls) in stats.layers.iter_mut().enumerate() {
@@ -409,23 +418,63 @@ impl Trainer {
     /// records (`epoch` is the number of finished epochs; `train_loss` is the mean so far in
     /// this epoch, NaN before its first step).
     pub fn evaluate(&mut self) -> Result<EpochStats, TrainError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
-        let sc = self.stats_config;
+        let mut ev = self.start_evaluation();
+        self.continue_evaluation(&mut ev, usize::MAX);
+        self.evaluation_stats(ev)
+    }
+
+    /// Begins an evaluation of the network as it is now, to be run a piece at a time with
+    /// [`Trainer::continue_evaluation`] so that a big network never blocks a page for long.
+    pub fn start_evaluation(&self) -> Evaluation {
         let layers: Vec<(usize, Activation)> =
             self.net.layers.iter().map(|l| (l.n_out, l.act)).collect();
-        let mut off: Vec<Vec<u64>> = layers.iter().map(|&(u, _)| vec![0; u]).collect();
-        let mut maxz: Vec<Vec<f64>> = layers
-            .iter()
-            .map(|&(u, _)| vec![f64::NEG_INFINITY; u])
-            .collect();
-        let mut zs: Vec<Vec<f32>> = layers.iter().map(|_| Vec::new()).collect();
-        let mut outs: Vec<Vec<f32>> = layers.iter().map(|_| Vec::new()).collect();
-        let (val_loss, n) = self.val_pass(|ws, start, bsz| {
-            let cap = ws.cap;
-            let keep = sc.hist_samples.saturating_sub(start).min(bsz);
+        Evaluation {
+            off: layers.iter().map(|&(u, _)| vec![0; u]).collect(),
+            maxz: layers
+                .iter()
+                .map(|&(u, _)| vec![f64::NEG_INFINITY; u])
+                .collect(),
+            zs: layers.iter().map(|_| Vec::new()).collect(),
+            outs: layers.iter().map(|_| Vec::new()).collect(),
+            layers,
+            loss_sum: 0.0,
+            next: 0,
+        }
+    }
+
+    /// Runs about `max_samples` more validation samples (whole batches, so the result is the
+    /// same however the work is divided) and returns whether every sample is done. The
+    /// network must not be trained in between.
+    pub fn continue_evaluation(&mut self, ev: &mut Evaluation, max_samples: usize) -> bool {
+        let data = Rc::clone(&self.data);
+        let (x, y) = if data.n_val() > 0 {
+            (&data.val_x, &data.val_y)
+        } else {
+            (&data.train_x, &data.train_y)
+        };
+        let n = y.len();
+        let nf = data.n_features;
+        let cap = self.eval_ws.cap;
+        let end = ev
+            .next
+            .saturating_add(max_samples.div_ceil(cap).saturating_mul(cap))
+            .min(n);
+        let sc = self.stats_config;
+        let Evaluation {
+            layers,
+            off,
+            maxz,
+            zs,
+            outs,
+            ..
+        } = ev;
+        let mut visit = |ws: &Workspace<f32>, start: usize, bsz: usize| {
             for (l, &(units, act)) in layers.iter().enumerate() {
+                let samples = sc
+                    .hist_samples
+                    .min(sc.hist_values_per_layer / units.max(1))
+                    .max(1);
+                let keep = samples.saturating_sub(start).min(bsz);
                 for j in 0..units {
                     let z = &ws.z[l][j * cap..j * cap + bsz];
                     let mut m = maxz[l][j] as f32;
@@ -449,7 +498,41 @@ impl Trainer {
                     }
                 }
             }
-        });
+        };
+        while ev.next < end {
+            let bsz = cap.min(end - ev.next);
+            let batch = Batch {
+                x,
+                y,
+                nf,
+                start: ev.next,
+                bsz,
+            };
+            ev.loss_sum += val_batch(&mut self.eval_ws, &self.net, batch, &mut visit);
+            ev.next += bsz;
+        }
+        ev.next >= n
+    }
+
+    /// The statistics of a finished evaluation.
+    pub fn evaluation_stats(&mut self, mut ev: Evaluation) -> Result<EpochStats, TrainError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if ev.next < self.validation_samples() {
+            self.continue_evaluation(&mut ev, usize::MAX);
+        }
+        let n = ev.next;
+        let val_loss = ev.loss_sum / n.max(1) as f64;
+        let sc = self.stats_config;
+        let Evaluation {
+            layers,
+            off,
+            maxz,
+            mut zs,
+            mut outs,
+            ..
+        } = ev;
         if !val_loss.is_finite() {
             let step = self.step.saturating_sub(1);
             let e = TrainError::Diverged {
@@ -500,6 +583,37 @@ impl Trainer {
             val_loss,
             layers: out_layers,
         })
+    }
+
+    /// Samples an evaluation runs over: the validation set, or the training set without one.
+    pub fn validation_samples(&self) -> usize {
+        if self.data.n_val() > 0 {
+            self.data.val_y.len()
+        } else {
+            self.data.train_y.len()
+        }
+    }
+}
+
+/// An evaluation under way: what [`Trainer::continue_evaluation`] has gathered so far.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    layers: Vec<(usize, Activation)>,
+    /// Per layer and unit: samples on which f'(z) = 0.
+    off: Vec<Vec<u64>>,
+    maxz: Vec<Vec<f64>>,
+    /// The first samples' pre-activations and outputs, for the histograms.
+    zs: Vec<Vec<f32>>,
+    outs: Vec<Vec<f32>>,
+    loss_sum: f64,
+    /// Samples done.
+    next: usize,
+}
+
+impl Evaluation {
+    /// Samples done so far.
+    pub fn done(&self) -> usize {
+        self.next
     }
 }
 

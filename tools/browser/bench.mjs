@@ -17,6 +17,46 @@ if (!url || !Number.isFinite(epochs) || epochs <= 0) {
 deadline(15 * 60_000, 'bench.mjs');
 
 const browser = await launchChromium();
+
+// Loads the page at `query`, presses the network panel's Train and watches the main thread
+// until the run finishes.
+async function pageRun(query) {
+  const run = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const runProblems = watch(run);
+  const runError = await loadAndWait(run, new URL(query, url).href);
+  if (runError) throw new Error(`the network panel reports an error: ${runError}`);
+  const r = await run.evaluate(async () => {
+    const host = document.querySelector('[data-panel=network]');
+    const tasks = [];
+    let observed = false;
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) tasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+      observed = true;
+    } catch (_) {}
+    const train = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Train');
+    const t0 = performance.now();
+    train.click();
+    while (host.getAttribute('data-run') !== 'finished' && host.getAttribute('data-run') !== 'failed' && performance.now() - t0 < 120000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 100)); // let the observer report the last task
+    return {
+      ms: performance.now() - t0,
+      epochs: Number(host.getAttribute('data-epoch')),
+      maxFrame: Number(host.getAttribute('data-max-frame-ms')),
+      slowest: host.getAttribute('data-slowest-frame'),
+      observed,
+      longTasks: tasks.length,
+      maxLongTask: tasks.length ? Math.max(...tasks) : 0,
+    };
+  });
+  await run.close();
+  if (runProblems.length) console.error(`warnings in ${query}:\n  ${runProblems.join('\n  ')}`);
+  return r;
+}
+
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watch(page);
@@ -61,38 +101,12 @@ try {
   // Seed 002's full run in the page itself: the "Small network" panel alone, its defaults
   // (200,000 samples, 4-8-8-8-1 ReLU, Adam, batch 32, 5 epochs), started by its Train button,
   // with Chromium's long-task observer watching the main thread.
-  const run = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const runProblems = watch(run);
-  const runError = await loadAndWait(run, new URL('?panel=network', url).href);
-  if (runError) throw new Error(`the network panel reports an error: ${runError}`);
-  const full = await run.evaluate(async () => {
-    const host = document.querySelector('[data-panel=network]');
-    const tasks = [];
-    let observed = false;
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) tasks.push(e.duration);
-      }).observe({ type: 'longtask' });
-      observed = true;
-    } catch (_) {}
-    const train = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Train');
-    const t0 = performance.now();
-    train.click();
-    while (host.getAttribute('data-run') !== 'finished' && host.getAttribute('data-run') !== 'failed' && performance.now() - t0 < 120000) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 100)); // let the observer report the last task
-    return {
-      ms: performance.now() - t0,
-      epochs: Number(host.getAttribute('data-epoch')),
-      maxFrame: Number(host.getAttribute('data-max-frame-ms')),
-      slowest: host.getAttribute('data-slowest-frame'),
-      observed,
-      longTasks: tasks.length,
-      maxLongTask: tasks.length ? Math.max(...tasks) : 0,
-    };
-  });
-  if (full.epochs !== 5) throw new Error(`the page's run stopped at epoch ${full.epochs}: ${runProblems.join('; ')}`);
+  const full = await pageRun('?panel=network');
+  // The largest network the controls allow (4 hidden layers of 64), one epoch: its statistics
+  // pass is the heaviest single piece of work the page can be asked for.
+  const widest = await pageRun('?panel=network&layers=4&width=64&epochs=1&act=selu&init=lecun_normal');
+  if (widest.epochs !== 1) throw new Error(`the 4x64 run stopped at epoch ${widest.epochs}`);
+  if (full.epochs !== 5) throw new Error(`the page's run stopped at epoch ${full.epochs}`);
   if (!full.observed) console.error('warning: this Chromium does not report long tasks');
   console.log(
     JSON.stringify({
@@ -101,6 +115,9 @@ try {
       page_slowest_frame: full.slowest,
       page_long_tasks: full.longTasks,
       page_max_long_task_ms: Math.round(full.maxLongTask),
+      page_4x64_epoch_ms: Math.round(widest.ms),
+      page_4x64_max_frame_work_ms: widest.maxFrame,
+      page_4x64_long_tasks: widest.longTasks,
       wasm_ms_per_epoch: result.ms_per_epoch,
       wasm_first_epoch_ms: result.first_epoch_ms,
       wasm_later_ms_per_epoch: result.later_ms_per_epoch,

@@ -100,7 +100,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         f64::NAN
     };
     println!(
-        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"wasm_first_epoch_ms\":{},\"native_later_ms_per_epoch\":{},\"wasm_later_ms_per_epoch\":{},\"ratio_later\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{},\"page_5_epochs_ms\":{},\"page_max_frame_work_ms\":{},\"page_long_tasks\":{},\"page_max_long_task_ms\":{}}}",
+        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"wasm_first_epoch_ms\":{},\"native_later_ms_per_epoch\":{},\"wasm_later_ms_per_epoch\":{},\"ratio_later\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{},\"page_5_epochs_ms\":{},\"page_max_frame_work_ms\":{},\"page_long_tasks\":{},\"page_max_long_task_ms\":{},\"page_4x64_epoch_ms\":{},\"page_4x64_max_frame_work_ms\":{},\"page_4x64_long_tasks\":{}}}",
         round(native_ms),
         round(wasm_ms),
         round(ratio),
@@ -113,7 +113,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         page_figure("page_5_epochs_ms"),
         page_figure("page_max_frame_work_ms"),
         page_figure("page_long_tasks"),
-        page_figure("page_max_long_task_ms")
+        page_figure("page_max_long_task_ms"),
+        page_figure("page_4x64_epoch_ms"),
+        page_figure("page_4x64_max_frame_work_ms"),
+        page_figure("page_4x64_long_tasks")
     );
     Ok(())
 }

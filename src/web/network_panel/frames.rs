@@ -112,6 +112,7 @@ pub(super) fn step(s: &mut State) -> Result<bool, JsValue> {
         Work::GeneratedData => "generating data",
         Work::BuiltNetwork => "building the network",
         Work::Initial => "statistics at initialization",
+        Work::Evaluating(_) => "part of the statistics",
         Work::Trained(_) => "training steps and the loss chart",
         Work::Epoch(_) => "epoch statistics",
         Work::Done | Work::Failed => "finishing",
@@ -124,7 +125,7 @@ pub(super) fn step(s: &mut State) -> Result<bool, JsValue> {
             s.render_loss()?;
             Ok(true)
         }
-        Work::GeneratedData | Work::BuiltNetwork => Ok(true),
+        Work::GeneratedData | Work::BuiltNetwork | Work::Evaluating(_) => Ok(true),
         Work::Initial | Work::Epoch(_) => {
             s.full_render_due = true;
             Ok(true)
