@@ -161,18 +161,13 @@ impl Preset {
 
     /// The preset's settings; data size, epochs and seed are left as in `base`.
     pub fn apply(self, base: &NetworkParams) -> NetworkParams {
+        // Every preset is the seed's deep ReLU net (the defaults) with one thing changed.
         let deep = NetworkParams {
             preset: Some(self),
-            layers: 3,
-            width: 8,
-            activation: ActivationKind::Relu,
-            alpha: ALPHA.default,
-            init: Initializer::GlorotUniform,
-            bias: 0.0,
-            optimizer: Optimizer::Adam,
-            lr: LEARNING_RATE.default,
-            batch: 32,
-            ..base.clone()
+            samples: base.samples,
+            epochs: base.epochs,
+            seed: base.seed,
+            ..NetworkParams::default()
         };
         match self {
             Preset::SingleRelu => NetworkParams { layers: 0, ..deep },
@@ -246,8 +241,8 @@ pub struct NetworkParams {
 impl Default for NetworkParams {
     /// Seed 002's 4-8-8-8-1 ReLU net, Adam 0.001, batch 32, 5 epochs, 200 000 samples.
     fn default() -> Self {
-        let base = NetworkParams {
-            preset: None,
+        NetworkParams {
+            preset: Some(Preset::DeepRelu),
             samples: SAMPLES.default as usize,
             layers: 3,
             width: 8,
@@ -260,8 +255,7 @@ impl Default for NetworkParams {
             batch: BATCH.default as usize,
             epochs: EPOCHS.default as usize,
             seed: SEED.default as u64,
-        };
-        Preset::DeepRelu.apply(&base)
+        }
     }
 }
 

@@ -390,11 +390,7 @@ impl Trainer {
     /// samples).
     fn val_pass(&mut self, mut visit: impl FnMut(&Workspace<f32>, usize, usize)) -> (f64, usize) {
         let data = Rc::clone(&self.data);
-        let (x, y) = if data.n_val() > 0 {
-            (&data.val_x, &data.val_y)
-        } else {
-            (&data.train_x, &data.train_y)
-        };
+        let (x, y) = evaluation_set(&data);
         let n = y.len();
         let nf = data.n_features;
         let mut loss = 0.0f64;
@@ -447,11 +443,7 @@ impl Trainer {
     /// network must not be trained in between.
     pub fn continue_evaluation(&mut self, ev: &mut Evaluation, max_samples: usize) -> bool {
         let data = Rc::clone(&self.data);
-        let (x, y) = if data.n_val() > 0 {
-            (&data.val_x, &data.val_y)
-        } else {
-            (&data.train_x, &data.train_y)
-        };
+        let (x, y) = evaluation_set(&data);
         let n = y.len();
         let nf = data.n_features;
         let cap = self.eval_ws.cap;
@@ -587,11 +579,16 @@ impl Trainer {
 
     /// Samples an evaluation runs over: the validation set, or the training set without one.
     pub fn validation_samples(&self) -> usize {
-        if self.data.n_val() > 0 {
-            self.data.val_y.len()
-        } else {
-            self.data.train_y.len()
-        }
+        evaluation_set(&self.data).1.len()
+    }
+}
+
+/// The samples statistics are taken on: the validation set, or the training set without one.
+fn evaluation_set(data: &Dataset) -> (&[f32], &[f32]) {
+    if data.n_val() > 0 {
+        (&data.val_x, &data.val_y)
+    } else {
+        (&data.train_x, &data.train_y)
     }
 }
 
