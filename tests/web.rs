@@ -3,63 +3,20 @@
 //! (set a value, dispatch the event), and assert on what is shown: text and canvas pixels.
 
 use dying_relu::web::mount;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CanvasRenderingContext2d, Element, Event, HtmlCanvasElement, HtmlInputElement,
-    HtmlSelectElement,
-};
+use web_sys::{Element, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod support;
+use support::{count_color, find, pixels, text};
+
 fn host() -> Element {
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let host = doc.create_element("div").unwrap();
-    host.set_attribute("style", "width: 900px").unwrap();
-    doc.body().unwrap().append_child(&host).unwrap();
-    host
-}
-
-fn find<T: JsCast>(host: &Element, selector: &str) -> T {
-    host.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-        .dyn_into::<T>()
-        .unwrap()
-}
-
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
-        .unwrap()
-        .data()
-        .0
+    support::host(900)
 }
 
 fn set_and_fire(el: &web_sys::HtmlElement, event: &str) {
-    el.dispatch_event(&Event::new(event).unwrap()).unwrap();
-}
-
-fn text(host: &Element, selector: &str) -> String {
-    find::<Element>(host, selector)
-        .text_content()
-        .unwrap_or_default()
-}
-
-/// Counts pixels close to a colour: how much of a curve or a band is on the canvas.
-fn count_color(px: &[u8], rgb: (u8, u8, u8), tol: i32) -> usize {
-    px.chunks_exact(4)
-        .filter(|p| {
-            (p[0] as i32 - rgb.0 as i32).abs() <= tol
-                && (p[1] as i32 - rgb.1 as i32).abs() <= tol
-                && (p[2] as i32 - rgb.2 as i32).abs() <= tol
-        })
-        .count()
+    support::fire(el, event);
 }
 
 #[wasm_bindgen_test]

@@ -4,22 +4,15 @@
 use dying_relu::web::mount;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    CanvasRenderingContext2d, Element, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement,
-    HtmlSelectElement,
-};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod support;
+
 /// Lets the browser breathe between bursts of clicks, so the test runner can poll the page.
 async fn breathe() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 16)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    support::sleep(16).await;
 }
 
 struct Panel {
@@ -28,29 +21,17 @@ struct Panel {
 
 impl Panel {
     fn mount(query: &str) -> Panel {
-        let doc = web_sys::window().unwrap().document().unwrap();
-        let host = doc.create_element("div").unwrap();
-        host.set_attribute("style", "width: 1000px").unwrap();
-        doc.body().unwrap().append_child(&host).unwrap();
+        let host = support::host(1000);
         mount(&host, "neuron", query).unwrap();
         Panel { host }
     }
 
     fn find<T: JsCast>(&self, selector: &str) -> T {
-        self.host
-            .query_selector(selector)
-            .unwrap()
-            .unwrap_or_else(|| panic!("no element matches {selector}"))
-            .dyn_into::<T>()
-            .unwrap()
+        support::find(&self.host, selector)
     }
 
     fn button(&self, text: &str) -> HtmlElement {
-        let all = self.host.query_selector_all("button").unwrap();
-        (0..all.length())
-            .filter_map(|i| all.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()))
-            .find(|b| b.text_content().as_deref() == Some(text))
-            .unwrap_or_else(|| panic!("no button {text}"))
+        support::button(&self.host, text)
     }
 
     fn click(&self, text: &str) {
@@ -64,13 +45,13 @@ impl Panel {
     fn set_slider(&self, key: &str, position: &str) {
         let s = self.slider(key);
         s.set_value(position);
-        s.dispatch_event(&Event::new("input").unwrap()).unwrap();
+        support::fire(&s, "input");
     }
 
     fn choose(&self, f: &str) {
         let s: HtmlSelectElement = self.find("select");
         s.set_value(f);
-        s.dispatch_event(&Event::new("change").unwrap()).unwrap();
+        support::fire(&s, "change");
     }
 
     fn status(&self) -> String {
@@ -98,15 +79,7 @@ impl Panel {
     fn canvases(&self) -> Vec<Vec<u8>> {
         let all = self.host.query_selector_all("canvas").unwrap();
         (0..all.length())
-            .map(|i| {
-                let c: HtmlCanvasElement = all.item(i).unwrap().dyn_into().unwrap();
-                let ctx: CanvasRenderingContext2d =
-                    c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
-                ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
-                    .unwrap()
-                    .data()
-                    .0
-            })
+            .map(|i| support::pixels(&all.item(i).unwrap().dyn_into().unwrap()))
             .collect()
     }
 }
@@ -187,7 +160,8 @@ fn every_control_change_redraws_the_canvases() {
     let p = Panel::mount("");
     let mut last = p.canvases();
     assert_eq!(last.len(), 3);
-    let changes: [(&str, Box<dyn Fn(&Panel)>); 6] = [
+    type Change = (&'static str, Box<dyn Fn(&Panel)>);
+    let changes: [Change; 6] = [
         ("activation", Box::new(|p: &Panel| p.choose("elu"))),
         ("alpha", Box::new(|p: &Panel| p.set_slider("alpha", "0.8"))),
         (

@@ -39,10 +39,11 @@ pub fn run(root: &Path) -> Result<(), String> {
             ],
         ),
         (
-            "clippy (wasm32 lib)",
+            "clippy (wasm32 lib, tests)",
             &[
                 "clippy",
                 "--lib",
+                "--tests",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--",
