@@ -67,7 +67,9 @@ fn neuron_charts_survive_huge_and_tiny_values() {
         };
         let f = ActivationKind::LeakyRelu.with_alpha(0.3);
         let r = quickly("gate", || {
-            render_svg(600, 400, |ar| neuron_gate::draw(ar, f, &a, &stats, &theme))
+            render_svg(600, 400, |ar| {
+                neuron_gate::draw(ar, f, &a, &stats, Some(&a), &theme)
+            })
         });
         assert!(r.is_ok(), "gate at {scale}: {r:?}");
 
@@ -98,13 +100,15 @@ fn neuron_charts_survive_huge_and_tiny_values() {
 fn neuron_charts_label_their_axes() {
     let theme = Theme::light(1.0);
     let mut n = Neuron::new(dying_relu::sim::activation::Activation::RELU, 0.0, 1);
+    let before = n.preactivations();
     n.large_gradient_step(0.01).unwrap();
     let a = n.preactivations();
     let svg = render_svg(800, 480, |ar| {
-        neuron_gate::draw(ar, n.f, &a, &n.stats(), &theme)
+        neuron_gate::draw(ar, n.f, &a, &n.stats(), Some(&before), &theme)
     })
     .unwrap();
     for label in [
+        "before the large step",
         "share of inputs per bin (%)",
         "f(a) (no unit)",
         "pre-activation a",

@@ -58,17 +58,37 @@ pub fn histogram(a: &[f64], window: (f64, f64)) -> Vec<Bar> {
         .collect()
 }
 
+/// Draws the histogram of `a` over f(a). `before`, if given, is the distribution before the
+/// last large step, drawn as an outline so the jump it made is visible.
 pub fn draw<DB: DrawingBackend>(
     area: &Area<'_, DB>,
     f: Activation,
     a: &[f64],
     stats: &PreactivationStats,
+    before: Option<&[f64]>,
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
-    let window = x_window(stats);
+    let mut window = x_window(stats);
+    if let Some(b) = before {
+        let finite = b
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite() && v.abs() < 1e12);
+        let (lo, hi) = finite.fold((window.0, window.1), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        window = (lo, hi);
+    }
     let bars = histogram(a, window);
-    let top = bars.iter().map(|b| b.2).fold(5.0, f64::max) * 1.25;
+    let ghost = before.map(|b| histogram(b, window));
+    let highest = bars
+        .iter()
+        .chain(ghost.iter().flatten())
+        .map(|b| b.2)
+        .fold(5.0, f64::max);
+    // Headroom for the legend (on a phone it spans most of the width, so it needs more), but
+    // a share of inputs never needs an axis far past 100 %.
+    let headroom = if theme.compact { 1.6 } else { 1.25 };
+    let top = (highest * headroom).min(105.0).max(highest * 1.1);
     let (f_lo, f_hi) = (f.value(window.0), f.value(window.1));
     let (y2_lo, y2_hi) = (f_lo.min(f_hi).min(0.0), f_lo.max(f_hi).max(0.1));
     let y2_pad = 0.1 * (y2_hi - y2_lo);
@@ -180,6 +200,23 @@ pub fn draw<DB: DrawingBackend>(
             "inputs with zero gradient"
         })
         .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], shut));
+
+    if let Some(ghost) = &ghost {
+        let outline = ShapeStyle::from(theme.neutral).stroke_width(theme.px(1.5));
+        chart
+            .draw_series(
+                ghost
+                    .iter()
+                    .filter(|b| b.2 > 0.0)
+                    .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], outline)),
+            )?
+            .label(if theme.compact {
+                "before the step"
+            } else {
+                "before the large step (outline)"
+            })
+            .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], outline));
+    }
 
     let gate = ShapeStyle::from(theme.foreground.mix(0.6)).stroke_width(theme.px(1.0));
     chart.draw_series(std::iter::once(PathElement::new(

@@ -14,6 +14,8 @@ const NARROW_CSS_PX: f64 = 560.0;
 pub struct ChartCanvas {
     pub canvas: HtmlCanvasElement,
     aspect: f64,
+    /// Height over width on a narrow screen; by default 1.6 × `aspect`, within 0.9 to 1.6.
+    narrow_aspect: f64,
 }
 
 impl ChartCanvas {
@@ -24,7 +26,17 @@ impl ChartCanvas {
         // Inline, so an embed without our stylesheet still gets a canvas that fills its column.
         canvas.style().set_property("width", "100%")?;
         canvas.style().set_property("display", "block")?;
-        Ok(ChartCanvas { canvas, aspect })
+        Ok(ChartCanvas {
+            canvas,
+            aspect,
+            narrow_aspect: (aspect * 1.6).clamp(0.9, 1.6),
+        })
+    }
+
+    /// A different shape on phones, for a chart whose legend needs the room.
+    pub fn with_narrow_aspect(mut self, aspect: f64) -> Self {
+        self.narrow_aspect = aspect;
+        self
     }
 
     /// Sizes the backing store to the laid-out width, and returns the theme to draw with.
@@ -41,7 +53,7 @@ impl ChartCanvas {
         // A phone's column is narrow: charts grow taller so labels keep their room.
         let narrow = css_w < NARROW_CSS_PX;
         let aspect = if narrow {
-            (self.aspect * 1.6).clamp(0.9, 1.6)
+            self.narrow_aspect
         } else {
             self.aspect
         };

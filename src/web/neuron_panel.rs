@@ -41,6 +41,8 @@ struct View {
     /// Whether the gate has been shut for almost every input at some point: "recovered" then
     /// means something.
     was_shut: bool,
+    /// Pre-activations just before the last large step, drawn as an outline.
+    before_large: Option<Vec<f64>>,
     controls: Controls,
     gate_chart: ChartCanvas,
     flow_chart: ChartCanvas,
@@ -90,8 +92,9 @@ impl View {
         )?;
 
         let a = self.neuron.preactivations();
-        self.gate_chart
-            .draw(|area, theme| neuron_gate::draw(area, f, &a, &stats, theme))?;
+        self.gate_chart.draw(|area, theme| {
+            neuron_gate::draw(area, f, &a, &stats, self.before_large.as_deref(), theme)
+        })?;
 
         let last_sgd = self
             .neuron
@@ -168,6 +171,9 @@ impl View {
     /// Runs one kind of step and reports divergence in words instead of applying it.
     fn step(&mut self, large: bool) -> bool {
         let lr = self.params.lr;
+        if large {
+            self.before_large = Some(self.neuron.preactivations());
+        }
         let r = if large {
             self.neuron.large_gradient_step(lr)
         } else {
@@ -193,6 +199,7 @@ impl View {
         self.running = None;
         self.neuron = Neuron::new(self.params.activation(), self.params.bias, SEED);
         self.was_shut = false;
+        self.before_large = None;
         self.show_problem("");
     }
 }
@@ -232,7 +239,8 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
     let link = dom::Permalink::new(&doc, "neuron")?;
     controls_el.append_child(&link.link)?;
 
-    let gate_chart = ChartCanvas::new(&doc, "Histogram of the pre-activation a", 0.6)?;
+    let gate_chart =
+        ChartCanvas::new(&doc, "Histogram of the pre-activation a", 0.6)?.with_narrow_aspect(1.3);
     let flow_chart = ChartCanvas::new(&doc, "Gradient flow through R", 0.42)?;
     flow_chart.canvas.set_attribute("aria-label", "Gradient flow diagram: x1, x2 and b feed a, which passes the gate to y; edge widths are gradient sizes")?;
     let timeline_chart = ChartCanvas::new(
@@ -268,6 +276,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
         params,
         neuron,
         was_shut: false,
+        before_large: None,
         controls,
         gate_chart,
         flow_chart,
