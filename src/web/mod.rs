@@ -52,6 +52,29 @@ fn report(result: Result<(), JsValue>) {
     }
 }
 
+/// Whether the reader asked for less motion: running charts then redraw a few times a second
+/// instead of every frame (the training itself runs at full speed).
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}
+
+/// Frames between redraws of a running chart: every frame, or about 4 a second with reduced
+/// motion.
+fn frames_per_redraw() -> u32 {
+    if prefers_reduced_motion() {
+        15
+    } else {
+        1
+    }
+}
+
 /// Calls `redraw` when the window is resized, so canvases follow the layout's width.
 fn on_resize(redraw: impl Fn() + 'static) -> Result<EventListener, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;

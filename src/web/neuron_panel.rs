@@ -349,6 +349,8 @@ fn toggle_training(view: &Rc<RefCell<View>>) {
     }
     // The loop holds the view weakly: removing the panel ends the loop.
     let weak: Weak<RefCell<View>> = Rc::downgrade(view);
+    let every = super::frames_per_redraw();
+    let mut frame = 0u32;
     v.running = Some(FrameLoop::start(move |_| {
         let Some(view) = weak.upgrade() else {
             return false;
@@ -364,7 +366,10 @@ fn toggle_training(view: &Rc<RefCell<View>>) {
             }
         }
         drop(v);
-        super::report(view.borrow().render());
+        frame = frame.wrapping_add(1);
+        if !ok || frame.is_multiple_of(every) {
+            super::report(view.borrow().render());
+        }
         ok
     }));
 }

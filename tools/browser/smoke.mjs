@@ -2,7 +2,8 @@
 //
 //   node smoke.mjs <url> <out-dir> [extra ...]
 //
-// Loads <url> at a desktop (1280x800) and a phone (360x740 @2x) viewport, waits for
+// Loads <url> at a desktop (1280x800), a phone (360x740 @2x) and a dark, reduced-motion
+// laptop (1024x768 @1.5x) viewport, waits for
 // <body data-ready="true">, fails on console errors, page errors, failed requests, HTTP errors
 // or <body data-error>, and saves full-page screenshots as <out-dir>/page-desktop.png and
 // page-phone.png. Each extra (a query string such as "?act=leaky", or any URL relative to
@@ -26,6 +27,14 @@ const VIEWPORTS = [
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
+  },
+  // A reader who asked for a dark theme and less motion, on a HiDPI laptop.
+  {
+    name: 'dark',
+    viewport: { width: 1024, height: 768 },
+    deviceScaleFactor: 1.5,
+    colorScheme: 'dark',
+    reducedMotion: 'reduce',
   },
 ];
 

@@ -122,7 +122,12 @@ pub(super) fn step(s: &mut State) -> Result<bool, JsValue> {
     s.remember_data(&params, data.as_ref());
     match w {
         Work::Trained(_) => {
-            s.render_loss()?;
+            s.frames_trained = s.frames_trained.wrapping_add(1);
+            if s.frames_trained
+                .is_multiple_of(crate::web::frames_per_redraw())
+            {
+                s.render_loss()?;
+            }
             Ok(true)
         }
         Work::GeneratedData | Work::BuiltNetwork | Work::Evaluating(_) => Ok(true),

@@ -88,6 +88,8 @@ struct State {
     started_ms: Option<f64>,
     /// What the last frame's work was (for the slowest-frame report).
     last_work: &'static str,
+    /// Frames of training so far, to space the loss chart's redraws under reduced motion.
+    frames_trained: u32,
 }
 
 /// Builds the panel inside `host` from query pairs.
@@ -276,6 +278,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
         max_frame_ms: 0.0,
         started_ms: None,
         last_work: "",
+        frames_trained: 0,
     }));
     {
         let mut s = state.borrow_mut();
