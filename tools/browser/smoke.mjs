@@ -10,6 +10,7 @@
 // <url>) is loaded the same way and saved as <out-dir>/<slug>-desktop.png / -phone.png.
 // Last line: "smoke result: N passed; M failed" (one per page load); exit code 1 on failure.
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
 
@@ -45,7 +46,26 @@ const slug = (text) =>
 // What a page must offer anyone using a keyboard or a screen reader: every control named,
 // every visible panel with a live one-line summary, every chart canvas described, no element
 // wider than the screen (a phone must not scroll sideways).
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// axe-core's audit (contrast, names, roles, landmarks...): serious and critical findings fail.
+async function axeProblems(page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `axe ${v.id} (${v.impact}): ${v.help}; e.g. ${v.nodes[0]?.target?.join(' ') ?? ''}`);
+  });
+  return violations;
+}
+
 async function accessibilityProblems(page) {
+  const fromAxe = await axeProblems(page);
+  return fromAxe.concat(await ownChecks(page));
+}
+
+async function ownChecks(page) {
   return page.evaluate(() => {
     const out = [];
     for (const c of document.querySelectorAll('input, select, button, a[href]')) {
