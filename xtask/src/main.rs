@@ -16,6 +16,7 @@ mod serve;
 mod site;
 mod smoke;
 mod static_server;
+mod strays;
 mod tally;
 mod test;
 

@@ -85,6 +85,10 @@ pub fn run(root: &Path) -> Result<(), String> {
             &format!("wasm-pack test --test {file}"),
             &mut browser,
         ));
+        let ended = crate::strays::end_orphaned_test_browsers();
+        if ended > 0 {
+            eprintln!("ended {ended} Chromium process(es) the test runner left behind");
+        }
     }
 
     let build = check("trunk build --release", &mut site::trunk_build(root));
