@@ -129,8 +129,11 @@ pub fn draw<DB: DrawingBackend>(
                 theme.font_colored(12.0, theme.dead),
             )))?;
         }
-        for (color, name, pts) in lines {
-            let style = ShapeStyle::from(*color).stroke_width(theme.px(2.0));
+        for (k, (color, name, pts)) in lines.iter().enumerate() {
+            // The first line is drawn wider: w1 and w2 often coincide (the inputs are
+            // symmetric), and w1 then shows as a border around w2 instead of vanishing.
+            let width = if k == 0 && lines.len() > 1 { 5.0 } else { 2.0 };
+            let style = ShapeStyle::from(*color).stroke_width(theme.px(width));
             let finite: Vec<(f64, f64)> = pts.iter().copied().filter(|p| p.1.is_finite()).collect();
             // A dot on the newest value, so a lone first point is visible too.
             let newest = finite.last().copied();
