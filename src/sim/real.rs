@@ -122,37 +122,47 @@ pub fn adam_one<R: Real>(w: &mut R, g: R, m: &mut R, v: &mut R, k: AdamConsts<R>
     u
 }
 
-impl Real for f32 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    #[inline(always)]
-    fn from_f64(x: f64) -> Self {
-        x as f32
-    }
-    #[inline(always)]
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    #[inline(always)]
-    fn exp(self) -> Self {
-        f32::exp(self)
-    }
-    #[inline(always)]
-    fn exp_m1(self) -> Self {
-        f32::exp_m1(self)
-    }
-    #[inline(always)]
-    fn tanh(self) -> Self {
-        f32::tanh(self)
-    }
-    #[inline(always)]
-    fn sqrt(self) -> Self {
-        f32::sqrt(self)
-    }
-    #[inline(always)]
-    fn is_finite(self) -> bool {
-        f32::is_finite(self)
-    }
+/// The scalar methods, the same for both float types but for the type's name.
+macro_rules! impl_real {
+    ($t:ident { $($kernels:item)* }) => {
+        impl Real for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            #[inline(always)]
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn exp(self) -> Self {
+                $t::exp(self)
+            }
+            #[inline(always)]
+            fn exp_m1(self) -> Self {
+                $t::exp_m1(self)
+            }
+            #[inline(always)]
+            fn tanh(self) -> Self {
+                $t::tanh(self)
+            }
+            #[inline(always)]
+            fn sqrt(self) -> Self {
+                $t::sqrt(self)
+            }
+            #[inline(always)]
+            fn is_finite(self) -> bool {
+                $t::is_finite(self)
+            }
+            $($kernels)*
+        }
+    };
+}
+
+// f32 trains the networks: in wasm with simd128 it gets explicit f32x4 kernels.
+impl_real!(f32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     #[inline(always)]
     fn dot_kernel(a: &[Self], b: &[Self]) -> Self {
@@ -208,40 +218,10 @@ impl Real for f32 {
     ) {
         simd::adam(w, g, m, v, u, k)
     }
-}
+});
 
-impl Real for f64 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    #[inline(always)]
-    fn from_f64(x: f64) -> Self {
-        x
-    }
-    #[inline(always)]
-    fn to_f64(self) -> f64 {
-        self
-    }
-    #[inline(always)]
-    fn exp(self) -> Self {
-        f64::exp(self)
-    }
-    #[inline(always)]
-    fn exp_m1(self) -> Self {
-        f64::exp_m1(self)
-    }
-    #[inline(always)]
-    fn tanh(self) -> Self {
-        f64::tanh(self)
-    }
-    #[inline(always)]
-    fn sqrt(self) -> Self {
-        f64::sqrt(self)
-    }
-    #[inline(always)]
-    fn is_finite(self) -> bool {
-        f64::is_finite(self)
-    }
-}
+// f64 is the reference for the gradient checks: the generic kernels are enough.
+impl_real!(f64 {});
 
 /// Dot product with eight independent accumulators, so LLVM can keep them in SIMD lanes
 /// (a single running sum is a serial dependency it may not reorder). The summation order is
