@@ -41,9 +41,7 @@ impl ChartCanvas {
 
     /// Sizes the backing store to the laid-out width, and returns the theme to draw with.
     fn fit(&self) -> Theme {
-        let window = web_sys::window();
-        let ratio = window
-            .as_ref()
+        let ratio = web_sys::window()
             .map(|w| w.device_pixel_ratio())
             .unwrap_or(1.0);
         let css_w = match self.canvas.client_width() {
@@ -71,10 +69,7 @@ impl ChartCanvas {
             .canvas
             .style()
             .set_property("height", &format!("{css_h}px"));
-        let dark = window
-            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-            .map(|m| m.matches())
-            .unwrap_or(false);
+        let dark = super::media_matches("(prefers-color-scheme: dark)");
         let theme = if dark {
             Theme::dark(ratio)
         } else {

@@ -52,17 +52,18 @@ fn report(result: Result<(), JsValue>) {
     }
 }
 
+/// Whether a CSS media query matches (false where there is no window).
+fn media_matches(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}
+
 /// Whether the reader asked for less motion: running charts then redraw a few times a second
 /// instead of every frame (the training itself runs at full speed).
 fn prefers_reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .map(|m| m.matches())
-        .unwrap_or(false)
+    media_matches("(prefers-reduced-motion: reduce)")
 }
 
 /// Frames between redraws of a running chart: every frame, or about 4 a second with reduced
