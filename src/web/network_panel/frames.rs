@@ -3,27 +3,23 @@
 use super::{now, State, BUDGET_MS};
 use crate::network_run::{Run, Work};
 use crate::network_summary::Activity;
-use gloo_render::{request_animation_frame, AnimationFrame};
+use crate::web::animation::FrameLoop;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 pub(super) type Shared = Rc<RefCell<State>>;
 
-pub(super) fn schedule(rc: &Shared) -> AnimationFrame {
+/// Starts the frame loop; it holds the panel weakly, so removing the panel ends it.
+pub(super) fn schedule(rc: &Shared) -> FrameLoop {
     let weak = Rc::downgrade(rc);
-    request_animation_frame(move |_| {
-        if let Some(rc) = weak.upgrade() {
-            frame(&rc);
-        }
-    })
+    FrameLoop::start(move |_| weak.upgrade().map(|rc| frame(&rc)).unwrap_or(false))
 }
 
-/// One animation frame: one piece of work, then the drawing it calls for.
-pub(super) fn frame(rc: &Shared) {
+/// One animation frame: one piece of work, then the drawing it calls for. Returns whether
+/// another frame is wanted.
+fn frame(rc: &Shared) -> bool {
     let mut s = rc.borrow_mut();
-    // This frame's handle: its closure is running now, so it is dropped next frame, not here.
-    s.retired = s.raf.take();
     let t0 = now();
     if s.started_ms.is_none() {
         s.started_ms = Some(t0);
@@ -48,10 +44,12 @@ pub(super) fn frame(rc: &Shared) {
         }
     };
     let finished_compare = s.comparison.as_ref().map(|c| !c.active).unwrap_or(true);
-    if go {
-        s.raf = Some(schedule(rc));
-    } else if s.activity == Activity::Training && finished_compare {
-        s.activity = Activity::Finished;
+    if !go {
+        // The loop ends with this frame; a later Train starts a new one.
+        s.running = None;
+        if s.activity == Activity::Training && finished_compare {
+            s.activity = Activity::Finished;
+        }
     }
     if let Some(t) = s.started_ms {
         if !go {
@@ -62,6 +60,7 @@ pub(super) fn frame(rc: &Shared) {
         }
     }
     crate::web::report(s.render_status());
+    go
 }
 
 /// Does this frame's work; returns whether another frame is needed.
@@ -150,7 +149,7 @@ pub(super) fn step(s: &mut State) -> Result<bool, JsValue> {
 
 pub(super) fn start(rc: &Shared, s: &mut State) {
     s.activity = Activity::Training;
-    if s.raf.is_none() {
-        s.raf = Some(schedule(rc));
+    if s.running.is_none() {
+        s.running = Some(schedule(rc));
     }
 }

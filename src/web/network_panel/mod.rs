@@ -5,6 +5,7 @@
 mod frames;
 mod view;
 
+use super::animation::FrameLoop;
 use super::canvas::ChartCanvas;
 use super::dom::{self, Select, Slider};
 use super::Panel;
@@ -18,7 +19,6 @@ use crate::params::ALPHA;
 use crate::sim::data::Dataset;
 use frames::{schedule, start};
 use gloo_events::EventListener;
-use gloo_render::AnimationFrame;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -80,10 +80,8 @@ struct State {
     layer_shown: usize,
     /// Statistics arrived last frame: draw everything this frame, train next frame.
     full_render_due: bool,
-    raf: Option<AnimationFrame>,
-    /// The handle of the frame now running: kept until the next frame so a closure is never
-    /// dropped while it executes.
-    retired: Option<AnimationFrame>,
+    /// The animation-frame loop while training or comparing.
+    running: Option<FrameLoop>,
     max_frame_ms: f64,
     started_ms: Option<f64>,
     /// What the last frame's work was (for the slowest-frame report).
@@ -273,8 +271,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
         selected: (0, 0),
         layer_shown: usize::MAX,
         full_render_due: false,
-        raf: None,
-        retired: None,
+        running: None,
         max_frame_ms: 0.0,
         started_ms: None,
         last_work: "",
@@ -418,7 +415,7 @@ pub fn mount(host: &Element, pairs: &[(String, String)]) -> Result<Panel, JsValu
                 });
                 s.started_ms = None;
                 s.max_frame_ms = 0.0;
-                s.raf = Some(schedule(&state));
+                s.running = Some(schedule(&state));
             }
             let r = s.render_compare().and_then(|_| s.render_status());
             super::report(r);

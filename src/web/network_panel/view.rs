@@ -235,7 +235,7 @@ impl State {
     }
 
     pub(super) fn stop(&mut self) {
-        self.raf = None;
+        self.running = None;
     }
 
     /// A fresh run of the current params (data reused when it is the same).
