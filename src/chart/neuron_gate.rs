@@ -176,30 +176,34 @@ pub fn draw<DB: DrawingBackend>(
         .copied()
         .filter(|b| b.2 > 0.0)
         .partition(|b| f.derivative(0.5 * (b.0 + b.1)) != 0.0);
-    chart
-        .draw_series(
-            open_bars
-                .iter()
-                .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], open)),
-        )?
-        .label(if theme.compact {
-            "gradient flows"
-        } else {
-            "inputs whose gradient flows"
-        })
-        .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], open));
-    chart
-        .draw_series(
-            shut_bars
-                .iter()
-                .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], shut)),
-        )?
-        .label(if theme.compact {
-            "zero gradient"
-        } else {
-            "inputs with zero gradient"
-        })
-        .legend(move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], shut));
+    // Only the kinds of bar on show get a legend entry: fewer, truer lines (and room on a phone).
+    let kinds = [
+        (
+            &open_bars,
+            open,
+            "inputs whose gradient flows",
+            "gradient flows",
+        ),
+        (
+            &shut_bars,
+            shut,
+            "inputs with zero gradient",
+            "zero gradient",
+        ),
+    ];
+    for (set, style, long, short) in kinds {
+        let series = chart.draw_series(
+            set.iter()
+                .map(move |b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], style)),
+        )?;
+        if !set.is_empty() {
+            series
+                .label(if theme.compact { short } else { long })
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], style)
+                });
+        }
+    }
 
     if let Some(ghost) = &ghost {
         let outline = ShapeStyle::from(theme.neutral).stroke_width(theme.px(1.5));
