@@ -103,15 +103,9 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(48.0))
         .build_cartesian_2d(x0..x1, y0..y1)?;
-    chart
-        .configure_mesh()
+    super::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc("pre-activation x (no unit)")
         .y_desc("f(x) and f′(x) (no unit)")
-        .label_style(theme.font(12.0))
-        .axis_desc_style(theme.font(13.0))
-        .axis_style(theme.foreground)
-        .bold_line_style(theme.grid)
-        .light_line_style(theme.background)
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|v| crate::params::format_sig(*v, 2))

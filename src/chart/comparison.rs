@@ -57,15 +57,9 @@ pub fn draw<DB: DrawingBackend>(
             .x_label_area_size(theme.px(40.0))
             .y_label_area_size(theme.px(40.0))
             .build_cartesian_2d(0.0..epochs.max(1) as f64, 0.0..y_max)?;
-        chart
-            .configure_mesh()
+        super::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
             .x_desc("epoch")
             .y_desc("val. loss (no unit)")
-            .label_style(theme.font(12.0))
-            .axis_desc_style(theme.font(12.0))
-            .axis_style(theme.foreground)
-            .bold_line_style(theme.grid)
-            .light_line_style(theme.background)
             .x_labels(epochs.clamp(2, 5) + 1)
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_labels(3)

@@ -112,15 +112,9 @@ fn bands<DB: DrawingBackend>(
         .x_label_area_size(theme.px(36.0))
         .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d(0.0..epochs.max(1) as f64, (lo - pad)..(hi + pad))?;
-    chart
-        .configure_mesh()
+    super::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
         .x_desc("epoch")
         .y_desc(q.axis())
-        .label_style(theme.font(12.0))
-        .axis_desc_style(theme.font(12.0))
-        .axis_style(theme.foreground)
-        .bold_line_style(theme.grid)
-        .light_line_style(theme.background)
         .x_labels(epochs.clamp(2, 6) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(5)
@@ -211,15 +205,9 @@ fn histogram<DB: DrawingBackend>(
         .x_label_area_size(theme.px(36.0))
         .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d((zx0 - span * 0.02)..(hi + span * 0.02), 0.0..top)?;
-    chart
-        .configure_mesh()
+    super::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
         .x_desc(format!("{} (bins); exact 0 apart", q.axis()))
         .y_desc("share of values (%)")
-        .label_style(theme.font(12.0))
-        .axis_desc_style(theme.font(12.0))
-        .axis_style(theme.foreground)
-        .bold_line_style(theme.grid)
-        .light_line_style(theme.background)
         .x_labels(4)
         .x_label_formatter(&|x| {
             if *x < lo - gap * 0.5 {

@@ -90,21 +90,8 @@ pub fn draw<DB: DrawingBackend>(
         for p in edge((0.08, fy), a_pos, grad) {
             area.draw(&p)?;
         }
-        area.draw(&Circle::new(
-            at(0.08, fy),
-            node_r,
-            theme.tint(theme.neutral, 0.25).filled(),
-        ))?;
-        area.draw(&Circle::new(
-            at(0.08, fy),
-            node_r,
-            ShapeStyle::from(theme.neutral).stroke_width(px(1.5) as u32),
-        ))?;
-        let t = theme.font(13.0).pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Center,
-        ));
-        area.draw(&Text::new(name.to_string(), at(0.08, fy), t))?;
+        let fill = theme.tint(theme.neutral, 0.25);
+        draw_node(area, at(0.08, fy), node_r, fill, theme.neutral, name, theme)?;
         let lx = 0.14;
         // Above an edge that rises to a, below one that falls to it: never across the line.
         let ly = if fy > a_pos.1 { fy + 0.045 } else { fy - 0.1 };
@@ -127,32 +114,18 @@ pub fn draw<DB: DrawingBackend>(
     for p in edge(gate_pos, y_pos, g.upstream) {
         area.draw(&p)?;
     }
-    let centered = theme.font(13.0).pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Center,
-        plotters::style::text_anchor::VPos::Center,
-    ));
-    area.draw(&Circle::new(
-        at(a_pos.0, a_pos.1),
-        node_r,
-        theme.background.filled(),
-    ))?;
-    area.draw(&Circle::new(
-        at(a_pos.0, a_pos.1),
-        node_r,
-        ShapeStyle::from(theme.foreground).stroke_width(px(1.5) as u32),
-    ))?;
-    area.draw(&Text::new("a", at(a_pos.0, a_pos.1), centered.clone()))?;
-    area.draw(&Circle::new(
-        at(y_pos.0, y_pos.1),
-        node_r,
-        theme.background.filled(),
-    ))?;
-    area.draw(&Circle::new(
-        at(y_pos.0, y_pos.1),
-        node_r,
-        ShapeStyle::from(theme.foreground).stroke_width(px(1.5) as u32),
-    ))?;
-    area.draw(&Text::new("y", at(y_pos.0, y_pos.1), centered.clone()))?;
+    for (pos, name) in [(a_pos, "a"), (y_pos, "y")] {
+        let center = at(pos.0, pos.1);
+        draw_node(
+            area,
+            center,
+            node_r,
+            theme.background,
+            theme.foreground,
+            name,
+            theme,
+        )?;
+    }
 
     // The gate: two posts; a bar across them when shut, a thin bar when leaking.
     let (gx, gy) = at(gate_pos.0, gate_pos.1);
@@ -234,6 +207,24 @@ pub fn draw<DB: DrawingBackend>(
         theme.font_colored(12.0, theme.neutral),
     ))?;
     Ok(())
+}
+
+/// A node of the diagram: a filled circle with an outline and its name in the middle.
+fn draw_node<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    center: (i32, i32),
+    r: i32,
+    fill: RGBColor,
+    stroke: RGBColor,
+    name: &str,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let outline = ShapeStyle::from(stroke).stroke_width(theme.px(1.5));
+    area.draw(&Circle::new(center, r, fill.filled()))?;
+    area.draw(&Circle::new(center, r, outline))?;
+    let text = theme.font(13.0).pos(Pos::new(HPos::Center, VPos::Center));
+    area.draw(&Text::new(name.to_string(), center, text))
 }
 
 #[cfg(test)]

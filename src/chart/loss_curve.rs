@@ -75,15 +75,9 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(52.0))
         .build_cartesian_2d(0.0..epochs, 0.0..y_max)?;
-    chart
-        .configure_mesh()
+    super::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc("epoch (passes over the training data)")
         .y_desc("loss: mean squared error (no unit)")
-        .label_style(theme.font(12.0))
-        .axis_desc_style(theme.font(13.0))
-        .axis_style(theme.foreground)
-        .bold_line_style(theme.grid)
-        .light_line_style(theme.background)
         .x_labels(d.epochs.clamp(2, 10) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(6)

@@ -14,6 +14,8 @@ pub mod theme;
 
 pub use theme::Theme;
 
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::Ranged;
 use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -44,6 +46,25 @@ where
         .background_style(theme.background.mix(0.85))
         .border_style(theme.grid)
         .draw()
+}
+
+/// Styles a chart's axes and grid the same way everywhere: 12 px tick labels, axis names at
+/// `desc_px` (smaller in small multiples), the theme's foreground axes and a quiet grid.
+pub fn themed_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    theme: &Theme,
+    desc_px: f64,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.label_style(theme.font(12.0))
+        .axis_desc_style(theme.font(desc_px))
+        .axis_style(theme.foreground)
+        .bold_line_style(theme.grid)
+        .light_line_style(theme.background)
 }
 
 /// Renders a chart into an SVG string: used by native tests and by SVG export.

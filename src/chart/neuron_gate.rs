@@ -119,8 +119,7 @@ pub fn draw<DB: DrawingBackend>(
         )
         .build_cartesian_2d(window.0..window.1, 0.0..top)?
         .set_secondary_coord(window.0..window.1, (y2_lo - y2_pad)..(y2_hi + y2_pad));
-    chart
-        .configure_mesh()
+    super::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc(if theme.compact {
             "a (no unit)"
         } else {
@@ -131,11 +130,6 @@ pub fn draw<DB: DrawingBackend>(
         } else {
             "share of inputs per bin (%)"
         })
-        .label_style(theme.font(12.0))
-        .axis_desc_style(theme.font(13.0))
-        .axis_style(theme.foreground)
-        .bold_line_style(theme.grid)
-        .light_line_style(theme.background)
         .x_labels(7)
         .y_labels(5)
         .x_label_formatter(&|v| format_sig(if v.abs() < 1e-12 { 0.0 } else { *v }, 2))

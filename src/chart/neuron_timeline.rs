@@ -101,12 +101,8 @@ pub fn draw<DB: DrawingBackend>(
             .caption(*title, theme.font(13.0))
             .build_cartesian_2d(x.clone(), (lo - pad)..(hi + pad))?;
         let mut mesh = chart.configure_mesh();
-        mesh.y_desc(*ydesc)
-            .label_style(theme.font(12.0))
-            .axis_desc_style(theme.font(12.0))
-            .axis_style(theme.foreground)
-            .bold_line_style(theme.grid)
-            .light_line_style(theme.background)
+        super::themed_mesh(&mut mesh, theme, 12.0)
+            .y_desc(*ydesc)
             .y_labels(4)
             .x_labels(6)
             .x_label_formatter(&|v| format!("{v:.0}"))
