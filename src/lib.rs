@@ -2,17 +2,18 @@
 //!
 //! - [`sim`]: the science (activations, initializers, data, the single neuron, the MLP,
 //!   optimizers, statistics). Pure Rust, tested natively, timed by the benchmark.
-//! - [`params`]: every tunable value with its default, range and validation.
-//! - [`chart`]: plotters drawings, generic over `DrawingBackend` (canvas in the page, SVG in tests).
-//! - `web` (wasm32 only): DOM wiring, nothing else.
+//! - [`spec`]: what every panel's settings share: number and choice specs, the field table
+//!   that parses links and drives the controls, the warnings a repaired value gives.
+//! - [`chart`]: shared plotters helpers and the theme.
+//! - [`panels`]: one folder per panel: its settings and rules (`state`), its words, its
+//!   charts, and its wasm-only `web` file.
+//! - `web` (wasm32 only): what every panel shares in the page: mounting, DOM helpers,
+//!   canvases, the frame loop, the page address, errors.
 
 pub mod chart;
-pub mod network_params;
-pub mod network_run;
-pub mod network_summary;
-pub mod params;
+pub mod panels;
 pub mod sim;
-pub mod summary;
+pub mod spec;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

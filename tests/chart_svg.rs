@@ -42,7 +42,7 @@ fn leaky_relu_chart_has_no_dead_side_and_names_alpha() {
 
 #[test]
 fn every_offered_activation_renders() {
-    for kind in dying_relu::params::ActivationParams::CHOICES {
+    for kind in dying_relu::spec::ACTIVATION_CHOICES {
         let f = kind.with_alpha(1.0);
         let svg = render_svg(320, 240, |area| {
             activation_curve::draw(area, f, &Theme::light(1.0))

@@ -3,13 +3,15 @@
 //! in slices, status text, and every chart rendered to SVG with its labels.
 
 use dying_relu::chart::{comparison, dead_map, distribution, loss_curve, render_svg, Theme};
-use dying_relu::network_params::{NetworkParams, Preset, BATCH, LEARNING_RATE};
-use dying_relu::network_run::{Run, Work};
-use dying_relu::network_summary::{self as summary, Activity};
-use dying_relu::params::query_pairs;
+use dying_relu::panels::network::run::{Run, Work};
+use dying_relu::panels::network::settings::{
+    Preset, Settings as NetworkParams, BATCH, LEARNING_RATE,
+};
+use dying_relu::panels::network::words::{self as summary, Activity};
 use dying_relu::sim::activation::ActivationKind;
 use dying_relu::sim::data::SEED002_DEAD_LOSS;
 use dying_relu::sim::init::Initializer;
+use dying_relu::spec::query_pairs;
 use std::time::Instant;
 
 fn clock() -> impl FnMut() -> f64 {
@@ -130,7 +132,7 @@ fn run_works_in_pieces_and_the_deep_relu_net_dies() {
     let last = run.latest().unwrap();
     assert!((last.val_loss - SEED002_DEAD_LOSS).abs() / SEED002_DEAD_LOSS < 0.01);
     assert!(summary::ends_dead(last));
-    let s = summary::status(&run.params, &run.history, 5, Activity::Finished, None);
+    let s = summary::status(&run.settings, &run.history, 5, Activity::Finished, None);
     assert!(s.starts_with("Output unit dead"), "{s}");
     assert!(s.contains("gradients to every layer are 0"), "{s}");
     assert!(s.contains("stopped learning"), "{s}");
@@ -143,7 +145,7 @@ fn selu_and_leaky_relu_keep_learning() {
         let last = run.latest().unwrap();
         assert!(last.val_loss < 1.0, "{preset:?}: {}", last.val_loss);
         assert!(!summary::ends_dead(last));
-        let s = summary::status(&run.params, &run.history, 5, Activity::Finished, None);
+        let s = summary::status(&run.settings, &run.history, 5, Activity::Finished, None);
         assert!(s.starts_with("Finished 5 epochs, loss"), "{s}");
         assert!(s.contains("0 of 25 units dead"), "{s}");
     }
@@ -163,9 +165,15 @@ fn status_text_in_every_state() {
         "{failed}"
     );
     let run = finished(Preset::SeluLecun, 5_000);
-    let mid = summary::status(&run.params, &run.history[..4], 5, Activity::Training, None);
+    let mid = summary::status(
+        &run.settings,
+        &run.history[..4],
+        5,
+        Activity::Training,
+        None,
+    );
     assert!(mid.starts_with("Training: epoch 3 of 5, loss"), "{mid}");
-    let paused = summary::status(&run.params, &run.history[..3], 5, Activity::Paused, None);
+    let paused = summary::status(&run.settings, &run.history[..3], 5, Activity::Paused, None);
     assert!(paused.starts_with("Paused after epoch 2 of 5"), "{paused}");
     assert!(summary::definitions().contains("99%"));
 }
@@ -175,7 +183,12 @@ fn autopsy_names_epoch_step_and_update() {
     let run = finished(Preset::DeepRelu, 20_000);
     let last = run.latest().unwrap();
     let out = last.layers.len() - 1;
-    let text = summary::autopsy(&run.history, out, 0, summary::steps_per_epoch(&run.params));
+    let text = summary::autopsy(
+        &run.history,
+        out,
+        0,
+        summary::steps_per_epoch(&run.settings),
+    );
     assert!(text.starts_with("Output unit is dead"), "{text}");
     assert!(
         text.contains("epoch") || text.contains("from initialization"),
@@ -356,7 +369,7 @@ fn a_huge_learning_rate_fails_with_a_message_not_a_panic() {
     let params = NetworkParams {
         samples: 5_000,
         lr: 1.0,
-        optimizer: dying_relu::network_params::Optimizer::Sgd,
+        optimizer: dying_relu::panels::network::settings::Optimizer::Sgd,
         activation: ActivationKind::Selu,
         init: Initializer::HeNormal,
         layers: 4,
@@ -366,14 +379,14 @@ fn a_huge_learning_rate_fails_with_a_message_not_a_panic() {
     let mut run = Run::new(params, None);
     run.run_to_end(&mut clock());
     if let Some(f) = run.failure() {
-        let s = summary::status(&run.params, &run.history, 5, Activity::Finished, Some(f));
+        let s = summary::status(&run.settings, &run.history, 5, Activity::Finished, Some(f));
         assert!(s.contains("Training stopped"), "{s}");
     }
 }
 
 #[test]
 fn a_mostly_off_output_at_the_dead_line_counts_as_stuck() {
-    use dying_relu::network_summary::{compare_line, stuck_at_dead_line};
+    use dying_relu::panels::network::words::{compare_line, stuck_at_dead_line};
     let run = finished(Preset::SingleRelu, 20_000);
     let last = run.latest().unwrap();
     assert!(
@@ -389,17 +402,17 @@ fn a_mostly_off_output_at_the_dead_line_counts_as_stuck() {
 
 #[test]
 fn the_status_of_a_stuck_one_unit_net_says_it_stopped_learning() {
-    use dying_relu::network_summary::{status, stuck_at_dead_line};
+    use dying_relu::panels::network::words::{status, stuck_at_dead_line};
     let run = finished(Preset::SingleRelu, 20_000);
     let last = run.latest().unwrap();
     let text = status(
-        &run.params,
+        &run.settings,
         &run.history,
         run.target(),
-        dying_relu::network_summary::Activity::Finished,
+        dying_relu::panels::network::words::Activity::Finished,
         None,
     );
-    if stuck_at_dead_line(last) && !dying_relu::network_summary::output_dead(last) {
+    if stuck_at_dead_line(last) && !dying_relu::panels::network::words::output_dead(last) {
         assert!(text.contains("stopped learning"), "{text}");
     }
     assert!(

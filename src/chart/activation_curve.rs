@@ -108,8 +108,8 @@ pub fn draw<DB: DrawingBackend>(
         .y_desc("f(x) and f′(x) (no unit)")
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(&|v| crate::params::format_sig(*v, 2))
-        .y_label_formatter(&|v| crate::params::format_sig(*v, 2))
+        .x_label_formatter(&|v| crate::spec::format_sig(*v, 2))
+        .y_label_formatter(&|v| crate::spec::format_sig(*v, 2))
         .draw()?;
 
     let regions = gradient_regions(f);

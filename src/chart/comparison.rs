@@ -3,7 +3,7 @@
 //! at a glance.
 
 use super::{Area, ChartResult, Theme};
-use crate::network_summary::{ends_dead, stuck_at_dead_line};
+use crate::panels::network::words::{ends_dead, stuck_at_dead_line};
 use crate::sim::stats::EpochStats;
 use plotters::prelude::*;
 

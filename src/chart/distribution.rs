@@ -2,8 +2,8 @@
 //! gradients, and the current histograms with the exact zeros in a bar of their own.
 
 use super::{Area, ChartResult, Theme};
-use crate::params::format_sig;
 use crate::sim::stats::{Distribution, EpochStats, Histogram};
+use crate::spec::format_sig;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 

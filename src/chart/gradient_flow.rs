@@ -3,8 +3,8 @@
 //! warning colour when that gradient was exactly zero.
 
 use super::{Area, ChartResult, Theme};
-use crate::params::format_sig;
 use crate::sim::neuron::Gradients;
+use crate::spec::format_sig;
 use plotters::prelude::*;
 
 /// What the gate looks like now.

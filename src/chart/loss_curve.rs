@@ -2,8 +2,8 @@
 //! dead network sits on (E[y²] = 13/3), and markers at the epochs units were found dead.
 
 use super::{Area, ChartResult, Theme};
-use crate::params::format_sig;
 use crate::sim::stats::EpochStats;
+use crate::spec::format_sig;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 

@@ -2,9 +2,9 @@
 //! mass on the zero-gradient side in the warning colour.
 
 use super::{Area, ChartResult, Theme};
-use crate::params::format_sig;
 use crate::sim::activation::Activation;
 use crate::sim::neuron::PreactivationStats;
+use crate::spec::format_sig;
 use plotters::prelude::*;
 
 const BINS: usize = 40;

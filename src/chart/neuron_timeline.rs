@@ -106,7 +106,7 @@ pub fn draw<DB: DrawingBackend>(
             .y_labels(4)
             .x_labels(6)
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| crate::params::format_sig(*v, 3));
+            .y_label_formatter(&|v| crate::spec::format_sig(*v, 3));
         if i == 2 {
             mesh.x_desc("SGD step (count)");
         }

@@ -1,8 +1,7 @@
 //! Small, safe DOM builders. Text always goes in through `set_text_content`, never as HTML,
 //! so nothing from a URL can become markup.
 
-use crate::params::{ActivationParams, NumberSpec, ParamWarning};
-use crate::sim::activation::ActivationKind;
+use crate::spec::{NumberSpec, ParamWarning};
 use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
@@ -181,20 +180,6 @@ pub fn lay_out(
     }
     host.append_child(&layout)?;
     Ok(())
-}
-
-/// The activation-function `<select>` the activation and neuron panels share.
-pub fn activation_select(
-    doc: &Document,
-    id: &str,
-    label: &str,
-    selected: ActivationKind,
-) -> Result<Select, JsValue> {
-    let options: Vec<(&str, &str)> = ActivationParams::CHOICES
-        .iter()
-        .map(|k| (k.id(), k.label()))
-        .collect();
-    Select::new(doc, id, label, &options, selected.id())
 }
 
 /// A link that reopens this panel alone with its current settings: what a teacher copies

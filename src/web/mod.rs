@@ -1,15 +1,16 @@
 //! The web layer: builds panels into the page, wires DOM events to the core and the charts,
 //! and reports every error on the page. It holds no science.
 
-mod activation_panel;
-mod animation;
-mod canvas;
-mod dom;
+pub mod address;
+pub mod animation;
+pub mod canvas;
+pub mod controls;
+pub mod dom;
 mod errors;
-mod network_panel;
-mod neuron_panel;
 
-use crate::params::query_pairs;
+use crate::panels::{self, PanelInfo};
+use crate::spec::{lookup, pairs_for_prefix, query_pairs};
+use address::Address;
 use gloo_events::EventListener;
 use std::any::Any;
 use std::cell::RefCell;
@@ -26,7 +27,7 @@ pub struct Panel {
 }
 
 impl Panel {
-    fn new(listeners: Vec<EventListener>, state: Box<dyn Any>) -> Self {
+    pub fn new(listeners: Vec<EventListener>, state: Box<dyn Any>) -> Self {
         Panel {
             _listeners: listeners,
             _state: state,
@@ -39,11 +40,8 @@ thread_local! {
     static MOUNTED: RefCell<Vec<(Element, Panel)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The panels the page knows, by the name used in `data-panel`.
-pub const PANELS: [&str; 3] = ["activation", "network", "neuron"];
-
 /// Shows an error from a handler on the page.
-fn report(result: Result<(), JsValue>) {
+pub fn report(result: Result<(), JsValue>) {
     if let Err(e) = result {
         show_error(&format!(
             "A chart could not be drawn: {}",
@@ -53,7 +51,7 @@ fn report(result: Result<(), JsValue>) {
 }
 
 /// Whether a CSS media query matches (false where there is no window).
-fn media_matches(query: &str) -> bool {
+pub fn media_matches(query: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.match_media(query).ok().flatten())
         .map(|m| m.matches())
@@ -68,7 +66,7 @@ fn prefers_reduced_motion() -> bool {
 
 /// Frames between redraws of a running chart: every frame, or about 4 a second with reduced
 /// motion.
-fn frames_per_redraw() -> u32 {
+pub fn frames_per_redraw() -> u32 {
     if prefers_reduced_motion() {
         15
     } else {
@@ -77,27 +75,36 @@ fn frames_per_redraw() -> u32 {
 }
 
 /// Calls `redraw` when the window is resized, so canvases follow the layout's width.
-fn on_resize(redraw: impl Fn() + 'static) -> Result<EventListener, JsValue> {
+pub fn on_resize(redraw: impl Fn() + 'static) -> Result<EventListener, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     Ok(EventListener::new(&window, "resize", move |_| redraw()))
 }
 
 /// Mounts one panel into `host`, configured by a query string such as `f=leaky_relu&alpha=0.1`.
-/// A panel mounted again into the same element replaces the old one.
+/// A panel mounted again into the same element replaces the old one. Panels mounted this way
+/// never touch the page's address.
 #[wasm_bindgen(js_name = mount)]
 pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
-    let pairs = query_pairs(query);
-    let mounted = match panel {
-        "activation" => activation_panel::mount(host, &pairs)?,
-        "network" => network_panel::mount(host, &pairs)?,
-        "neuron" => neuron_panel::mount(host, &pairs)?,
-        other => {
-            return Err(JsValue::from_str(&format!(
-                "there is no panel called “{}”; the panels are: {}",
-                other.chars().take(40).collect::<String>(),
-                PANELS.join(", ")
-            )))
-        }
+    let info = panels::find(panel).ok_or_else(|| {
+        JsValue::from_str(&format!(
+            "there is no panel called “{}”; the panels are: {}",
+            panel.chars().take(40).collect::<String>(),
+            panels::names()
+        ))
+    })?;
+    mount_info(host, info, &query_pairs(query), None)
+}
+
+fn mount_info(
+    host: &Element,
+    info: PanelInfo,
+    pairs: &[(String, String)],
+    address: Option<Address>,
+) -> Result<(), JsValue> {
+    let mounted = match info.name {
+        "activation" => panels::activation::web::mount(host, pairs, address)?,
+        "neuron" => panels::neuron::web::mount(host, pairs, address)?,
+        _ => panels::network::web::mount(host, pairs, address)?,
     };
     MOUNTED.with(|m| {
         let mut m = m.borrow_mut();
@@ -109,19 +116,17 @@ pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
 
 /// The panel named by `panel=` in the query, if it is one we have. An unknown name is
 /// reported and the whole page shown.
-fn embed_choice(query: &str) -> Option<String> {
-    let pairs = query_pairs(query);
-    let name = crate::params::lookup(&pairs, "panel")?;
-    if PANELS.contains(&name) {
-        Some(name.to_string())
-    } else {
+fn embed_choice(pairs: &[(String, String)]) -> Option<PanelInfo> {
+    let name = lookup(pairs, "panel")?;
+    let found = panels::find(name);
+    if found.is_none() {
         show_notice(&format!(
             "There is no panel called “{}”, so the whole page is shown. The panels are: {}.",
             name.chars().take(40).collect::<String>(),
-            PANELS.join(", ")
+            panels::names()
         ));
-        None
     }
+    found
 }
 
 /// A non-fatal message at the top of the page (not an error: the page works).
@@ -143,43 +148,60 @@ pub fn start() {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
+    let pairs = query_pairs(&query);
     // `?panel=neuron` shows that panel alone: what a teacher puts in an iframe.
-    let only = embed_choice(&query);
+    let only = embed_choice(&pairs);
     if let (Some(_), Some(body)) = (&only, doc.body()) {
         let _ = body.class_list().add_1("embed");
     }
+    let fixed = only.map(|o| vec![("panel".to_string(), o.name.to_string())]);
+    address::begin(fixed.unwrap_or_default());
     if let Ok(hosts) = doc.query_selector_all("[data-panel]") {
         for i in 0..hosts.length() {
-            let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            let name = host.get_attribute("data-panel").unwrap_or_default();
-            if only.as_deref().is_some_and(|o| o != name) {
-                // Hide the whole section, heading and text included; never mount it.
-                let section = host
-                    .closest("section")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| host.clone());
-                let _ = section.set_attribute("hidden", "");
-                continue;
-            }
-            // An embed may preset values in data-query; the page URL overrides them.
-            let preset = host.get_attribute("data-query").unwrap_or_default();
-            let q = format!("{preset}&{}", query.trim_start_matches('?'));
-            if let Err(e) = mount(&host, &name, &q) {
-                let msg = format!(
-                    "The “{}” panel could not start: {}",
-                    name.chars().take(40).collect::<String>(),
-                    errors::describe(&e)
-                );
-                host.set_text_content(Some(&msg));
-                show_error(&msg);
+            if let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                start_panel(&host, only, &pairs);
             }
         }
     }
     if let Some(body) = doc.body() {
         let _ = body.set_attribute("data-ready", "true");
+    }
+}
+
+/// Mounts one of the page's own panels: in an embed with plain keys, on the full page with
+/// its own prefixed keys winning over plain ones; either way its controls drive the address.
+fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(String, String)]) {
+    let name = host.get_attribute("data-panel").unwrap_or_default();
+    let Some(info) = panels::find(&name) else {
+        let msg = format!(
+            "There is no panel called “{}”; the panels are: {}.",
+            name.chars().take(40).collect::<String>(),
+            panels::names()
+        );
+        host.set_text_content(Some(&msg));
+        show_error(&msg);
+        return;
+    };
+    if only.is_some_and(|o| o != info) {
+        // Hide the whole section, heading and text included; never mount it.
+        let section = host.closest("section").ok().flatten();
+        let _ = section
+            .unwrap_or_else(|| host.clone())
+            .set_attribute("hidden", "");
+        return;
+    }
+    // An embed may preset values in data-query; the page's address overrides them.
+    let mut pairs = query_pairs(&host.get_attribute("data-query").unwrap_or_default());
+    let prefix = if only.is_some() { "" } else { info.prefix };
+    pairs.extend(pairs_for_prefix(page, prefix));
+    if let Err(e) = mount_info(host, info, &pairs, Some(Address::new(prefix))) {
+        let msg = format!(
+            "The “{}” panel could not start: {}",
+            info.name,
+            errors::describe(&e)
+        );
+        host.set_text_content(Some(&msg));
+        show_error(&msg);
     }
 }
 

@@ -1,11 +1,14 @@
-//! The "Small network" panel's state: every control's spec, the seed's runs as presets, and
-//! parsing from URL query pairs (hostile values are repaired and reported, never fatal).
+//! The panel's settings: every control's spec, the seed's runs as presets, and the field table
+//! that parses links, writes them and reads and writes the controls.
 
-use crate::params::{lookup, read_activation, read_number, NumberSpec, ParamWarning, Scale, ALPHA};
 use crate::sim::activation::{Activation, ActivationKind};
 use crate::sim::init::Initializer;
 use crate::sim::optim::OptimizerConfig;
 use crate::sim::train::NetConfig;
+use crate::spec::{
+    self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
+    Scale, Value, ALPHA,
+};
 
 /// Samples generated (70 % train, 30 % validation), as in seed 002.
 pub const SAMPLES: NumberSpec = NumberSpec {
@@ -100,18 +103,6 @@ pub const SEED: NumberSpec = NumberSpec {
     digits: 4,
 };
 
-/// Every numeric control, in the order the panel shows them.
-pub const NUMBER_SPECS: [NumberSpec; 8] = [
-    SAMPLES,
-    LAYERS,
-    WIDTH,
-    BIAS,
-    LEARNING_RATE,
-    BATCH,
-    EPOCHS,
-    SEED,
-];
-
 /// The seed's experiments, one click each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Preset {
@@ -160,31 +151,31 @@ impl Preset {
     }
 
     /// The preset's settings; data size, epochs and seed are left as in `base`.
-    pub fn apply(self, base: &NetworkParams) -> NetworkParams {
+    pub fn apply(self, base: &Settings) -> Settings {
         // Every preset is the seed's deep ReLU net (the defaults) with one thing changed.
-        let deep = NetworkParams {
+        let deep = Settings {
             preset: Some(self),
             samples: base.samples,
             epochs: base.epochs,
             seed: base.seed,
-            ..NetworkParams::default()
+            ..Settings::default()
         };
         match self {
-            Preset::SingleRelu => NetworkParams { layers: 0, ..deep },
+            Preset::SingleRelu => Settings { layers: 0, ..deep },
             Preset::DeepRelu => deep,
-            Preset::HeNormal => NetworkParams {
+            Preset::HeNormal => Settings {
                 init: Initializer::HeNormal,
                 ..deep
             },
-            Preset::UniformNeg => NetworkParams {
+            Preset::UniformNeg => Settings {
                 init: Initializer::UNIFORM_NEG1_0,
                 ..deep
             },
-            Preset::LeakyRelu => NetworkParams {
+            Preset::LeakyRelu => Settings {
                 activation: ActivationKind::LeakyRelu,
                 ..deep
             },
-            Preset::SeluLecun => NetworkParams {
+            Preset::SeluLecun => Settings {
                 activation: ActivationKind::Selu,
                 init: Initializer::LecunNormal,
                 ..deep
@@ -220,7 +211,7 @@ impl Optimizer {
 
 /// Everything the panel's controls set.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NetworkParams {
+pub struct Settings {
     /// The preset these settings came from, None once a control has changed them.
     pub preset: Option<Preset>,
     pub samples: usize,
@@ -238,10 +229,10 @@ pub struct NetworkParams {
     pub seed: u64,
 }
 
-impl Default for NetworkParams {
+impl Default for Settings {
     /// Seed 002's 4-8-8-8-1 ReLU net, Adam 0.001, batch 32, 5 epochs, 200 000 samples.
     fn default() -> Self {
-        NetworkParams {
+        Settings {
             preset: Some(Preset::DeepRelu),
             samples: SAMPLES.default as usize,
             layers: 3,
@@ -259,128 +250,174 @@ impl Default for NetworkParams {
     }
 }
 
-/// The activation functions offered.
-pub const ACTIVATIONS: [ActivationKind; 6] = crate::params::ActivationParams::CHOICES;
+pub const PRESET: ChoiceSpec = ChoiceSpec {
+    key: "preset",
+    label: "Preset (seed's runs)",
+    options: preset_options,
+};
 
-pub const PRESET_KEY: &str = "preset";
-pub const ACTIVATION_KEY: &str = "act";
-pub const INIT_KEY: &str = "init";
-pub const OPTIMIZER_KEY: &str = "opt";
+/// The id a link holds when the settings are no preset's.
+pub const CUSTOM: &str = "custom";
 
-impl NetworkParams {
-    /// Reads the panel's state from query pairs: a `preset` first, then any single value on
-    /// top of it. Never fails; every repair is reported.
+fn preset_options() -> Vec<(String, String)> {
+    let mut o: Vec<(String, String)> = Preset::ALL
+        .iter()
+        .map(|p| (p.id().into(), p.label().into()))
+        .collect();
+    o.push((CUSTOM.into(), "Custom (your settings)".into()));
+    o
+}
+
+pub const ACTIVATION: ChoiceSpec = ChoiceSpec {
+    key: "act",
+    label: "Activation (every layer)",
+    options: spec::activation_options,
+};
+
+pub const INIT: ChoiceSpec = ChoiceSpec {
+    key: "init",
+    label: "Kernel initializer",
+    options: || {
+        offered_initializers()
+            .iter()
+            .map(|i| (i.id(), i.label()))
+            .collect()
+    },
+};
+
+pub const OPTIMIZER: ChoiceSpec = ChoiceSpec {
+    key: "opt",
+    label: "Optimizer",
+    options: || {
+        Optimizer::ALL
+            .iter()
+            .map(|o| (o.id().into(), o.label().into()))
+            .collect()
+    },
+};
+
+fn number(v: f64) -> Value {
+    Value::Number(v)
+}
+
+/// Every setting, in the order the panel shows them. The preset comes first: parsing a link
+/// applies it, then any single value on top of it.
+pub const FIELDS: [Field<Settings>; 13] = [
+    Field {
+        control: Control::Menu(PRESET),
+        get: |s| Value::Choice(s.preset.map_or(CUSTOM, Preset::id).into()),
+        set: |s, v| match v.choice().and_then(Preset::from_id) {
+            Some(p) => *s = p.apply(s),
+            None => s.preset = None,
+        },
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(SAMPLES),
+        get: |s| number(s.samples as f64),
+        set: |s, v| s.samples = whole(v),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(LAYERS),
+        get: |s| number(s.layers as f64),
+        set: |s, v| s.layers = whole(v),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(WIDTH),
+        get: |s| number(s.width as f64),
+        set: |s, v| s.width = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(ACTIVATION),
+        get: |s| Value::Choice(s.activation.id().into()),
+        set: |s, v| s.activation = activation_of(v).unwrap_or(s.activation),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(ALPHA),
+        get: |s| number(s.alpha),
+        set: |s, v| s.alpha = v.number().unwrap_or(s.alpha),
+        applies: |s| s.activation.uses_alpha(),
+    },
+    Field {
+        control: Control::Menu(INIT),
+        get: |s| Value::Choice(s.init.id()),
+        set: |s, v| s.init = v.choice().and_then(Initializer::from_id).unwrap_or(s.init),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(BIAS),
+        get: |s| number(s.bias),
+        set: |s, v| s.bias = v.number().unwrap_or(s.bias),
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(OPTIMIZER),
+        get: |s| Value::Choice(s.optimizer.id().into()),
+        set: |s, v| {
+            s.optimizer = v
+                .choice()
+                .and_then(Optimizer::from_id)
+                .unwrap_or(s.optimizer)
+        },
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(LEARNING_RATE),
+        get: |s| number(s.lr),
+        set: |s, v| s.lr = v.number().unwrap_or(s.lr),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(BATCH),
+        get: |s| number(s.batch as f64),
+        set: |s, v| s.batch = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(EPOCHS),
+        get: |s| number(s.epochs as f64),
+        set: |s, v| s.epochs = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(SEED),
+        get: |s| number(s.seed as f64),
+        set: |s, v| s.seed = whole(v) as u64,
+        applies: always,
+    },
+];
+
+impl Settings {
+    /// Reads the settings from query pairs: a `preset` first, then any single value on top of
+    /// it. Never fails; every repair is reported.
     pub fn from_pairs(pairs: &[(String, String)]) -> (Self, Vec<ParamWarning>) {
-        let mut w = Vec::new();
-        let mut p = NetworkParams::default();
-        if let Some(id) = lookup(pairs, PRESET_KEY) {
-            match Preset::from_id(id.trim()) {
-                Some(preset) => p = preset.apply(&p),
-                None => w.push(ParamWarning::UnknownChoice {
-                    key: PRESET_KEY,
-                    given: short(id),
-                    used: Preset::DeepRelu.label(),
-                }),
-            }
-        }
-        let before = p.clone();
-        let whole = |x: f64| x.round().max(0.0) as usize;
-        if lookup(pairs, SAMPLES.key).is_some() {
-            p.samples = whole(read_number(pairs, &SAMPLES, &mut w));
-        }
-        if lookup(pairs, LAYERS.key).is_some() {
-            p.layers = whole(read_number(pairs, &LAYERS, &mut w));
-        }
-        if lookup(pairs, WIDTH.key).is_some() {
-            p.width = whole(read_number(pairs, &WIDTH, &mut w)).max(1);
-        }
-        if lookup(pairs, BIAS.key).is_some() {
-            p.bias = read_number(pairs, &BIAS, &mut w);
-        }
-        if lookup(pairs, LEARNING_RATE.key).is_some() {
-            p.lr = read_number(pairs, &LEARNING_RATE, &mut w);
-        }
-        if lookup(pairs, BATCH.key).is_some() {
-            p.batch = whole(read_number(pairs, &BATCH, &mut w)).max(1);
-        }
-        if lookup(pairs, EPOCHS.key).is_some() {
-            p.epochs = whole(read_number(pairs, &EPOCHS, &mut w)).max(1);
-        }
-        if lookup(pairs, SEED.key).is_some() {
-            p.seed = whole(read_number(pairs, &SEED, &mut w)) as u64;
-        }
-        if lookup(pairs, ALPHA.key).is_some() {
-            p.alpha = read_number(pairs, &ALPHA, &mut w);
-        }
-        p.activation = read_activation(
-            pairs,
-            ACTIVATION_KEY,
-            &ActivationKind::ALL,
-            p.activation,
-            &mut w,
-        );
-        if !ACTIVATIONS.contains(&p.activation) {
-            w.push(ParamWarning::UnknownChoice {
-                key: ACTIVATION_KEY,
-                given: p.activation.id().to_string(),
-                used: ActivationKind::Relu.id(),
-            });
-            p.activation = ActivationKind::Relu;
-        }
-        if let Some(id) = lookup(pairs, INIT_KEY) {
-            match Initializer::from_id(id.trim()) {
-                Some(init) if is_offered(init) => p.init = init,
-                _ => w.push(ParamWarning::UnknownChoice {
-                    key: INIT_KEY,
-                    given: short(id),
-                    used: "Glorot uniform",
-                }),
-            }
-        }
-        if let Some(id) = lookup(pairs, OPTIMIZER_KEY) {
-            match Optimizer::from_id(id.trim()) {
-                Some(o) => p.optimizer = o,
-                None => w.push(ParamWarning::UnknownChoice {
-                    key: OPTIMIZER_KEY,
-                    given: short(id),
-                    used: p.optimizer.label(),
-                }),
-            }
-        }
-        // Durable settings that differ from the preset make this a custom run.
-        let (mut a, mut b) = (p.clone(), before);
-        for q in [&mut a, &mut b] {
-            q.samples = 0;
-            q.epochs = 0;
-            q.seed = 0;
-        }
-        if a != b {
-            p.preset = None;
-        }
-        (p, w)
+        let mut s = Settings::default();
+        let w = spec::read_query(&FIELDS, pairs, &mut s);
+        s.settle_preset();
+        (s, w)
     }
 
     /// The query string that reproduces these settings.
     pub fn to_query(&self) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        if let Some(preset) = self.preset {
-            s.append_pair(PRESET_KEY, preset.id());
+        spec::write_query(&FIELDS, self)
+    }
+
+    /// Sets one field by key, as a control does; durable settings that differ from the preset
+    /// make this a custom run.
+    pub fn set(&mut self, key: &str, value: &Value) {
+        if let Some(f) = FIELDS.iter().find(|f| f.key() == key) {
+            (f.set)(self, value);
+            self.settle_preset();
         }
-        s.append_pair(SAMPLES.key, &self.samples.to_string());
-        s.append_pair(LAYERS.key, &self.layers.to_string());
-        s.append_pair(WIDTH.key, &self.width.to_string());
-        s.append_pair(ACTIVATION_KEY, self.activation.id());
-        if self.activation.uses_alpha() {
-            s.append_pair(ALPHA.key, &self.alpha.to_string());
-        }
-        s.append_pair(INIT_KEY, &self.init.id());
-        s.append_pair(BIAS.key, &self.bias.to_string());
-        s.append_pair(OPTIMIZER_KEY, self.optimizer.id());
-        s.append_pair(LEARNING_RATE.key, &self.lr.to_string());
-        s.append_pair(BATCH.key, &self.batch.to_string());
-        s.append_pair(EPOCHS.key, &self.epochs.to_string());
-        s.append_pair(SEED.key, &self.seed.to_string());
-        s.finish()
+    }
+
+    /// Keeps the preset only while the settings are still that preset's.
+    fn settle_preset(&mut self) {
+        self.preset = self.preset.filter(|p| p.apply(self) == *self);
     }
 
     pub fn activation_fn(&self) -> Activation {
@@ -432,16 +469,4 @@ pub fn offered_initializers() -> [Initializer; 8] {
         Initializer::RANDOM_UNIFORM,
         Initializer::UNIFORM_NEG1_0,
     ]
-}
-
-fn is_offered(init: Initializer) -> bool {
-    offered_initializers().contains(&init)
-}
-
-fn short(text: &str) -> String {
-    let mut s: String = text.trim().chars().take(24).collect();
-    if text.trim().chars().count() > 24 {
-        s.push('…');
-    }
-    s
 }

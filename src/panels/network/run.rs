@@ -7,7 +7,7 @@
 //! is spent, or train steps until the budget is spent or the epoch ends. So no single call does
 //! two expensive things, and none runs much past its budget.
 
-use crate::network_params::NetworkParams;
+use super::settings::Settings;
 use crate::sim::data::Dataset;
 use crate::sim::stats::EpochStats;
 use crate::sim::train::{Evaluation, Trainer};
@@ -39,7 +39,7 @@ const EVALUATION_PIECE: usize = 512;
 
 /// A run of one configuration on seed 002's data.
 pub struct Run {
-    pub params: NetworkParams,
+    pub settings: Settings,
     target: usize,
     data: Option<Rc<Dataset>>,
     trainer: Option<Trainer>,
@@ -55,11 +55,11 @@ pub struct Run {
 
 impl Run {
     /// A run of `params`; `data` is reused when it is the data these params describe.
-    pub fn new(params: NetworkParams, data: Option<Rc<Dataset>>) -> Run {
-        let data = data.filter(|d| d.n_train() + d.n_val() == params.samples);
+    pub fn new(settings: Settings, data: Option<Rc<Dataset>>) -> Run {
+        let data = data.filter(|d| d.n_train() + d.n_val() == settings.samples);
         Run {
-            target: params.epochs,
-            params,
+            target: settings.epochs,
+            settings,
             data,
             trainer: None,
             history: Vec::new(),
@@ -71,7 +71,7 @@ impl Run {
     }
 
     /// Seed 002's data for these params (samples, seed): the same for every run that shares them.
-    pub fn generate_data(params: &NetworkParams) -> Rc<Dataset> {
+    pub fn generate_data(params: &Settings) -> Rc<Dataset> {
         Rc::new(Dataset::seed002(params.samples, params.seed))
     }
 
@@ -123,11 +123,11 @@ impl Run {
             return Work::Failed;
         }
         let Some(data) = self.data.clone() else {
-            self.data = Some(Self::generate_data(&self.params));
+            self.data = Some(Self::generate_data(&self.settings));
             return Work::GeneratedData;
         };
         let Some(trainer) = self.trainer.as_mut() else {
-            match Trainer::new(self.params.net_config(), data) {
+            match Trainer::new(self.settings.net_config(), data) {
                 Ok(t) => {
                     self.trainer = Some(t);
                     return Work::BuiltNetwork;

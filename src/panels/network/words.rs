@@ -1,19 +1,11 @@
 //! The "Small network" panel's sentences: its live status, a unit's autopsy, a comparison
 //! line. Pure, so the wording is tested natively next to the numbers it reports.
 
-use crate::network_params::NetworkParams;
-use crate::params::format_sig;
+use super::settings::Settings;
+pub use super::state::Activity;
 use crate::sim::data::SEED002_DEAD_LOSS;
 use crate::sim::stats::{EpochStats, StatsConfig};
-
-/// What the panel is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activity {
-    Ready,
-    Training,
-    Paused,
-    Finished,
-}
+use crate::spec::format_sig;
 
 /// The two definitions the dead-unit map uses, side by side.
 pub fn definitions() -> String {
@@ -79,7 +71,7 @@ fn units(stats: &EpochStats) -> (usize, usize, usize) {
 
 /// The panel's one-line status in words.
 pub fn status(
-    params: &NetworkParams,
+    params: &Settings,
     history: &[EpochStats],
     target: usize,
     activity: Activity,
@@ -249,7 +241,7 @@ pub fn compare_line(label: &str, history: &[EpochStats], failure: Option<&str>) 
 }
 
 /// Steps per epoch for these params (70 % of the samples are for training).
-pub fn steps_per_epoch(params: &NetworkParams) -> usize {
+pub fn steps_per_epoch(params: &Settings) -> usize {
     let n_train = ((params.samples as f64) * 0.7).round().max(1.0) as usize;
     n_train.div_ceil(params.batch.max(1))
 }

@@ -1,0 +1,15 @@
+//! "A small network": seed 002's experiment live. Trains in time-boxed slices inside animation
+//! frames, and draws the loss, the dead-unit map, a layer's distributions and a comparison of
+//! the seed's remedies.
+//!
+//! - `settings`: the controls' specs, the seed's runs as presets, the field table;
+//! - `run`: one training run in pieces of work, with an injected clock;
+//! - `state`: messages, frames and every rule of the panel;
+//! - `words`: its status line, autopsies and comparison lines.
+
+pub mod run;
+pub mod settings;
+pub mod state;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+pub mod words;

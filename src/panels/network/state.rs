@@ -1,0 +1,469 @@
+//! The panel's pure state: the current run, the comparison of presets, what is selected, and
+//! every rule of what a message or an animation frame does. The web layer sends messages,
+//! gives frames a clock, and redraws what [`Redraw`] names.
+
+use super::run::{Run, Work};
+use super::settings::{Preset, Settings, PRESET};
+use crate::sim::data::Dataset;
+use crate::spec::Value;
+use std::rc::Rc;
+
+/// Milliseconds of work per animation frame: training, or a piece of the statistics.
+pub const BUDGET_MS: f64 = 8.0;
+
+/// What the panel is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    Ready,
+    Training,
+    Paused,
+    Finished,
+}
+
+/// What the learner can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// A control changed: a fresh run with the new settings (a preset sets several).
+    Set(&'static str, Value),
+    /// Train: run to the epochs set (or as many more once there); pressed while training,
+    /// pause.
+    Train,
+    /// Train exactly one more epoch.
+    OneEpoch,
+    /// A fresh run of the current settings.
+    Reset,
+    /// Train every preset on the same data and seed, one after another; again to stop.
+    Compare,
+    /// Show the autopsy of (layer, unit).
+    SelectUnit(usize, usize),
+    /// Show the distributions of this layer.
+    SelectLayer(usize),
+}
+
+/// What the view must draw after a message or a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redraw {
+    Nothing,
+    /// The status line, buttons and data attributes.
+    Status,
+    /// The status and the loss curve (training steps went by).
+    Loss,
+    /// The status and the comparison.
+    Compare,
+    /// The map and the autopsy (a new unit picked).
+    Unit,
+    /// The distributions (a new layer picked).
+    Layer,
+    /// Everything.
+    All,
+    /// The network's shape changed: the unit and layer menus, then everything.
+    Rebuild,
+}
+
+/// The presets trained one after another on the same data.
+pub struct Comparison {
+    pub runs: Vec<(Preset, Run)>,
+    pub current: usize,
+    pub active: bool,
+}
+
+pub struct State {
+    pub settings: Settings,
+    pub run: Run,
+    /// Seed 002's data for (samples, seed), shared by every run that uses them.
+    data: Option<((usize, u64), Rc<Dataset>)>,
+    pub activity: Activity,
+    pub comparison: Option<Comparison>,
+    /// The unit whose autopsy is shown, (layer, unit).
+    pub selected: (usize, usize),
+    /// The layer whose distributions are shown.
+    pub layer_shown: usize,
+    /// Statistics arrived last frame: draw everything this frame, work next frame.
+    full_render_due: bool,
+    /// Frames of training so far, to space the loss chart's redraws under reduced motion.
+    frames_trained: u32,
+    /// What the last frame's work was, in words (for the slowest-frame report).
+    pub last_work: &'static str,
+}
+
+impl State {
+    pub fn new(settings: Settings) -> State {
+        let n = settings.layers + 1;
+        State {
+            run: Run::new(settings.clone(), None),
+            settings,
+            data: None,
+            activity: Activity::Ready,
+            comparison: None,
+            selected: (n - 1, 0),
+            layer_shown: usize::MAX,
+            full_render_due: false,
+            frames_trained: 0,
+            last_work: "",
+        }
+    }
+
+    /// Applies one message and says what to redraw.
+    pub fn update(&mut self, msg: Msg) -> Redraw {
+        match msg {
+            Msg::Set(key, value) => {
+                if key == PRESET.key && value.choice().and_then(Preset::from_id).is_none() {
+                    // "Custom" is where the settings go, not a setting to pick.
+                    return Redraw::Status;
+                }
+                self.settings.set(key, &value);
+                self.reset();
+                Redraw::Rebuild
+            }
+            Msg::Train => self.train(),
+            Msg::OneEpoch => {
+                if self.run.failure().is_none() {
+                    self.stop_comparison();
+                    let target = self.run.epochs_done() + 1;
+                    self.run.set_target(target);
+                    self.activity = Activity::Training;
+                }
+                Redraw::Status
+            }
+            Msg::Reset => {
+                self.reset();
+                Redraw::Rebuild
+            }
+            Msg::Compare => self.compare(),
+            Msg::SelectUnit(l, j) => {
+                self.selected = (l, j);
+                Redraw::Unit
+            }
+            Msg::SelectLayer(l) => {
+                self.layer_shown = l;
+                Redraw::Layer
+            }
+        }
+    }
+
+    /// Train: the first press trains to the epochs set; after a finished run, as many more.
+    fn train(&mut self) -> Redraw {
+        if self.activity == Activity::Training {
+            self.activity = Activity::Paused;
+        } else if self.run.failure().is_none() {
+            self.stop_comparison();
+            let done = self.run.epochs_done();
+            let target = if done >= self.settings.epochs && !self.run.history.is_empty() {
+                done + self.settings.epochs
+            } else {
+                self.settings.epochs
+            };
+            self.run.set_target(target);
+            self.activity = Activity::Training;
+        }
+        Redraw::Status
+    }
+
+    fn compare(&mut self) -> Redraw {
+        if self.comparing() {
+            self.stop_comparison();
+            return Redraw::Compare;
+        }
+        // Pause the main run and train every preset on the same data and seed.
+        if self.activity == Activity::Training {
+            self.activity = Activity::Paused;
+        }
+        let data = self.cached_data(&self.settings);
+        let runs = Preset::ALL
+            .iter()
+            .map(|p| (*p, Run::new(p.apply(&self.settings), data.clone())))
+            .collect();
+        self.comparison = Some(Comparison {
+            runs,
+            current: 0,
+            active: true,
+        });
+        Redraw::Compare
+    }
+
+    fn stop_comparison(&mut self) {
+        if let Some(c) = self.comparison.as_mut() {
+            c.active = false;
+        }
+    }
+
+    /// Whether the comparison is running.
+    pub fn comparing(&self) -> bool {
+        self.comparison.as_ref().is_some_and(|c| c.active)
+    }
+
+    /// Whether frames are wanted: training, comparing, or a full redraw is due.
+    pub fn wants_frames(&self) -> bool {
+        self.comparing() || self.activity == Activity::Training
+    }
+
+    /// A fresh run of the current settings (the data reused when it is the same).
+    pub fn reset(&mut self) {
+        self.stop_comparison();
+        let data = self.cached_data(&self.settings);
+        self.run = Run::new(self.settings.clone(), data);
+        self.activity = Activity::Ready;
+        self.full_render_due = false;
+        let n = self.n_layers();
+        self.selected = (n - 1, 0);
+        self.layer_shown = self.layer_shown.min(n - 1);
+    }
+
+    fn cached_data(&self, p: &Settings) -> Option<Rc<Dataset>> {
+        self.data
+            .as_ref()
+            .filter(|(k, _)| *k == (p.samples, p.seed))
+            .map(|(_, d)| d.clone())
+    }
+
+    fn remember_data(&mut self, p: &Settings, d: Option<Rc<Dataset>>) {
+        if let Some(d) = d {
+            self.data = Some(((p.samples, p.seed), d));
+        }
+    }
+
+    /// The epochs the charts' x axes span.
+    pub fn epochs_axis(&self) -> usize {
+        self.settings.epochs.max(self.run.target())
+    }
+
+    /// Units per layer, the output included.
+    pub fn units(&self) -> Vec<usize> {
+        let mut u = vec![self.settings.width; self.settings.layers];
+        u.push(1);
+        u
+    }
+
+    pub fn n_layers(&self) -> usize {
+        self.settings.layers + 1
+    }
+
+    /// One animation frame: one piece of work of at most about `budget_ms`, or the full
+    /// redraw that statistics call for. `redraw_every` spaces the loss chart's redraws
+    /// (reduced motion). Says what to draw; [`State::wants_frames`] says whether to go on.
+    pub fn frame(
+        &mut self,
+        budget_ms: f64,
+        clock: &mut dyn FnMut() -> f64,
+        redraw_every: u32,
+    ) -> Redraw {
+        if self.full_render_due {
+            self.full_render_due = false;
+            if self.activity == Activity::Training && self.run.is_finished() {
+                self.activity = Activity::Finished;
+            }
+            return Redraw::All;
+        }
+        if self.comparing() {
+            return self.compare_frame(budget_ms, clock);
+        }
+        if self.activity != Activity::Training {
+            return Redraw::Nothing;
+        }
+        let w = self.run.work(budget_ms, clock);
+        self.last_work = describe(w);
+        let (settings, data) = (self.settings.clone(), self.run.data().cloned());
+        self.remember_data(&settings, data);
+        match w {
+            Work::Trained(_) => {
+                self.frames_trained = self.frames_trained.wrapping_add(1);
+                if self.frames_trained.is_multiple_of(redraw_every.max(1)) {
+                    Redraw::Loss
+                } else {
+                    Redraw::Nothing
+                }
+            }
+            Work::GeneratedData | Work::BuiltNetwork | Work::Evaluating(_) => Redraw::Nothing,
+            Work::Initial | Work::Epoch(_) => {
+                self.full_render_due = true;
+                Redraw::Status
+            }
+            Work::Done | Work::Failed => {
+                self.activity = Activity::Finished;
+                Redraw::All
+            }
+        }
+    }
+
+    fn compare_frame(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Redraw {
+        let Some(c) = self.comparison.as_mut() else {
+            return Redraw::Nothing;
+        };
+        let Some((_, run)) = c.runs.get_mut(c.current) else {
+            c.active = false;
+            return Redraw::Compare;
+        };
+        let w = run.work(budget_ms, clock);
+        let data = run.data().cloned();
+        let settings = run.settings.clone();
+        if run.is_finished() {
+            c.current += 1;
+            if c.current >= c.runs.len() {
+                c.active = false;
+            } else if let Some((_, next)) = c.runs.get_mut(c.current) {
+                // Every preset trains on the same data.
+                if next.data().is_none() {
+                    *next = Run::new(next.settings.clone(), data.clone());
+                }
+            }
+        }
+        let active = c.active;
+        self.remember_data(&settings, data);
+        if matches!(w, Work::Epoch(_) | Work::Initial) || !active {
+            Redraw::Compare
+        } else {
+            Redraw::Nothing
+        }
+    }
+}
+
+/// A frame's work in words, for the slowest-frame report.
+fn describe(w: Work) -> &'static str {
+    match w {
+        Work::GeneratedData => "generating data",
+        Work::BuiltNetwork => "building the network",
+        Work::Initial => "statistics at initialization",
+        Work::Evaluating(_) => "part of the statistics",
+        Work::Trained(_) => "training steps and the loss chart",
+        Work::Epoch(_) => "epoch statistics",
+        Work::Done | Work::Failed => "finishing",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(preset: Preset) -> State {
+        let mut s = State::new(Settings::default());
+        s.update(Msg::Set("preset", Value::Choice(preset.id().into())));
+        s.update(Msg::Set("n", Value::Number(2_000.0)));
+        s.update(Msg::Set("epochs", Value::Number(2.0)));
+        s
+    }
+
+    /// Runs frames until none is wanted; returns how many.
+    fn run_frames(s: &mut State) -> usize {
+        let mut t = 0.0;
+        let mut clock = move || {
+            t += 0.01;
+            t
+        };
+        let mut n = 0;
+        while s.wants_frames() && n < 1_000_000 {
+            s.frame(BUDGET_MS, &mut clock, 1);
+            n += 1;
+        }
+        n
+    }
+
+    #[test]
+    fn train_runs_to_the_epochs_set_then_as_many_more() {
+        let mut s = small(Preset::SeluLecun);
+        assert_eq!(s.update(Msg::Train), Redraw::Status);
+        assert_eq!(s.activity, Activity::Training);
+        run_frames(&mut s);
+        assert_eq!(s.activity, Activity::Finished);
+        assert_eq!(s.run.epochs_done(), 2);
+        s.update(Msg::Train);
+        assert_eq!(
+            s.run.target(),
+            4,
+            "a finished run trains as many epochs again"
+        );
+        run_frames(&mut s);
+        assert_eq!(s.run.epochs_done(), 4);
+    }
+
+    #[test]
+    fn train_pressed_while_training_pauses_and_one_epoch_adds_one() {
+        let mut s = small(Preset::DeepRelu);
+        s.update(Msg::Train);
+        s.update(Msg::Train);
+        assert_eq!(s.activity, Activity::Paused);
+        assert!(!s.wants_frames());
+        s.update(Msg::OneEpoch);
+        assert_eq!(s.run.target(), 1);
+        run_frames(&mut s);
+        assert_eq!(s.run.epochs_done(), 1);
+    }
+
+    #[test]
+    fn a_setting_restarts_and_leaves_the_preset_and_a_preset_sets_several() {
+        let mut s = small(Preset::SeluLecun);
+        assert_eq!(s.settings.preset, Some(Preset::SeluLecun));
+        s.update(Msg::Train);
+        run_frames(&mut s);
+        assert_eq!(
+            s.update(Msg::Set("width", Value::Number(3.0))),
+            Redraw::Rebuild
+        );
+        assert_eq!(
+            s.settings.preset, None,
+            "a changed setting makes a custom run"
+        );
+        assert_eq!(s.activity, Activity::Ready);
+        assert!(s.run.history.is_empty(), "a fresh run");
+        s.update(Msg::Set("preset", Value::Choice("relu1".into())));
+        assert_eq!(
+            (s.settings.layers, s.settings.preset),
+            (0, Some(Preset::SingleRelu))
+        );
+        assert_eq!(s.settings.samples, 2_000, "data size stays as set");
+        assert_eq!(
+            s.update(Msg::Set("preset", Value::Choice("custom".into()))),
+            Redraw::Status
+        );
+        assert_eq!(s.settings.preset, Some(Preset::SingleRelu));
+    }
+
+    #[test]
+    fn compare_trains_every_preset_on_the_same_data_and_pauses_the_run() {
+        let mut s = small(Preset::DeepRelu);
+        s.update(Msg::Set("epochs", Value::Number(1.0)));
+        s.update(Msg::Train);
+        s.update(Msg::Compare);
+        assert_eq!(s.activity, Activity::Paused);
+        run_frames(&mut s);
+        let c = s.comparison.as_ref().expect("a comparison");
+        assert!(!c.active);
+        assert_eq!(c.runs.len(), Preset::ALL.len());
+        assert!(c.runs.iter().all(|(_, r)| r.is_finished()));
+        let first = c.runs[0].1.data().unwrap();
+        assert!(c
+            .runs
+            .iter()
+            .all(|(_, r)| Rc::ptr_eq(r.data().unwrap(), first)));
+    }
+
+    #[test]
+    fn statistics_call_for_a_full_redraw_in_the_next_frame() {
+        let mut s = small(Preset::DeepRelu);
+        s.update(Msg::Train);
+        let mut clock = || 0.0;
+        let mut seen = Vec::new();
+        for _ in 0..6 {
+            seen.push(s.frame(f64::INFINITY, &mut clock, 1));
+        }
+        // data, network, initial statistics (status now, everything in the next frame).
+        assert_eq!(
+            &seen[..4],
+            &[
+                Redraw::Nothing,
+                Redraw::Nothing,
+                Redraw::Nothing,
+                Redraw::Status
+            ]
+        );
+        assert_eq!(seen[4], Redraw::All);
+    }
+
+    #[test]
+    fn selecting_a_unit_or_layer_redraws_only_its_part() {
+        let mut s = State::new(Settings::default());
+        assert_eq!(s.selected, (3, 0), "the output unit is selected first");
+        assert_eq!(s.update(Msg::SelectUnit(1, 4)), Redraw::Unit);
+        assert_eq!(s.selected, (1, 4));
+        assert_eq!(s.update(Msg::SelectLayer(2)), Redraw::Layer);
+    }
+}

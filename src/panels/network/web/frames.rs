@@ -1,0 +1,56 @@
+//! Training in animation frames: one time-boxed piece of work per frame, then its drawing.
+
+use super::{Mounted, Shared};
+use crate::panels::network::state::{Activity, Redraw, BUDGET_MS};
+use crate::web::animation::FrameLoop;
+use crate::web::{frames_per_redraw, report};
+use std::rc::Rc;
+
+pub(super) fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Starts the frame loop; it holds the panel weakly, so removing the panel ends it.
+pub(super) fn schedule(rc: &Shared) -> FrameLoop {
+    let weak = Rc::downgrade(rc);
+    FrameLoop::start(move |_| weak.upgrade().is_some_and(|rc| frame(&mut rc.borrow_mut())))
+}
+
+/// One animation frame: one piece of work, then the drawing it calls for. Returns whether
+/// another frame is wanted.
+fn frame(m: &mut Mounted) -> bool {
+    let t0 = now();
+    m.started_ms.get_or_insert(t0);
+    let mut clock = now;
+    let redraw = m.state.frame(BUDGET_MS, &mut clock, frames_per_redraw());
+    report(m.redraw(redraw));
+    // Statistics arrived: everything is drawn in the next frame, which must come.
+    let go = m.state.wants_frames() || redraw == Redraw::Status;
+    let dt = now() - t0;
+    if dt > m.max_frame_ms {
+        m.max_frame_ms = dt;
+        let kind = if redraw == Redraw::All {
+            "drawing every chart"
+        } else {
+            m.state.last_work
+        };
+        let _ = m.view.host.set_attribute("data-slowest-frame", kind);
+    }
+    if !go {
+        // The loop ends with this frame; a later Train starts a new one.
+        m.running = None;
+        if let Some(t) = m.started_ms {
+            let _ = m
+                .view
+                .host
+                .set_attribute("data-run-ms", &format!("{:.0}", now() - t));
+        }
+    }
+    if m.state.activity == Activity::Training || !go {
+        report(m.render_status());
+    }
+    go
+}

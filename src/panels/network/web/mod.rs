@@ -1,0 +1,263 @@
+//! The network panel in the page: builds its controls and charts, turns events into
+//! messages for [`State`], runs its frames, and redraws what each message calls for.
+
+mod frames;
+mod view;
+
+use super::settings::{Settings, FIELDS, PRESET};
+use super::state::{Msg, State};
+use super::words;
+use crate::chart::{dead_map, Theme};
+use crate::web::address::Address;
+use crate::web::animation::FrameLoop;
+use crate::web::canvas::ChartCanvas;
+use crate::web::controls::FieldControls;
+use crate::web::dom::{self, Select};
+use crate::web::{on_resize, report, Panel};
+use gloo_events::EventListener;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlElement, MouseEvent};
+
+/// Every element the panel draws into or listens to.
+struct View {
+    host: Element,
+    controls: FieldControls,
+    train: Element,
+    one_epoch: Element,
+    reset: Element,
+    compare: Element,
+    status: Element,
+    loss: ChartCanvas,
+    map: ChartCanvas,
+    unit: Select,
+    autopsy: Element,
+    layer: Select,
+    dist: ChartCanvas,
+    compare_chart: ChartCanvas,
+    compare_status: Element,
+    link: dom::Permalink,
+}
+
+/// The mounted panel: its elements, its pure state, and its frame loop.
+struct Mounted {
+    view: View,
+    state: State,
+    address: Option<Address>,
+    running: Option<FrameLoop>,
+    max_frame_ms: f64,
+    started_ms: Option<f64>,
+}
+
+type Shared = Rc<RefCell<Mounted>>;
+
+/// Builds the panel inside `host` from query pairs.
+pub fn mount(
+    host: &Element,
+    pairs: &[(String, String)],
+    address: Option<Address>,
+) -> Result<Panel, JsValue> {
+    let doc = dom::document()?;
+    let (settings, warnings) = Settings::from_pairs(pairs);
+    let prefix = dom::unique_prefix("net");
+    let controls = FieldControls::new(&doc, &prefix, &FIELDS, &settings)?;
+    let view = build_view(&doc, host, controls, &prefix)?;
+    let controls_el = controls_column(&doc, &view)?;
+    let figure = figure_column(&doc, &view)?;
+    dom::lay_out(&doc, host, &controls_el, &figure, &warnings)?;
+    let shared = Rc::new(RefCell::new(Mounted {
+        view,
+        state: State::new(settings),
+        address,
+        running: None,
+        max_frame_ms: 0.0,
+        started_ms: None,
+    }));
+    {
+        let mut m = shared.borrow_mut();
+        m.redraw(super::state::Redraw::Rebuild)?;
+    }
+    let listeners = listen(&shared)?;
+    Ok(Panel::new(listeners, Box::new(shared)))
+}
+
+fn build_view(
+    doc: &Document,
+    host: &Element,
+    controls: FieldControls,
+    prefix: &str,
+) -> Result<View, JsValue> {
+    let train = dom::button(doc, "Train")?;
+    train.set_class_name("primary");
+    let chart = |label: &str, aspect: f64, name: &str| -> Result<ChartCanvas, JsValue> {
+        let c = ChartCanvas::new(doc, label, aspect)?;
+        c.canvas.set_attribute("data-chart", name)?;
+        Ok(c)
+    };
+    let autopsy = dom::el(doc, "p", "autopsy", "")?;
+    autopsy.set_attribute("aria-live", "polite")?;
+    let compare_status = dom::el(doc, "p", "hint", "")?;
+    compare_status.set_attribute("aria-live", "polite")?;
+    let compare_chart = chart("Comparison of the presets", 0.55, "comparison")?;
+    compare_chart.canvas.set_hidden(true);
+    let unit_label = "Autopsy of (or click a row of the map)";
+    Ok(View {
+        host: host.clone(),
+        controls,
+        train,
+        one_epoch: dom::button(doc, "One epoch")?,
+        reset: dom::button(doc, "Reset")?,
+        compare: dom::button(doc, "Compare presets")?,
+        status: dom::live_status(doc)?,
+        loss: chart("Loss per epoch", 0.5, "loss")?,
+        map: chart("Dead-unit map", 0.5, "dead-map")?,
+        unit: Select::new(doc, &format!("{prefix}-unit"), unit_label, &[], "")?,
+        autopsy,
+        layer: Select::new(doc, &format!("{prefix}-layer"), "Distributions of", &[], "")?,
+        dist: chart(
+            "Distributions of one layer's outputs and gradients",
+            0.62,
+            "distribution",
+        )?,
+        compare_chart,
+        compare_status,
+        link: dom::Permalink::new(doc, "network")?,
+    })
+}
+
+/// The preset, the buttons, then every other setting in table order.
+fn controls_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
+    let column = dom::el(doc, "div", "controls", "")?;
+    if let Some(row) = v.controls.row(PRESET.key) {
+        column.append_child(row)?;
+    }
+    let buttons = dom::el(doc, "div", "buttons", "")?;
+    for b in [&v.train, &v.one_epoch, &v.reset] {
+        buttons.append_child(b)?;
+    }
+    column.append_child(&buttons)?;
+    v.controls.append_rows(&column, &[PRESET.key])?;
+    let hint = "Changing a setting starts a fresh run. α applies to Leaky ReLU and ELU.";
+    let hint = dom::el(doc, "p", "hint", hint)?;
+    column.append_child(&hint)?;
+    column.append_child(&v.link.link)?;
+    Ok(column)
+}
+
+fn figure_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
+    let figure = dom::el(doc, "div", "figure", "")?;
+    figure.append_child(&v.status)?;
+    figure.append_child(&v.loss.canvas)?;
+    figure.append_child(&v.map.canvas)?;
+    let definitions = dom::el(doc, "p", "hint", &words::definitions())?;
+    figure.append_child(&definitions)?;
+    figure.append_child(&v.unit.row)?;
+    figure.append_child(&v.autopsy)?;
+    figure.append_child(&v.layer.row)?;
+    figure.append_child(&v.dist.canvas)?;
+    let buttons = dom::el(doc, "div", "buttons", "")?;
+    buttons.append_child(&v.compare)?;
+    figure.append_child(&buttons)?;
+    figure.append_child(&v.compare_status)?;
+    figure.append_child(&v.compare_chart.canvas)?;
+    if let Some(el) = v.map.canvas.dyn_ref::<HtmlElement>() {
+        el.set_title("Point at a unit's row to read its autopsy");
+    }
+    Ok(figure)
+}
+
+/// Sends a message, starts or stops the frame loop as the state wants, and redraws.
+fn send(shared: &Shared, msg: Msg) {
+    let mut m = shared.borrow_mut();
+    let starts_work = matches!(msg, Msg::Train | Msg::OneEpoch | Msg::Compare);
+    let redraw = m.state.update(msg);
+    if starts_work && m.state.wants_frames() {
+        m.started_ms = None;
+        m.max_frame_ms = 0.0;
+    }
+    if !m.state.wants_frames() {
+        m.running = None;
+    } else if m.running.is_none() {
+        m.running = Some(frames::schedule(shared));
+    }
+    report(m.redraw(redraw));
+}
+
+fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
+    let m = shared.borrow();
+    let v = &m.view;
+    // Sliders restart the run when let go; while dragged they only show their value.
+    let mut listeners = v.controls.listen("change", {
+        let shared = shared.clone();
+        move |key, value| send(&shared, Msg::Set(key, value))
+    });
+    listeners.extend(v.controls.show_while_dragging());
+    for (el, msg) in [
+        (&v.train, Msg::Train),
+        (&v.one_epoch, Msg::OneEpoch),
+        (&v.reset, Msg::Reset),
+        (&v.compare, Msg::Compare),
+    ] {
+        let shared = shared.clone();
+        listeners.push(EventListener::new(el, "click", move |_| {
+            send(&shared, msg.clone())
+        }));
+    }
+    listeners.push(EventListener::new(&v.unit.select, "change", {
+        let shared = shared.clone();
+        move |_| {
+            let value = shared.borrow().view.unit.value();
+            let mut parts = value.split(':').map(|t| t.parse::<usize>().ok());
+            if let (Some(Some(l)), Some(Some(j))) = (parts.next(), parts.next()) {
+                send(&shared, Msg::SelectUnit(l, j));
+            }
+        }
+    }));
+    listeners.push(EventListener::new(&v.layer.select, "change", {
+        let shared = shared.clone();
+        move |_| {
+            let value = shared.borrow().view.layer.value();
+            if let Ok(l) = value.parse::<usize>() {
+                send(&shared, Msg::SelectLayer(l));
+            }
+        }
+    }));
+    for event in ["click", "mousemove"] {
+        let shared = shared.clone();
+        listeners.push(EventListener::new(&v.map.canvas, event, move |e| {
+            pick_unit(&shared, e)
+        }));
+    }
+    listeners.push(on_resize({
+        let shared = shared.clone();
+        move || report(shared.borrow().render_all())
+    })?);
+    Ok(listeners)
+}
+
+/// Pointing at a row of the map selects that unit, hit-tested with the layout the map drew.
+fn pick_unit(shared: &Shared, e: &web_sys::Event) {
+    let Some(mouse) = e.dyn_ref::<MouseEvent>() else {
+        return;
+    };
+    let hit = {
+        let m = shared.borrow();
+        let canvas = &m.view.map.canvas;
+        let ratio = canvas.width() as f64 / canvas.client_width().max(1) as f64;
+        let layout = dead_map::MapLayout::new(
+            (canvas.width(), canvas.height()),
+            &m.state.units(),
+            m.state.epochs_axis(),
+            &Theme::light(ratio),
+        );
+        let hit = layout.hit(
+            mouse.offset_x() as f64 * ratio,
+            mouse.offset_y() as f64 * ratio,
+        );
+        hit.filter(|(l, j, _)| m.state.selected != (*l, *j))
+    };
+    if let Some((l, j, _)) = hit {
+        send(shared, Msg::SelectUnit(l, j));
+    }
+}

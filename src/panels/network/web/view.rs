@@ -1,0 +1,250 @@
+//! The panel's drawing: each part of the view from the state, and the menus that follow the
+//! network's shape.
+
+use super::Mounted;
+use crate::chart::{comparison, dead_map, distribution, loss_curve};
+use crate::panels::network::settings::{Settings, FIELDS};
+use crate::panels::network::state::{Activity, Redraw};
+use crate::panels::network::words;
+use crate::sim::data::SEED002_DEAD_LOSS;
+use crate::web::dom::{self, Select};
+use wasm_bindgen::JsValue;
+use web_sys::Document;
+
+impl Mounted {
+    /// Draws what a message or a frame called for.
+    pub(super) fn redraw(&mut self, r: Redraw) -> Result<(), JsValue> {
+        match r {
+            Redraw::Nothing => Ok(()),
+            Redraw::Status => self.render_status(),
+            Redraw::Loss => self.render_status().and_then(|_| self.render_loss()),
+            Redraw::Compare => self.render_status().and_then(|_| self.render_compare()),
+            Redraw::Unit => {
+                self.render_autopsy();
+                self.view.unit.select.set_value(&format!(
+                    "{}:{}",
+                    self.state.selected.0, self.state.selected.1
+                ));
+                self.render_map()
+            }
+            Redraw::Layer => self.render_dist(),
+            Redraw::All => self.render_all(),
+            Redraw::Rebuild => {
+                self.write_controls()?;
+                self.rebuild_menus()?;
+                self.render_all()
+            }
+        }
+    }
+
+    fn status_text(&self) -> String {
+        let s = &self.state;
+        words::status(
+            &s.settings,
+            &s.run.history,
+            s.run.target(),
+            s.activity,
+            s.run.failure(),
+        )
+    }
+
+    /// Exact state for scripts and tests.
+    fn mark_host(&self) -> Result<(), JsValue> {
+        let h = &self.view.host;
+        let s = &self.state;
+        let run = match s.activity {
+            _ if s.run.failure().is_some() => "failed",
+            Activity::Ready => "ready",
+            Activity::Training => "training",
+            Activity::Paused => "paused",
+            Activity::Finished => "finished",
+        };
+        h.set_attribute("data-run", run)?;
+        h.set_attribute("data-epoch", &s.run.epochs_done().to_string())?;
+        h.set_attribute("data-max-frame-ms", &format!("{:.2}", self.max_frame_ms))?;
+        if let Some(last) = s.run.latest() {
+            h.set_attribute("data-val-loss", &format!("{:.6}", last.val_loss))?;
+            h.set_attribute("data-grads-zero", &last.gradients_all_zero().to_string())?;
+            h.set_attribute("data-output-dead", &words::output_dead(last).to_string())?;
+        }
+        let comparing = if s.comparing() { "running" } else { "idle" };
+        h.set_attribute("data-compare", comparing)
+    }
+
+    pub(super) fn render_status(&self) -> Result<(), JsValue> {
+        let v = &self.view;
+        dom::set_text(&v.status, &self.status_text());
+        let settings = &self.state.settings;
+        v.link.update(&settings.to_query())?;
+        if let Some(a) = &self.address {
+            a.publish(&FIELDS, settings, &Settings::default());
+        }
+        let training = self.state.activity == Activity::Training;
+        v.train
+            .set_text_content(Some(if training { "Pause" } else { "Train" }));
+        v.train
+            .set_attribute("aria-pressed", if training { "true" } else { "false" })?;
+        let label = if self.state.comparing() {
+            "Stop comparing"
+        } else {
+            "Compare presets"
+        };
+        v.compare.set_text_content(Some(label));
+        self.mark_host()
+    }
+
+    fn render_loss(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        let data = loss_curve::LossData {
+            epochs: s.epochs_axis(),
+            history: &s.run.history,
+            trace: &s.run.trace,
+            dead_loss: SEED002_DEAD_LOSS,
+        };
+        self.view.loss.canvas.set_attribute(
+            "aria-label",
+            &format!("Loss per epoch. {}", self.status_text()),
+        )?;
+        self.view
+            .loss
+            .draw(|area, theme| loss_curve::draw(area, &data, theme))
+    }
+
+    fn render_map(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        let units = s.units();
+        let data = dead_map::MapData {
+            history: &s.run.history,
+            epochs: s.epochs_axis(),
+            units: &units,
+            selected: Some(s.selected),
+        };
+        let dead = s
+            .run
+            .latest()
+            .map(|l| {
+                let n: usize = l.layers.iter().map(|l| l.dead_count()).sum();
+                format!("{n} of {} units dead", s.settings.units())
+            })
+            .unwrap_or_else(|| "not trained yet".into());
+        self.view.map.canvas.set_attribute(
+            "aria-label",
+            &format!("Dead-unit map, a cell per unit per epoch: {dead}."),
+        )?;
+        self.view
+            .map
+            .draw(|area, theme| dead_map::draw(area, &data, theme))
+    }
+
+    fn render_autopsy(&self) {
+        let s = &self.state;
+        let (l, u) = s.selected;
+        let text = words::autopsy(&s.run.history, l, u, words::steps_per_epoch(&s.settings));
+        dom::set_text(&self.view.autopsy, &text);
+    }
+
+    fn render_dist(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        let n_layers = s.n_layers();
+        let layer = s.layer_shown.min(n_layers - 1);
+        let (history, epochs) = (&s.run.history, s.epochs_axis());
+        self.view
+            .dist
+            .draw(|area, theme| distribution::draw(area, history, epochs, layer, n_layers, theme))
+    }
+
+    fn render_compare(&self) -> Result<(), JsValue> {
+        // No empty canvas on the page: the comparison chart appears with its first run.
+        let canvas = &self.view.compare_chart.canvas;
+        let Some(c) = &self.state.comparison else {
+            self.view.compare_status.set_text_content(Some(
+                "Compare presets runs every preset on the same data and seed, one after another.",
+            ));
+            canvas.set_hidden(true);
+            return Ok(());
+        };
+        canvas.set_hidden(false);
+        let entries: Vec<comparison::Entry> = c
+            .runs
+            .iter()
+            .map(|(p, r)| comparison::Entry {
+                label: p.label(),
+                history: &r.history,
+                failed: r.failure().is_some(),
+            })
+            .collect();
+        let lines: Vec<String> = c
+            .runs
+            .iter()
+            .map(|(p, r)| words::compare_line(p.label(), &r.history, r.failure()))
+            .collect();
+        let head = if c.active {
+            let n = c.runs.len();
+            format!("Comparing ({} of {n}): ", (c.current + 1).min(n))
+        } else {
+            "Comparison: ".into()
+        };
+        dom::set_text(
+            &self.view.compare_status,
+            &format!("{head}{}", lines.join(" ")),
+        );
+        let epochs = self.state.settings.epochs;
+        self.view
+            .compare_chart
+            .draw(|area, theme| comparison::draw(area, &entries, epochs, SEED002_DEAD_LOSS, theme))
+    }
+
+    /// Shows the settings in the controls (only when they change: a slider being dragged
+    /// must not jump back while a run redraws).
+    pub(super) fn write_controls(&self) -> Result<(), JsValue> {
+        self.view.controls.write(&FIELDS, &self.state.settings)?;
+        let alpha_applies = self.state.settings.activation.uses_alpha();
+        self.view
+            .controls
+            .set_disabled(crate::spec::ALPHA.key, !alpha_applies);
+        Ok(())
+    }
+
+    pub(super) fn render_all(&self) -> Result<(), JsValue> {
+        self.render_status()?;
+        self.render_loss()?;
+        self.render_map()?;
+        self.render_autopsy();
+        self.render_dist()?;
+        self.render_compare()
+    }
+
+    /// Replaces the unit and layer menus to fit the network's shape.
+    pub(super) fn rebuild_menus(&mut self) -> Result<(), JsValue> {
+        let doc = dom::document()?;
+        let s = &self.state;
+        let n = s.n_layers();
+        let mut units = Vec::new();
+        for l in 0..n {
+            let count = if l + 1 == n { 1 } else { s.settings.width };
+            for j in 0..count {
+                units.push((format!("{l}:{j}"), words::unit_name(l, n, j)));
+            }
+        }
+        fill_select(&doc, &self.view.unit, &units)?;
+        let (l, j) = s.selected;
+        self.view.unit.select.set_value(&format!("{l}:{j}"));
+        let layers: Vec<(String, String)> = (0..n)
+            .map(|l| (l.to_string(), distribution::layer_name(l, n)))
+            .collect();
+        fill_select(&doc, &self.view.layer, &layers)?;
+        let shown = s.layer_shown.min(n - 1);
+        self.view.layer.select.set_value(&shown.to_string());
+        Ok(())
+    }
+}
+
+fn fill_select(doc: &Document, s: &Select, options: &[(String, String)]) -> Result<(), JsValue> {
+    s.select.set_text_content(None);
+    for (value, text) in options {
+        let o = dom::el(doc, "option", "", text)?;
+        o.set_attribute("value", value)?;
+        s.select.append_child(&o)?;
+    }
+    Ok(())
+}

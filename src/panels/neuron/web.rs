@@ -1,0 +1,259 @@
+//! The neuron panel in the page: controls and buttons send messages to [`State`], and every
+//! message ends in a render. Training runs on a [`FrameLoop`] while `State::training` holds.
+
+use super::state::{self, gate_state, Msg, Settings, State, BIAS, FIELDS};
+use super::words;
+use crate::chart::{gradient_flow, neuron_gate, neuron_timeline};
+use crate::web::address::Address;
+use crate::web::animation::FrameLoop;
+use crate::web::canvas::ChartCanvas;
+use crate::web::controls::FieldControls;
+use crate::web::{dom, frames_per_redraw, on_resize, report, Panel};
+use gloo_events::EventListener;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::Element;
+
+struct Buttons {
+    large: Element,
+    train: Element,
+    step: Element,
+    reset: Element,
+}
+
+struct View {
+    host: Element,
+    state: State,
+    controls: FieldControls,
+    buttons: Buttons,
+    gate_chart: ChartCanvas,
+    flow_chart: ChartCanvas,
+    timeline_chart: ChartCanvas,
+    status: Element,
+    problem: Element,
+    link: dom::Permalink,
+    address: Option<Address>,
+    running: Option<FrameLoop>,
+}
+
+type Shared = Rc<RefCell<View>>;
+
+impl View {
+    fn render(&self) -> Result<(), JsValue> {
+        self.render_controls()?;
+        self.render_charts()?;
+        self.render_words()?;
+        self.mark_host()?;
+        if let Some(a) = &self.address {
+            a.publish(&FIELDS, &self.state.settings, &Settings::default());
+        }
+        self.link
+            .update(&crate::spec::write_query(&FIELDS, &self.state.settings))
+    }
+
+    fn render_controls(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        self.controls.write(&FIELDS, &s.settings)?;
+        self.controls
+            .set_disabled(crate::spec::ALPHA.key, !s.settings.kind.uses_alpha());
+        // b moves as R learns; the slider follows it (clamped to its range), its text is exact.
+        self.controls.show_number(BIAS.key, s.neuron.b)?;
+        let b = &self.buttons;
+        b.train
+            .set_text_content(Some(if s.training { "Pause" } else { "Train" }));
+        b.train
+            .set_attribute("aria-pressed", if s.training { "true" } else { "false" })
+    }
+
+    fn render_charts(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        let f = s.neuron.f;
+        let stats = s.neuron.stats();
+        let a = s.neuron.preactivations();
+        let before = s.before_large.as_deref();
+        self.gate_chart
+            .draw(|area, theme| neuron_gate::draw(area, f, &a, &stats, before, theme))?;
+        self.gate_chart
+            .canvas
+            .set_attribute("aria-label", &words::gate_chart_label(&stats))?;
+        let (shown, headline) = s.shown_gradients();
+        let gate = gate_state(&stats);
+        let lr = s.settings.lr;
+        self.flow_chart
+            .draw(|area, theme| gradient_flow::draw(area, &shown, gate, &headline, lr, theme))?;
+        self.timeline_chart
+            .draw(|area, theme| neuron_timeline::draw(area, s.neuron.history(), theme))
+    }
+
+    fn render_words(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        let text = words::summary(s.neuron.f, &s.neuron.stats(), &s.gradient_now(), s.was_shut);
+        dom::set_text(&self.status, &text);
+        let problem = s.problem.as_deref().unwrap_or("");
+        dom::set_text(&self.problem, problem);
+        self.problem
+            .toggle_attribute_with_force("hidden", problem.is_empty())?;
+        Ok(())
+    }
+
+    /// Exact state for scripts and tests (Rust's shortest round-trip form of each f64).
+    fn mark_host(&self) -> Result<(), JsValue> {
+        let n = &self.state.neuron;
+        let open = n.stats().open_fraction;
+        for (k, v) in [("w1", n.w[0]), ("w2", n.w[1]), ("b", n.b), ("open", open)] {
+            self.host
+                .set_attribute(&format!("data-{k}"), &v.to_string())?;
+        }
+        self.host
+            .set_attribute("data-steps", &n.steps().to_string())
+    }
+}
+
+/// Sends a message, keeps the frame loop in step with `training`, and renders.
+fn send(view: &Shared, msg: Msg) {
+    let mut v = view.borrow_mut();
+    v.state.update(msg);
+    if !v.state.training {
+        v.running = None;
+    } else if v.running.is_none() {
+        v.running = Some(train_loop(view));
+    }
+    report(v.render());
+}
+
+/// One Tick per animation frame; the loop holds the view weakly, so removing the panel ends it.
+fn train_loop(view: &Shared) -> FrameLoop {
+    let weak = Rc::downgrade(view);
+    let every = frames_per_redraw();
+    let mut frame = 0u32;
+    FrameLoop::start(move |_| {
+        let Some(view) = weak.upgrade() else {
+            return false;
+        };
+        let Ok(mut v) = view.try_borrow_mut() else {
+            return true;
+        };
+        v.state.update(Msg::Tick);
+        frame = frame.wrapping_add(1);
+        let go = v.state.training;
+        if !go {
+            v.running = None;
+        }
+        if !go || frame.is_multiple_of(every) {
+            report(v.render());
+        }
+        go
+    })
+}
+
+/// Builds the panel inside `host` from query pairs.
+pub fn mount(
+    host: &Element,
+    pairs: &[(String, String)],
+    address: Option<Address>,
+) -> Result<Panel, JsValue> {
+    let doc = dom::document()?;
+    let (settings, warnings) = state::from_pairs(pairs);
+    let prefix = dom::unique_prefix("neuron");
+    let controls = FieldControls::new(&doc, &prefix, &FIELDS, &settings)?;
+    let buttons = Buttons {
+        large: dom::button(&doc, "Large gradient step")?,
+        train: dom::button(&doc, "Train")?,
+        step: dom::button(&doc, "Step")?,
+        reset: dom::button(&doc, "Reset")?,
+    };
+    buttons.large.set_class_name("primary");
+    let link = dom::Permalink::new(&doc, "neuron")?;
+    let controls_el = controls_column(&doc, &controls, &buttons, &link)?;
+
+    let gate_chart =
+        ChartCanvas::new(&doc, "Histogram of the pre-activation a", 0.6)?.with_narrow_aspect(1.3);
+    let flow_chart = ChartCanvas::new(&doc, "Gradient flow through R", 0.42)?;
+    flow_chart.canvas.set_attribute("aria-label", "Gradient flow diagram: x1, x2 and b feed a, which passes the gate to y; edge widths are gradient sizes")?;
+    let timeline_chart = ChartCanvas::new(
+        &doc,
+        "Timelines of w1, w2, b, the loss and the open-gate fraction",
+        0.75,
+    )?;
+    let status = dom::live_status(&doc)?;
+    let problem = dom::el(&doc, "p", "notice", "")?;
+    problem.set_attribute("role", "alert")?;
+    problem.set_attribute("hidden", "")?;
+    let figure = dom::el(&doc, "div", "figure", "")?;
+    for e in [&status, &problem] {
+        figure.append_child(e)?;
+    }
+    for c in [&gate_chart, &flow_chart, &timeline_chart] {
+        figure.append_child(&c.canvas)?;
+    }
+    dom::lay_out(&doc, host, &controls_el, &figure, &warnings)?;
+
+    let view = Rc::new(RefCell::new(View {
+        host: host.clone(),
+        state: State::new(settings),
+        controls,
+        buttons,
+        gate_chart,
+        flow_chart,
+        timeline_chart,
+        status,
+        problem,
+        link,
+        address,
+        running: None,
+    }));
+    view.borrow().render()?;
+    let listeners = listen(&view)?;
+    Ok(Panel::new(listeners, Box::new(view)))
+}
+
+fn controls_column(
+    doc: &web_sys::Document,
+    controls: &FieldControls,
+    buttons: &Buttons,
+    link: &dom::Permalink,
+) -> Result<Element, JsValue> {
+    let row = dom::el(doc, "div", "buttons", "")?;
+    for b in [
+        &buttons.large,
+        &buttons.train,
+        &buttons.step,
+        &buttons.reset,
+    ] {
+        row.append_child(b)?;
+    }
+    let column = dom::el(doc, "div", "controls", "")?;
+    controls.append_rows(&column, &[])?;
+    column.append_child(&row)?;
+    let task = dom::el(doc, "p", "hint", words::TASK)?;
+    column.append_child(&task)?;
+    column.append_child(&link.link)?;
+    Ok(column)
+}
+
+/// Every control and button sends its message.
+fn listen(view: &Shared) -> Result<Vec<EventListener>, JsValue> {
+    let v = view.borrow();
+    let mut listeners = v.controls.listen("input", {
+        let view = view.clone();
+        move |key, value| send(&view, Msg::Set(key, value))
+    });
+    let b = &v.buttons;
+    for (el, msg) in [
+        (&b.large, Msg::LargeStep),
+        (&b.step, Msg::Step),
+        (&b.reset, Msg::Reset),
+        (&b.train, Msg::ToggleTrain),
+    ] {
+        let view = view.clone();
+        listeners.push(EventListener::new(el, "click", move |_| {
+            send(&view, msg.clone())
+        }));
+    }
+    listeners.push(on_resize({
+        let view = view.clone();
+        move || report(view.borrow().render())
+    })?);
+    Ok(listeners)
+}
