@@ -64,7 +64,7 @@ impl NumberSpec {
                 self.default,
                 Some(ParamWarning::NotANumber {
                     key: self.key,
-                    given: shorten(trimmed),
+                    given: trimmed.to_string(),
                     used: self.default,
                 }),
             ),
@@ -222,7 +222,7 @@ impl<S> Field<S> {
                     let current = (self.get)(s).to_query_text();
                     warnings.push(ParamWarning::UnknownChoice {
                         key: c.key,
-                        given: shorten(text.trim()),
+                        given: text.trim().to_string(),
                         used: c.text_of(&current),
                     });
                 }
@@ -311,6 +311,43 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
+/// Characters that reorder the text around them (embeddings, overrides, isolates, marks).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Text from an address, made safe to quote inside the page's own sentence: shortened, every
+/// bidi control shown as its code ("U+202E") instead of obeyed, and the whole isolated
+/// between U+2068 and U+2069 so it cannot reorder the words around it.
+pub fn echo(text: &str) -> String {
+    let mut out = String::from('\u{2068}');
+    for c in shorten(text).chars() {
+        if is_bidi_control(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\u{2069}');
+    out
+}
+
+/// The most of an address (or a `data-query`, or `mount`'s query) that is read: a link
+/// with more is not one a panel made, and parsing a megabyte would stall the page.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+/// The query cut to [`MAX_QUERY_BYTES`] (at a character boundary), and whether it was cut.
+pub fn limit_query(query: &str) -> (&str, bool) {
+    if query.len() <= MAX_QUERY_BYTES {
+        return (query, false);
+    }
+    let mut end = MAX_QUERY_BYTES;
+    while !query.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&query[..end], true)
+}
+
 /// What went wrong with one value, and what was used instead.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamWarning {
@@ -363,14 +400,16 @@ impl fmt::Display for ParamWarning {
             ParamWarning::NotANumber { key, given, used } => {
                 write!(
                     f,
-                    "{key} = “{given}” is not a number; using {}.",
+                    "{key} = “{}” is not a number; using {}.",
+                    echo(given),
                     format_sig(*used, 3)
                 )
             }
             ParamWarning::UnknownChoice { key, given, used } => {
                 write!(
                     f,
-                    "{key} = “{given}” is not one of the choices; using {used}."
+                    "{key} = “{}” is not one of the choices; using {used}.",
+                    echo(given)
                 )
             }
         }
@@ -494,5 +533,45 @@ mod tests {
     fn long_warnings_are_shortened() {
         let long = "x".repeat(100);
         assert_eq!(shorten(&long).chars().count(), 25);
+        let w = ParamWarning::NotANumber {
+            key: "b",
+            given: long,
+            used: 0.0,
+        };
+        assert!(w.to_string().chars().count() < 80, "{w}");
+    }
+
+    #[test]
+    fn echoed_text_is_isolated_and_its_bidi_controls_shown_not_obeyed() {
+        let e = echo("relu\u{202E}tnedicni");
+        assert_eq!(e, "\u{2068}relu[U+202E]tnedicni\u{2069}");
+        assert!(!e
+            .chars()
+            .any(|c| is_bidi_control(c) && c != '\u{2068}' && c != '\u{2069}'));
+        let pairs = query_pairs("f=%E2%80%AEnope");
+        let mut s = (0.0f64, String::from("relu"));
+        let field: Field<(f64, String)> = Field {
+            control: Control::Menu(ChoiceSpec {
+                key: "f",
+                label: "f",
+                options: || vec![("relu".into(), "ReLU".into())],
+            }),
+            get: |s| Value::Choice(s.1.clone()),
+            set: |s, v| s.1 = v.choice().unwrap_or("").into(),
+            applies: always,
+        };
+        let w = read_query(&[field], &pairs, &mut s);
+        let text = w[0].to_string();
+        assert!(text.contains("[U+202E]nope"), "{text}");
+        assert!(!text.contains('\u{202E}'), "{text}");
+    }
+
+    #[test]
+    fn queries_are_read_up_to_a_limit_at_a_character_boundary() {
+        let (q, cut) = limit_query("a=1");
+        assert_eq!((q, cut), ("a=1", false));
+        let long = format!("a={}", "é".repeat(MAX_QUERY_BYTES));
+        let (q, cut) = limit_query(&long);
+        assert!(cut && q.len() <= MAX_QUERY_BYTES && q.len() > MAX_QUERY_BYTES - 4);
     }
 }

@@ -420,3 +420,42 @@ fn the_status_of_a_stuck_one_unit_net_says_it_stopped_learning() {
         "{text}"
     );
 }
+
+#[test]
+fn a_saturated_selu_output_is_named_with_its_constant_and_apart_from_the_dead_line() {
+    // SELU at lr 1 pins the output at its floor −λα ≈ −1.758 for every sample.
+    let settings = Preset::SeluLecun.apply(&NetworkParams {
+        samples: 20_000,
+        seed: 0,
+        ..NetworkParams::default()
+    });
+    let mut run = Run::new(
+        NetworkParams {
+            lr: 1.0,
+            ..settings
+        },
+        None,
+    );
+    run.run_to_end(&mut clock());
+    let last = run.latest().unwrap();
+    assert!(summary::output_dead(last));
+    let c = summary::stuck_output(last).unwrap();
+    let floor = -dying_relu::sim::activation::SELU_LAMBDA * dying_relu::sim::activation::SELU_ALPHA;
+    assert!((c - floor).abs() < 1e-3, "stuck at {c}");
+    // The loss is what a constant c scores on targets with mean −2 and variance 1/3.
+    let expected = 1.0 / 3.0 + (c + 2.0) * (c + 2.0);
+    assert!(
+        (last.val_loss - expected).abs() < 0.03,
+        "{} vs {expected}",
+        last.val_loss
+    );
+    let s = summary::status(&run.settings, &run.history, 5, Activity::Finished, None);
+    let loss = dying_relu::spec::format_sig(last.val_loss, 3);
+    assert!(s.contains(&format!("loss {loss}.")), "{s}");
+    assert!(s.contains("outputs -1.76 on every sample"), "{s}");
+    assert!(s.contains("would score 4.33 (the dead line)"), "{s}");
+    assert!(
+        !s.contains(&format!("{loss}, the loss of an output stuck at 0")),
+        "{s}"
+    );
+}

@@ -1,9 +1,9 @@
 //! Canvases that stay crisp: the backing store is the CSS size times devicePixelRatio, and
 //! charts get a theme whose sizes are scaled by the same ratio.
 
+use super::text_canvas::MeasuringCanvas;
 use crate::chart::{Area, ChartResult, Theme};
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, HtmlCanvasElement};
 
@@ -81,10 +81,10 @@ impl ChartCanvas {
     /// Draws a chart. A failure is returned as a message, never a panic.
     pub fn draw<F>(&self, chart: F) -> Result<(), JsValue>
     where
-        F: FnOnce(&Area<'_, CanvasBackend>, &Theme) -> ChartResult<CanvasBackend>,
+        F: FnOnce(&Area<'_, MeasuringCanvas>, &Theme) -> ChartResult<MeasuringCanvas>,
     {
         let theme = self.fit();
-        let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
+        let backend = MeasuringCanvas::new(self.canvas.clone())
             .ok_or_else(|| JsValue::from_str("this browser gave no 2D canvas context"))?;
         let root = backend.into_drawing_area();
         chart(&root, &theme)

@@ -3,13 +3,16 @@
 
 pub mod address;
 pub mod animation;
+mod api;
 pub mod canvas;
 pub mod controls;
 pub mod dom;
 mod errors;
+mod pixel_ratio;
+mod text_canvas;
 
 use crate::panels::{self, PanelInfo};
-use crate::spec::{lookup, pairs_for_prefix, query_pairs};
+use crate::spec::{echo, limit_query, lookup, pairs_for_prefix, query_pairs, MAX_QUERY_BYTES};
 use address::Address;
 use gloo_events::EventListener;
 use std::any::Any;
@@ -80,19 +83,39 @@ pub fn on_resize(redraw: impl Fn() + 'static) -> Result<EventListener, JsValue> 
     Ok(EventListener::new(&window, "resize", move |_| redraw()))
 }
 
-/// Mounts one panel into `host`, configured by a query string such as `f=leaky_relu&alpha=0.1`.
-/// A panel mounted again into the same element replaces the old one. Panels mounted this way
-/// never touch the page's address.
-#[wasm_bindgen(js_name = mount)]
+/// Mounts one panel into `host`, configured by a query string such as `f=leaky_relu&alpha=0.1`
+/// (read up to [`MAX_QUERY_BYTES`]). A panel mounted again into the same element replaces the
+/// old one. Panels mounted this way never touch the page's address. (JavaScript calls
+/// `mount` in `api`, which checks its arguments first and returns a handle.)
 pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
     let info = panels::find(panel).ok_or_else(|| {
         JsValue::from_str(&format!(
             "there is no panel called “{}”; the panels are: {}",
-            panel.chars().take(40).collect::<String>(),
+            echo(panel),
             panels::names()
         ))
     })?;
-    mount_info(host, info, &query_pairs(query), None)
+    pixel_ratio::watch();
+    mount_info(host, info, &query_pairs(limit_query(query).0), None)
+}
+
+/// Removes the panel mounted in `host`: its listeners and frame loop go with it.
+pub fn unmount(host: &Element) -> bool {
+    let removed = MOUNTED.with(|m| {
+        let mut m = m.borrow_mut();
+        let before = m.len();
+        m.retain(|(el, _)| el != host);
+        before != m.len()
+    });
+    if removed {
+        host.set_text_content(None);
+    }
+    removed
+}
+
+/// How many panels are mounted (for the mount/destroy leak test).
+pub fn mounted_count() -> usize {
+    MOUNTED.with(|m| m.borrow().len())
 }
 
 fn mount_info(
@@ -122,7 +145,7 @@ fn embed_choice(pairs: &[(String, String)]) -> Option<PanelInfo> {
     if found.is_none() {
         show_notice(&format!(
             "There is no panel called “{}”, so the whole page is shown. The panels are: {}.",
-            name.chars().take(40).collect::<String>(),
+            echo(name),
             panels::names()
         ));
     }
@@ -148,7 +171,16 @@ pub fn start() {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let pairs = query_pairs(&query);
+    let (read, cut) = limit_query(&query);
+    if cut {
+        show_notice(&format!(
+            "The address is {} KB long; only its first {} KB were read.",
+            query.len() / 1024,
+            MAX_QUERY_BYTES / 1024
+        ));
+    }
+    let pairs = query_pairs(read);
+    pixel_ratio::watch();
     // `?panel=neuron` shows that panel alone: what a teacher puts in an iframe.
     let only = embed_choice(&pairs);
     if let (Some(_), Some(body)) = (&only, doc.body()) {
@@ -175,7 +207,7 @@ fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(String, String)
     let Some(info) = panels::find(&name) else {
         let msg = format!(
             "There is no panel called “{}”; the panels are: {}.",
-            name.chars().take(40).collect::<String>(),
+            echo(&name),
             panels::names()
         );
         host.set_text_content(Some(&msg));
@@ -191,7 +223,8 @@ fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(String, String)
         return;
     }
     // An embed may preset values in data-query; the page's address overrides them.
-    let mut pairs = query_pairs(&host.get_attribute("data-query").unwrap_or_default());
+    let preset = host.get_attribute("data-query").unwrap_or_default();
+    let mut pairs = query_pairs(limit_query(&preset).0);
     let prefix = if only.is_some() { "" } else { info.prefix };
     pairs.extend(pairs_for_prefix(page, prefix));
     if let Err(e) = mount_info(host, info, &pairs, Some(Address::new(prefix))) {
@@ -203,24 +236,4 @@ fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(String, String)
         host.set_text_content(Some(&msg));
         show_error(&msg);
     }
-}
-
-/// Times seed 002's training in this browser (see `sim::bench`) and returns one JSON object:
-/// what `cargo xtask bench` reads. Runs on the main thread: call it from a script, not a panel.
-#[wasm_bindgen]
-pub fn bench_seed002(epochs: u32) -> String {
-    let performance = web_sys::window().and_then(|w| w.performance());
-    let clock = move || performance.as_ref().map(|p| p.now()).unwrap_or(0.0);
-    use crate::sim::bench::json_number;
-    let r = crate::sim::bench::bench_seed002(epochs.clamp(1, 1000) as usize, clock);
-    format!(
-        "{{\"ms_per_epoch\":{},\"first_epoch_ms\":{},\"later_ms_per_epoch\":{},\"epochs\":{},\"samples_per_epoch\":{},\"final_loss\":{},\"simd128\":{}}}",
-        json_number(r.ms_per_epoch),
-        json_number(r.first_epoch_ms),
-        json_number(r.later_ms_per_epoch),
-        r.epochs,
-        r.samples,
-        json_number(r.final_loss),
-        cfg!(target_feature = "simd128")
-    )
 }

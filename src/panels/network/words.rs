@@ -69,6 +69,43 @@ fn units(stats: &EpochStats) -> (usize, usize, usize) {
     })
 }
 
+/// The constant a dead output unit gives on every sample (its median output): 0 for ReLU,
+/// about −1.76 for a saturated SELU.
+pub fn stuck_output(stats: &EpochStats) -> Option<f64> {
+    let out = stats.layers.last()?.output.percentiles[4];
+    out.is_finite()
+        .then_some(if out.abs() < 1e-6 { 0.0 } else { out })
+}
+
+/// "Output unit dead since epoch 2: it outputs 0 on every sample, so …".
+fn dead_output(last: &EpochStats, since: usize) -> String {
+    let when = if since == 0 {
+        "from initialization".to_string()
+    } else {
+        format!("since epoch {since}")
+    };
+    let grads = if last.gradients_all_zero() {
+        "gradients to every layer are 0: the network has stopped learning"
+    } else {
+        "almost no gradient reaches the layers below it"
+    };
+    let value = stuck_output(last).map_or("a constant".into(), |c| format_sig(c, 3));
+    format!("Output unit dead {when}: it outputs {value} on every sample, so {grads}.")
+}
+
+/// The dead line in a sentence of its own, so the current loss and the stuck loss can never
+/// be read as one number.
+fn dead_line_clause(last: &EpochStats) -> String {
+    let line = format_sig(SEED002_DEAD_LOSS, 3);
+    match stuck_output(last) {
+        Some(c) if c != 0.0 => format!(
+            "An output stuck at 0 would score {line} (the dead line); this one is stuck at {} instead.",
+            format_sig(c, 3)
+        ),
+        _ => format!("The dead line, what an output stuck at 0 scores, is {line}."),
+    }
+}
+
 /// The panel's one-line status in words.
 pub fn status(
     params: &Settings,
@@ -111,19 +148,10 @@ pub fn status(
         Activity::Finished => format!("Finished {} epochs, loss {loss}", last.epoch),
     };
     if let Some(since) = output_dead_since(history) {
-        let when = if since == 0 {
-            "from initialization".to_string()
-        } else {
-            format!("since epoch {since}")
-        };
-        let grads = if last.gradients_all_zero() {
-            "gradients to every layer are 0; the network has stopped learning"
-        } else {
-            "almost no gradient reaches the layers below it"
-        };
         return format!(
-            "Output unit dead {when}; {grads}. {doing}, the loss of an output stuck at 0 ({}).",
-            format_sig(SEED002_DEAD_LOSS, 3)
+            "{} {doing}. {}",
+            dead_output(last, since),
+            dead_line_clause(last)
         );
     }
     doing.push_str(&format!(", {dead} of {n} units dead"));

@@ -49,6 +49,24 @@ pub const SHUT_BELOW: f64 = 0.05;
 /// From this open share up the gate is drawn open; below it (with some gradient) leaking.
 pub const OPEN_FROM: f64 = 0.5;
 
+/// A change of w1, w2 or b that a learner sees on the sliders and the timelines.
+pub const VISIBLE_CHANGE: f64 = 0.01;
+/// How soon that change must come for R to count as able to recover: 1000 SGD steps, about
+/// 8 seconds of Train.
+pub const RECOVERY_STEPS: f64 = 1000.0;
+
+/// Whether SGD at learning rate `lr` moves w1, w2 or b by [`VISIBLE_CHANGE`] within
+/// [`RECOVERY_STEPS`] steps, with the gradient `g` (averaged over every input). A leaky unit
+/// far below 0 has a gradient, but one of 1e-30 recovers nothing in a lifetime.
+pub fn can_recover(g: &Gradients, lr: f64) -> bool {
+    largest_gradient(g) * lr * RECOVERY_STEPS >= VISIBLE_CHANGE
+}
+
+/// The largest of the gradients to w1, w2 and b, in size.
+pub fn largest_gradient(g: &Gradients) -> f64 {
+    g.w1.abs().max(g.w2.abs()).max(g.b.abs())
+}
+
 /// What the controls set (b is the starting bias).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {

@@ -88,7 +88,14 @@ impl View {
 
     fn render_words(&self) -> Result<(), JsValue> {
         let s = &self.state;
-        let text = words::summary(s.neuron.f, &s.neuron.stats(), &s.gradient_now(), s.was_shut);
+        let stats = s.neuron.stats();
+        let text = words::summary(
+            s.neuron.f,
+            &stats,
+            &s.gradient_now(),
+            s.was_shut,
+            s.settings.lr,
+        );
         dom::set_text(&self.status, &text);
         let problem = s.problem.as_deref().unwrap_or("");
         dom::set_text(&self.problem, problem);

@@ -1,35 +1,60 @@
 //! What the panel says about R: its live summary and its charts' descriptions.
 
+use super::state::{
+    can_recover, largest_gradient, OPEN_FROM, RECOVERY_STEPS, SHUT_BELOW, VISIBLE_CHANGE,
+};
 use crate::sim::activation::Activation;
 use crate::sim::neuron::{Gradients, PreactivationStats};
 use crate::spec::format_sig;
 
 /// The live summary: how open R's gate is, what gradient reaches its parameters, and what
-/// that means. `was_shut` is whether the gate was shut at some point.
+/// that means at the learning rate `lr`. `was_shut` is whether the gate was shut at some point.
 pub fn summary(
     f: Activation,
     stats: &PreactivationStats,
     grad_now: &Gradients,
     was_shut: bool,
+    lr: f64,
 ) -> String {
-    // Announced live: only the open share may change from step to step, so a screen reader
-    // is not read a new gradient value sixty times a second.
+    // Announced live: only the open share and the gradient's order of magnitude may change
+    // from step to step, so a screen reader is not read a new number sixty times a second.
     let open = (stats.open_fraction * 100.0).round();
-    let zero = grad_now.w1 == 0.0 && grad_now.w2 == 0.0 && grad_now.b == 0.0;
-    if stats.flowing_fraction == 0.0 || zero {
+    let g = largest_gradient(grad_now);
+    if stats.flowing_fraction == 0.0 || g == 0.0 {
         format!(
             "Gate open for {open}% of inputs. Gradient to w1, w2 and b: 0. R is dead: SGD cannot move it."
         )
-    } else if stats.open_fraction < super::state::SHUT_BELOW {
+    } else if stats.open_fraction < SHUT_BELOW && !can_recover(grad_now, lr) {
         format!(
-            "Gate open for {open}% of inputs, but {} leaks: a small gradient still reaches w1, w2 and b, so SGD can pull R back.",
-            f.kind.label()
+            "Gate open for {open}% of inputs. {} still passes a gradient, but only about {}: at learning rate {}, SGD would need more than {} steps to move w1, w2 or b by {}. R is practically stuck.",
+            f.kind.label(),
+            order_of(g),
+            format_sig(lr, 3),
+            RECOVERY_STEPS,
+            VISIBLE_CHANGE
         )
-    } else if was_shut && stats.open_fraction > super::state::OPEN_FROM {
+    } else if stats.open_fraction < SHUT_BELOW {
+        format!(
+            "Gate open for {open}% of inputs, but {} leaks: a gradient of about {} still reaches w1, w2 and b, enough to move them by {} within {} steps at this learning rate, so SGD can pull R back.",
+            f.kind.label(),
+            order_of(g),
+            VISIBLE_CHANGE,
+            RECOVERY_STEPS
+        )
+    } else if was_shut && stats.open_fraction > OPEN_FROM {
         format!("R recovered: gate open for {open}% of inputs again, and gradients flow.")
     } else {
         format!("Gate open for {open}% of inputs; gradients flow to w1, w2 and b: R is alive and learning.")
     }
+}
+
+/// A positive size as its power of ten, "1e-15": what matters when a gradient is tiny, and
+/// it changes rarely enough to be announced.
+pub fn order_of(g: f64) -> String {
+    if g >= 0.01 {
+        return format_sig(g, 1);
+    }
+    format!("1e{}", g.log10().floor() as i32)
 }
 
 /// The histogram's accessible description.
@@ -48,6 +73,7 @@ pub const TASK: &str = "R learns y = ½(x1 + x2) − 0.3 from 500 inputs with x1
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::panels::neuron::state::{Msg, Settings, State, STEPS_PER_TICK};
     use crate::sim::activation::ActivationKind;
     use crate::sim::neuron::{Neuron, DEFAULT_LR};
 
@@ -55,16 +81,87 @@ mod tests {
         (0..n.inputs().len()).collect()
     }
 
+    fn said(s: &State) -> String {
+        summary(
+            s.neuron.f,
+            &s.neuron.stats(),
+            &s.gradient_now(),
+            s.was_shut,
+            s.settings.lr,
+        )
+    }
+
     #[test]
     fn says_dead_after_the_large_step_and_alive_before() {
         let mut n = Neuron::new(Activation::RELU, 0.0, 1);
-        let alive = summary(n.f, &n.stats(), &n.gradients_on(&all(&n)), false);
+        let g = n.gradients_on(&all(&n));
+        let alive = summary(n.f, &n.stats(), &g, false, DEFAULT_LR);
         assert!(alive.contains("alive"), "{alive}");
         n.large_gradient_step(DEFAULT_LR).unwrap();
-        let dead = summary(n.f, &n.stats(), &n.gradients_on(&all(&n)), true);
+        let g = n.gradients_on(&all(&n));
+        let dead = summary(n.f, &n.stats(), &g, true, DEFAULT_LR);
         assert_eq!(dead, "Gate open for 0% of inputs. Gradient to w1, w2 and b: 0. R is dead: SGD cannot move it.");
-        n.set_activation(ActivationKind::LeakyRelu.with_alpha(0.1));
-        let leaking = summary(n.f, &n.stats(), &n.gradients_on(&all(&n)), true);
-        assert!(leaking.contains("leaks"), "{leaking}");
+    }
+
+    /// ELU at learning rate 10: the large step throws b far below 0, where ELU's slope is
+    /// about e⁻²⁰⁰. It leaks in principle; the words must not promise a recovery.
+    #[test]
+    fn elu_far_below_zero_is_practically_stuck_and_says_so() {
+        for kind in [ActivationKind::Elu, ActivationKind::Selu] {
+            let mut s = State::new(Settings {
+                kind,
+                lr: 10.0,
+                ..Settings::default()
+            });
+            s.update(Msg::LargeStep);
+            s.update(Msg::ToggleTrain);
+            for _ in 0..180 {
+                s.update(Msg::Tick); // 3 s of Train at 60 frames a second
+            }
+            let text = said(&s);
+            assert!(text.contains("practically stuck"), "{text}");
+            assert!(!text.contains("can pull R back"), "{text}");
+            // The claim, against the numbers: 1000 more steps move nothing visibly.
+            let before = (s.neuron.w, s.neuron.b);
+            for _ in 0..(RECOVERY_STEPS as usize / STEPS_PER_TICK) {
+                s.update(Msg::Tick);
+            }
+            let moved = (s.neuron.w[0] - before.0[0])
+                .abs()
+                .max((s.neuron.w[1] - before.0[1]).abs())
+                .max((s.neuron.b - before.1).abs());
+            assert!(moved < VISIBLE_CHANGE, "{kind:?} moved {moved}");
+        }
+    }
+
+    /// Leaky ReLU after the large step at the default rate: the words promise a recovery,
+    /// and 1000 steps deliver a visible change.
+    #[test]
+    fn a_recovering_leaky_unit_says_it_can_recover_and_does() {
+        let mut s = State::new(Settings::default());
+        s.update(Msg::LargeStep);
+        s.update(Msg::Set(
+            "f",
+            crate::spec::Value::Choice("leaky_relu".into()),
+        ));
+        let text = said(&s);
+        assert!(text.contains("can pull R back"), "{text}");
+        let b0 = s.neuron.b;
+        s.update(Msg::ToggleTrain);
+        for _ in 0..(RECOVERY_STEPS as usize / STEPS_PER_TICK) {
+            s.update(Msg::Tick);
+        }
+        assert!(
+            (s.neuron.b - b0).abs() >= VISIBLE_CHANGE,
+            "b moved {}",
+            s.neuron.b - b0
+        );
+        assert!(said(&s).contains("recovered"), "{}", said(&s));
+    }
+
+    #[test]
+    fn tiny_sizes_are_said_as_powers_of_ten() {
+        assert_eq!(order_of(3.2e-15), "1e-15");
+        assert_eq!(order_of(0.2), "0.2");
     }
 }

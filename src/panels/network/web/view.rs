@@ -11,6 +11,9 @@ use crate::web::dom::{self, Select};
 use wasm_bindgen::JsValue;
 use web_sys::Document;
 
+/// The attributes that describe a run's numbers, absent until it has some.
+const RUN_ATTRIBUTES: [&str; 3] = ["data-val-loss", "data-grads-zero", "data-output-dead"];
+
 impl Mounted {
     /// Draws what a message or a frame called for.
     pub(super) fn redraw(&mut self, r: Redraw) -> Result<(), JsValue> {
@@ -30,6 +33,12 @@ impl Mounted {
             Redraw::Layer => self.render_dist(),
             Redraw::All => self.render_all(),
             Redraw::Rebuild => {
+                // A fresh run: its frame timings start again too.
+                self.max_frame_ms = 0.0;
+                self.started_ms = None;
+                for a in ["data-slowest-frame", "data-run-ms"] {
+                    self.view.host.remove_attribute(a)?;
+                }
                 self.write_controls()?;
                 self.rebuild_menus()?;
                 self.render_all()
@@ -62,10 +71,18 @@ impl Mounted {
         h.set_attribute("data-run", run)?;
         h.set_attribute("data-epoch", &s.run.epochs_done().to_string())?;
         h.set_attribute("data-max-frame-ms", &format!("{:.2}", self.max_frame_ms))?;
-        if let Some(last) = s.run.latest() {
-            h.set_attribute("data-val-loss", &format!("{:.6}", last.val_loss))?;
-            h.set_attribute("data-grads-zero", &last.gradients_all_zero().to_string())?;
-            h.set_attribute("data-output-dead", &words::output_dead(last).to_string())?;
+        match s.run.latest() {
+            Some(last) => {
+                h.set_attribute("data-val-loss", &format!("{:.6}", last.val_loss))?;
+                h.set_attribute("data-grads-zero", &last.gradients_all_zero().to_string())?;
+                h.set_attribute("data-output-dead", &words::output_dead(last).to_string())?;
+            }
+            // A fresh run has no numbers yet: none of the last run's may linger.
+            None => {
+                for a in RUN_ATTRIBUTES {
+                    h.remove_attribute(a)?;
+                }
+            }
         }
         let comparing = if s.comparing() { "running" } else { "idle" };
         h.set_attribute("data-compare", comparing)
