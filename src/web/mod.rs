@@ -3,7 +3,7 @@
 
 pub mod address;
 pub mod animation;
-mod api;
+pub mod api;
 pub mod canvas;
 pub mod controls;
 pub mod dom;

@@ -8,12 +8,14 @@
 // or <body data-error>, and saves full-page screenshots as <out-dir>/page-desktop.png and
 // page-phone.png. Each extra (a query string such as "?act=leaky", or any URL relative to
 // <url>) is loaded the same way and saved as <out-dir>/<slug>-desktop.png / -phone.png.
-// Then the address round trip (see addressRoundTrip), counted as one more load.
+// Then the checks of interact.mjs (address round trip, pixel ratio change, frame budget),
+// each counted as one more load.
 // Last line: "smoke result: N passed; M failed" (one per page load); exit code 1 on failure.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
+import { addressRoundTrip, frameBudget, pixelRatioChange } from './interact.mjs';
 
 const [url, outDir = 'target/screenshots', ...extras] = process.argv.slice(2);
 if (!url) {
@@ -95,62 +97,12 @@ async function ownChecks(page) {
   });
 }
 
-// Every control of every panel, by id, with its value (the ids are the same on every load).
-function controlValues(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('[data-panel] input, [data-panel] select')].map(
-      (c) => `${c.id}=${c.value}${c.disabled ? ' (disabled)' : ''}`,
-    ),
-  );
-}
-
-// The page's address follows the controls: move a slider (from the keyboard) and change a
-// menu in every panel, reload the address the page then shows, and find every control of
-// every panel where it was. Returns the problems found.
-async function addressRoundTrip(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const problems = watch(page);
-  try {
-    await loadAndWait(page, url);
-    const untouched = await controlValues(page);
-    for (const [panel, key] of [['activation', 'alpha'], ['neuron', 'b'], ['network', 'bias']]) {
-      const slider = page.locator(`[data-panel="${panel}"] input[id$="-${key}"]`).first();
-      await slider.focus();
-      for (let i = 0; i < 3; i += 1) await slider.press('ArrowRight');
-    }
-    await page.locator('[data-panel="activation"] select').first().selectOption('elu');
-    await page.locator('[data-panel="neuron"] select').first().selectOption('leaky_relu');
-    await page.locator('[data-panel="network"] select').nth(1).selectOption('selu');
-    const moved = await controlValues(page);
-    // The address is written at most every 250 ms.
-    await page.waitForTimeout(600);
-    const address = page.url();
-    for (const prefix of ['act.', 'neuron.', 'net.']) {
-      if (!address.includes(prefix)) problems.push(`address ${address} has no ${prefix} keys`);
-    }
-    const changed = moved.filter((v, i) => v !== untouched[i]).length;
-    if (changed < 6) problems.push(`only ${changed} controls changed: ${moved.join(', ')}`);
-    const error = await loadAndWait(page, address);
-    if (error) problems.push(`body data-error: ${error}`);
-    const restored = await controlValues(page);
-    moved.forEach((v, i) => {
-      if (restored[i] !== v) problems.push(`after reload ${restored[i]}, before ${v}`);
-    });
-    console.log(`address after moving every panel: ${address}`);
-  } catch (err) {
-    problems.push(`address round trip: ${err.message.split('\n')[0]}`);
-  }
-  await context.close();
-  return problems;
-}
-
 const targets = [
   { label: 'page', url },
   ...extras.map((extra) => ({ label: `page-${slug(extra)}`, url: new URL(extra, url).href })),
 ];
 
-deadline(60_000 + targets.length * VIEWPORTS.length * 45_000, 'smoke.mjs');
+deadline(240_000 + targets.length * VIEWPORTS.length * 45_000, 'smoke.mjs');
 await mkdir(outDir, { recursive: true });
 const browser = await launchChromium();
 let passed = 0;
@@ -187,14 +139,23 @@ try {
       }
     }
   }
-  const problems = await addressRoundTrip(browser, url);
-  if (problems.length === 0) {
-    passed += 1;
-    console.log(`ok   address: every control of every panel restored from the page's address`);
-  } else {
-    failed += 1;
-    console.log(`FAIL address round trip`);
-    for (const p of problems) console.log(`       ${p}`);
+  const checks = [
+    ['address', 'every control of every panel restored from the page address', addressRoundTrip],
+    ['dpr', 'every canvas redrawn at a new devicePixelRatio', pixelRatioChange],
+    ['budget', 'every interaction and every running panel within 50 ms a task, at 2x', frameBudget],
+  ];
+  for (const [name, what, check] of checks) {
+    const started = Date.now();
+    const problems = await check(browser, url);
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (problems.length === 0) {
+      passed += 1;
+      console.log(`ok   ${name.padEnd(7)} ${what} (${secs} s)`);
+    } else {
+      failed += 1;
+      console.log(`FAIL ${name.padEnd(7)} ${what} (${secs} s)`);
+      for (const p of problems) console.log(`       ${p}`);
+    }
   }
 } finally {
   await browser.close();

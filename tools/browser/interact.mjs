@@ -1,0 +1,167 @@
+// Interaction checks of the built site, run by smoke.mjs: each returns a list of problems
+// (empty when it passed).
+//
+// - addressRoundTrip: move a slider and a menu in every panel, reload the page's own
+//   address, find every control where it was.
+// - pixelRatioChange: change devicePixelRatio without a resize (as browser zoom or another
+//   screen does) and find every canvas redrawn at the new ratio.
+// - frameBudget: at 2x, click every button, move every slider, change every select and train
+//   every panel for a few seconds, with a long-task observer: no task over 50 ms.
+import { loadAndWait, watch } from './browser.mjs';
+
+// Every control of every panel, by id, with its value (the ids are the same on every load).
+function controlValues(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-panel] input, [data-panel] select')].map(
+      (c) => `${c.id}=${c.value}${c.disabled ? ' (disabled)' : ''}`,
+    ),
+  );
+}
+
+export async function addressRoundTrip(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = watch(page);
+  try {
+    await loadAndWait(page, url);
+    const untouched = await controlValues(page);
+    for (const [panel, key] of [['activation', 'alpha'], ['neuron', 'b'], ['network', 'bias']]) {
+      const slider = page.locator(`[data-panel="${panel}"] input[id$="-${key}"]`).first();
+      await slider.focus();
+      for (let i = 0; i < 3; i += 1) await slider.press('ArrowRight');
+    }
+    await page.locator('[data-panel="activation"] select').first().selectOption('elu');
+    await page.locator('[data-panel="neuron"] select').first().selectOption('leaky_relu');
+    await page.locator('[data-panel="network"] select[id$="-act"]').selectOption('selu');
+    const moved = await controlValues(page);
+    // The address is written at most every 250 ms.
+    await page.waitForTimeout(600);
+    const address = page.url();
+    for (const prefix of ['act.', 'neuron.', 'net.']) {
+      if (!address.includes(prefix)) problems.push(`address ${address} has no ${prefix} keys`);
+    }
+    const changed = moved.filter((v, i) => v !== untouched[i]).length;
+    if (changed < 6) problems.push(`only ${changed} controls changed: ${moved.join(', ')}`);
+    const error = await loadAndWait(page, address);
+    if (error) problems.push(`body data-error: ${error}`);
+    const restored = await controlValues(page);
+    moved.forEach((v, i) => {
+      if (restored[i] !== v) problems.push(`after reload ${restored[i]}, before ${v}`);
+    });
+    console.log(`       address after moving every panel: ${address}`);
+  } catch (err) {
+    problems.push(`address round trip: ${err.message.split('\n')[0]}`);
+  }
+  await context.close();
+  return problems;
+}
+
+// Canvases whose backing store is not their CSS width times the ratio.
+function blurred(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('section:not([hidden]) canvas')]
+      .filter((c) => c.clientWidth > 0 && Math.abs(c.width - Math.round(c.clientWidth * devicePixelRatio)) > 1)
+      .map((c) => `${c.getAttribute('aria-label')?.slice(0, 40)}: ${c.width} for ${c.clientWidth} CSS px at ${devicePixelRatio}`),
+  );
+}
+
+export async function pixelRatioChange(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = watch(page);
+  try {
+    await loadAndWait(page, url);
+    const cdp = await context.newCDPSession(page);
+    let resized = 0;
+    await page.exposeFunction('noteResize', () => { resized += 1; });
+    await page.evaluate(() => window.addEventListener('resize', () => window.noteResize(), true));
+    await cdp.send('Emulation.setDeviceMetricsOverride', {
+      width: 1280, height: 800, deviceScaleFactor: 2, mobile: false,
+    });
+    await page.waitForFunction(() => devicePixelRatio === 2, null, { timeout: 5000 });
+    await page.waitForTimeout(300);
+    problems.push(...(await blurred(page)));
+    console.log(`       devicePixelRatio 1 -> 2: ${resized} resize event(s) reached the page`);
+  } catch (err) {
+    problems.push(`pixel ratio change: ${err.message.split('\n')[0]}`);
+  }
+  await context.close();
+  return problems;
+}
+
+// One pass of every interaction; returns the long tasks seen, with what was going on.
+async function interactEverywhere(page) {
+  await page.evaluate(() => {
+    window.__long = [];
+    window.__doing = 'start';
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__long.push({ ms: Math.round(e.duration), doing: window.__doing });
+      }
+    }).observe({ type: 'longtask' });
+  });
+  const doing = (what) => page.evaluate((w) => { window.__doing = w; }, what);
+  for (const panel of ['activation', 'neuron', 'network']) {
+    const root = page.locator(`[data-panel="${panel}"]`);
+    const sliders = await root.locator('input[type=range]:not([disabled])').all();
+    for (const s of sliders) {
+      const id = await s.getAttribute('id');
+      await doing(`${panel}: slider ${id}`);
+      await s.focus();
+      for (const key of ['ArrowRight', 'ArrowRight', 'ArrowLeft']) await s.press(key);
+    }
+    const selects = await root.locator('select:not([disabled])').all();
+    for (const s of selects) {
+      const id = await s.getAttribute('id');
+      const values = await s.locator('option').evaluateAll((os) => os.map((o) => o.value));
+      const now = await s.inputValue();
+      const other = values.find((v) => v !== now);
+      if (other === undefined) continue;
+      await doing(`${panel}: select ${id} -> ${other}`);
+      await s.selectOption(other);
+      await page.waitForTimeout(50);
+      await doing(`${panel}: select ${id} -> ${now}`);
+      await s.selectOption(now);
+    }
+    const labels = await root.locator('button').allTextContents();
+    for (const label of labels) {
+      await doing(`${panel}: button ${label}`);
+      const b = root.getByRole('button', { name: label, exact: true });
+      if ((await b.count()) === 0) continue;
+      await b.first().click();
+      if (['Train', 'Compare presets'].includes(label)) {
+        await doing(`${panel}: running after ${label}`);
+        await page.waitForTimeout(3000);
+        const stop = root.getByRole('button', { name: label === 'Train' ? 'Pause' : 'Stop comparing', exact: true });
+        if (await stop.count()) await stop.first().click();
+      } else {
+        await page.waitForTimeout(100);
+      }
+    }
+  }
+  await page.waitForTimeout(200);
+  return page.evaluate(() => window.__long);
+}
+
+export async function frameBudget(browser, url) {
+  const problems = [];
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const seen = watch(page);
+    let long = [];
+    try {
+      await loadAndWait(page, url);
+      long = await interactEverywhere(page);
+    } catch (err) {
+      seen.push(`frame budget: ${err.message.split('\n')[0]}`);
+    }
+    await context.close();
+    const over = long.map((t) => `long task ${t.ms} ms during ${t.doing}`);
+    console.log(`       attempt ${attempt}: ${long.length} task(s) over 50 ms`);
+    if (seen.length === 0 && over.length === 0) return [];
+    problems.length = 0;
+    problems.push(...seen, ...over);
+  }
+  return problems;
+}
