@@ -2,7 +2,10 @@
 //! Charts must draw (or fail with an error) for any numbers a diverging run can produce,
 //! within a fraction of a second: a chart that loops on a huge axis range freezes the tab.
 
-use dying_relu::chart::{gradient_flow, neuron_gate, neuron_timeline, render_svg, Theme};
+use dying_relu::chart::{render_svg, Theme};
+use dying_relu::panels::neuron::charts::{
+    flow as gradient_flow, gate as neuron_gate, timeline as neuron_timeline,
+};
 use dying_relu::sim::activation::ActivationKind;
 use dying_relu::sim::neuron::{Gradients, Neuron, PreactivationStats, Snapshot, StepKind};
 use std::time::{Duration, Instant};

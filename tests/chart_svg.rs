@@ -2,7 +2,8 @@
 //! Each chart renders to SVG through the same function the page uses for its canvas, and the
 //! SVG carries the labels a reader needs.
 
-use dying_relu::chart::{activation_curve, render_svg, Theme};
+use dying_relu::chart::{render_svg, Theme};
+use dying_relu::panels::activation::charts::curve as activation_curve;
 use dying_relu::sim::activation::ActivationKind;
 
 #[test]

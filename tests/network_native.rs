@@ -2,7 +2,8 @@
 //! The "Small network" panel's pure parts: presets and params (hostile input repaired), runs
 //! in slices, status text, and every chart rendered to SVG with its labels.
 
-use dying_relu::chart::{comparison, dead_map, distribution, loss_curve, render_svg, Theme};
+use dying_relu::chart::{render_svg, Theme};
+use dying_relu::panels::network::charts::{comparison, dead_map, distribution, loss as loss_curve};
 use dying_relu::panels::network::run::{Run, Work};
 use dying_relu::panels::network::settings::{
     Preset, Settings as NetworkParams, BATCH, LEARNING_RATE,

@@ -26,8 +26,14 @@ fn a_right_to_left_override_in_the_address_is_shown_not_obeyed() {
     let host = support::host(900);
     mount(&host, "neuron", "f=%E2%80%AEdetaerc&b=0.1").unwrap();
     let note = text(&host, ".notice");
-    assert!(!note.contains('\u{202E}'), "the override is not in the text: {note:?}");
-    assert!(note.contains("[U+202E]detaerc"), "it is shown as its code: {note}");
+    assert!(
+        !note.contains('\u{202E}'),
+        "the override is not in the text: {note:?}"
+    );
+    assert!(
+        note.contains("[U+202E]detaerc"),
+        "it is shown as its code: {note}"
+    );
     // The value sits between an isolate and its end, and the page's sentence goes on in order.
     let isolated = "\u{2068}[U+202E]detaerc\u{2069}";
     let at = note.find(isolated).expect("isolated");
@@ -67,10 +73,15 @@ fn a_megabyte_of_address_is_cut_to_8_kb_said_and_ready_within_a_second() {
         .filter_map(|i| notices.item(i).and_then(|n| n.text_content()))
         .collect();
     assert!(
-        said.iter().any(|t| t.contains("only its first 8 KB were read")),
+        said.iter()
+            .any(|t| t.contains("only its first 8 KB were read")),
         "{said:?}"
     );
-    assert_eq!(host.get_attribute("data-b").as_deref(), Some("0.5"), "the start of the address is read");
+    assert_eq!(
+        host.get_attribute("data-b").as_deref(),
+        Some("0.5"),
+        "the start of the address is read"
+    );
     for i in 0..notices.length() {
         if let Some(n) = notices.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
             n.remove();
@@ -81,16 +92,31 @@ fn a_megabyte_of_address_is_cut_to_8_kb_said_and_ready_within_a_second() {
 
 #[wasm_bindgen_test]
 fn mount_names_the_argument_that_is_wrong() {
-    let no_host = mount_js(JsValue::NULL, "neuron".into(), "".into()).err().unwrap();
+    let no_host = mount_js(JsValue::NULL, "neuron".into(), "".into())
+        .err()
+        .unwrap();
     let m = message(no_host.into());
-    assert!(m.contains("first argument (element)") && m.contains("null"), "{m}");
+    assert!(
+        m.contains("first argument (element)") && m.contains("null"),
+        "{m}"
+    );
     let host = support::host(600);
-    let no_panel = mount_js(host.clone().into(), "nope".into(), "".into()).err().unwrap();
+    let no_panel = mount_js(host.clone().into(), "nope".into(), "".into())
+        .err()
+        .unwrap();
     let m = message(no_panel.into());
-    assert!(m.contains("second argument (panel)") && m.contains("nope"), "{m}");
-    let bad_query = mount_js(host.clone().into(), "neuron".into(), 42.into()).err().unwrap();
+    assert!(
+        m.contains("second argument (panel)") && m.contains("nope"),
+        "{m}"
+    );
+    let bad_query = mount_js(host.clone().into(), "neuron".into(), 42.into())
+        .err()
+        .unwrap();
     let m = message(bad_query.into());
-    assert!(m.contains("third argument (query)") && m.contains("a number"), "{m}");
+    assert!(
+        m.contains("third argument (query)") && m.contains("a number"),
+        "{m}"
+    );
     // Good arguments give a handle whose destroy() removes the panel.
     let before = mounted_count();
     let handle = mount_js(host.clone().into(), "activation".into(), JsValue::UNDEFINED).unwrap();
@@ -132,6 +158,10 @@ async fn after_reset_every_data_attribute_of_the_network_is_its_ready_value() {
     assert_ne!(trained, ready);
     assert!(trained.iter().any(|(k, _)| k == "data-val-loss"));
     button(&host, "Reset").click();
-    assert_eq!(data_attributes(&host), ready, "nothing of the last run lingers");
+    assert_eq!(
+        data_attributes(&host),
+        ready,
+        "nothing of the last run lingers"
+    );
     host.remove();
 }

@@ -1,15 +1,7 @@
-//! Charts drawn with plotters. Every chart is a function of a `DrawingArea` over any
-//! `DrawingBackend`, so the page draws onto a canvas and the native tests draw the very same
-//! chart into an SVG string and read its labels.
+//! What every chart shares. Each chart lives in its panel's `charts/` folder and is a
+//! function of a `DrawingArea` over any `DrawingBackend`, so the page draws onto a canvas and
+//! the native tests draw the very same chart into an SVG string and read its labels.
 
-pub mod activation_curve;
-pub mod comparison;
-pub mod dead_map;
-pub mod distribution;
-pub mod gradient_flow;
-pub mod loss_curve;
-pub mod neuron_gate;
-pub mod neuron_timeline;
 pub mod theme;
 
 pub use theme::Theme;

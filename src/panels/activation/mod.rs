@@ -1,6 +1,7 @@
 //! "Activation functions": f(x) and f′(x) of the functions the seeds compare, with the region
 //! where f′ = 0 shaded, the side where a unit can die.
 
+pub mod charts;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,8 +1,8 @@
 //! The activation panel in the page: a menu, an α slider, one chart and its summary.
 
+use super::charts::curve;
 use super::state::{self, Msg, Settings, FIELDS};
 use super::words;
-use crate::chart::activation_curve;
 use crate::web::address::Address;
 use crate::web::canvas::ChartCanvas;
 use crate::web::controls::FieldControls;
@@ -31,8 +31,7 @@ impl View {
         self.chart
             .canvas
             .set_attribute("aria-label", &words::chart_label(f))?;
-        self.chart
-            .draw(|area, theme| activation_curve::draw(area, f, theme))?;
+        self.chart.draw(|area, theme| curve::draw(area, f, theme))?;
         dom::set_text(&self.status, &words::summary(f));
         if let Some(a) = &self.address {
             a.publish(&FIELDS, &self.settings, &Settings::default());

@@ -7,6 +7,7 @@
 //! - `state`: messages, frames and every rule of the panel;
 //! - `words`: its status line, autopsies and comparison lines.
 
+pub mod charts;
 pub mod run;
 pub mod settings;
 pub mod state;

@@ -1,6 +1,7 @@
 //! "One neuron": the unit R of seeds 000 and 001. The learner kills it with one large gradient
 //! step and cures it with a positive bias, a smaller learning rate or a leaky activation.
 
+pub mod charts;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -2,7 +2,6 @@
 //! (`State::update`): when the gate counts as shut, what Train does, what a step that would
 //! diverge does.
 
-use crate::chart::gradient_flow::GateState;
 use crate::sim::activation::{Activation, ActivationKind};
 use crate::sim::neuron::{Gradients, Neuron, PreactivationStats, StepKind, DEFAULT_LR};
 use crate::spec::{
@@ -65,6 +64,17 @@ pub fn can_recover(g: &Gradients, lr: f64) -> bool {
 /// The largest of the gradients to w1, w2 and b, in size.
 pub fn largest_gradient(g: &Gradients) -> f64 {
     g.w1.abs().max(g.w2.abs()).max(g.b.abs())
+}
+
+/// What the gate looks like now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GateState {
+    /// Gradient flows for most inputs.
+    Open,
+    /// Closed for most inputs, but some gradient leaks through (Leaky ReLU, ELU, ...).
+    Leaking,
+    /// f′ = 0 for every input: nothing passes.
+    Shut,
 }
 
 /// What the controls set (b is the starting bias).

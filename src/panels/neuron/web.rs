@@ -1,9 +1,9 @@
 //! The neuron panel in the page: controls and buttons send messages to [`State`], and every
 //! message ends in a render. Training runs on a [`FrameLoop`] while `State::training` holds.
 
+use super::charts::{flow, gate, timeline};
 use super::state::{self, gate_state, Msg, Settings, State, BIAS, FIELDS};
 use super::words;
-use crate::chart::{gradient_flow, neuron_gate, neuron_timeline};
 use crate::web::address::Address;
 use crate::web::animation::FrameLoop;
 use crate::web::canvas::ChartCanvas;
@@ -73,7 +73,7 @@ impl View {
         let a = s.neuron.preactivations();
         let before = s.before_large.as_deref();
         self.gate_chart
-            .draw(|area, theme| neuron_gate::draw(area, f, &a, &stats, before, theme))?;
+            .draw(|area, theme| gate::draw(area, f, &a, &stats, before, theme))?;
         self.gate_chart
             .canvas
             .set_attribute("aria-label", &words::gate_chart_label(&stats))?;
@@ -81,9 +81,9 @@ impl View {
         let gate = gate_state(&stats);
         let lr = s.settings.lr;
         self.flow_chart
-            .draw(|area, theme| gradient_flow::draw(area, &shown, gate, &headline, lr, theme))?;
+            .draw(|area, theme| flow::draw(area, &shown, gate, &headline, lr, theme))?;
         self.timeline_chart
-            .draw(|area, theme| neuron_timeline::draw(area, s.neuron.history(), theme))
+            .draw(|area, theme| timeline::draw(area, s.neuron.history(), theme))
     }
 
     fn render_words(&self) -> Result<(), JsValue> {

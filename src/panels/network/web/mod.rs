@@ -4,10 +4,11 @@
 mod frames;
 mod view;
 
+use super::charts::dead_map;
 use super::settings::{Settings, FIELDS, PRESET};
 use super::state::{Msg, State};
 use super::words;
-use crate::chart::{dead_map, Theme};
+use crate::chart::Theme;
 use crate::web::address::Address;
 use crate::web::animation::FrameLoop;
 use crate::web::canvas::ChartCanvas;

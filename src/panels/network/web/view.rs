@@ -2,7 +2,7 @@
 //! network's shape.
 
 use super::Mounted;
-use crate::chart::{comparison, dead_map, distribution, loss_curve};
+use crate::panels::network::charts::{comparison, dead_map, distribution, loss};
 use crate::panels::network::settings::{Settings, FIELDS};
 use crate::panels::network::state::{Activity, Redraw};
 use crate::panels::network::words;
@@ -112,7 +112,7 @@ impl Mounted {
 
     fn render_loss(&self) -> Result<(), JsValue> {
         let s = &self.state;
-        let data = loss_curve::LossData {
+        let data = loss::LossData {
             epochs: s.epochs_axis(),
             history: &s.run.history,
             trace: &s.run.trace,
@@ -124,7 +124,7 @@ impl Mounted {
         )?;
         self.view
             .loss
-            .draw(|area, theme| loss_curve::draw(area, &data, theme))
+            .draw(|area, theme| loss::draw(area, &data, theme))
     }
 
     fn render_map(&self) -> Result<(), JsValue> {

@@ -2,7 +2,7 @@
 //! blue, mostly off in pale blue with a dot, dead in vermillion with a cross, so colour is
 //! never the only cue; each layer's dead share on the right.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
 use crate::sim::stats::EpochStats;
 use plotters::prelude::*;
 use plotters::style::text_anchor;

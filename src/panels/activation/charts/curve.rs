@@ -1,6 +1,6 @@
 //! f(x) and f'(x) of one activation function, with its dead side shaded.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
 use crate::sim::activation::Activation;
 use plotters::prelude::*;
 
@@ -103,7 +103,7 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(48.0))
         .build_cartesian_2d(x0..x1, y0..y1)?;
-    super::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
+    crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc("pre-activation x (no unit)")
         .y_desc("f(x) and f′(x) (no unit)")
         .x_labels(8)
@@ -174,7 +174,7 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    super::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperLeft)?;
+    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Training and validation loss per epoch, a finer running training-loss trace, the line a
 //! dead network sits on (E[y²] = 13/3), and markers at the epochs units were found dead.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
 use crate::sim::stats::EpochStats;
 use crate::spec::format_sig;
 use plotters::prelude::*;
@@ -75,7 +75,7 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(52.0))
         .build_cartesian_2d(0.0..epochs, 0.0..y_max)?;
-    super::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
+    crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc("epoch (passes over the training data)")
         .y_desc("loss: mean squared error (no unit)")
         .x_labels(d.epochs.clamp(2, 10) + 1)
@@ -219,6 +219,6 @@ pub fn draw<DB: DrawingBackend>(
         )))?;
     }
 
-    super::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
+    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }

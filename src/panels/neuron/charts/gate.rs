@@ -1,7 +1,7 @@
 //! Where R's pre-activations fall: a histogram of a over all inputs, laid over f(a), with the
 //! mass on the zero-gradient side in the warning colour.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
 use crate::sim::activation::Activation;
 use crate::sim::neuron::PreactivationStats;
 use crate::spec::format_sig;
@@ -119,7 +119,7 @@ pub fn draw<DB: DrawingBackend>(
         )
         .build_cartesian_2d(window.0..window.1, 0.0..top)?
         .set_secondary_coord(window.0..window.1, (y2_lo - y2_pad)..(y2_hi + y2_pad));
-    super::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
+    crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc(if theme.compact {
             "a (no unit)"
         } else {
@@ -243,6 +243,6 @@ pub fn draw<DB: DrawingBackend>(
     } else {
         SeriesLabelPosition::UpperRight
     };
-    super::draw_legend(&mut chart, theme, side)?;
+    crate::chart::draw_legend(&mut chart, theme, side)?;
     Ok(())
 }

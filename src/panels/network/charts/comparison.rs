@@ -2,7 +2,7 @@
 //! loss per epoch against the dead line and its share of dead units, so the remedies compare
 //! at a glance.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
 use crate::panels::network::words::{ends_dead, stuck_at_dead_line};
 use crate::sim::stats::EpochStats;
 use plotters::prelude::*;
@@ -57,7 +57,7 @@ pub fn draw<DB: DrawingBackend>(
             .x_label_area_size(theme.px(40.0))
             .y_label_area_size(theme.px(40.0))
             .build_cartesian_2d(0.0..epochs.max(1) as f64, 0.0..y_max)?;
-        super::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
+        crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
             .x_desc("epoch")
             .y_desc("val. loss (no unit)")
             .x_labels(epochs.clamp(2, 5) + 1)

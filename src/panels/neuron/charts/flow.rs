@@ -2,21 +2,11 @@
 //! is drawn as thick as the gradient it carried back in the last step, and dashed in the
 //! warning colour when that gradient was exactly zero.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
+pub use crate::panels::neuron::state::GateState;
 use crate::sim::neuron::Gradients;
 use crate::spec::format_sig;
 use plotters::prelude::*;
-
-/// What the gate looks like now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GateState {
-    /// Gradient flows for most inputs.
-    Open,
-    /// Closed for most inputs, but some gradient leaks through (Leaky ReLU, ELU, ...).
-    Leaking,
-    /// f′ = 0 for every input: nothing passes.
-    Shut,
-}
 
 /// Line width in CSS px for a gradient of size `g`: 0 is a hairline, and every factor of 10
 /// above 1e-5 adds the same width, so 1e-3 and 10 are both visible and clearly different.

@@ -1,7 +1,7 @@
 //! One layer, TensorBoard-style: percentile bands over epochs of its outputs and of its weight
 //! gradients, and the current histograms with the exact zeros in a bar of their own.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
 use crate::sim::stats::{Distribution, EpochStats, Histogram};
 use crate::spec::format_sig;
 use plotters::prelude::*;
@@ -112,7 +112,7 @@ fn bands<DB: DrawingBackend>(
         .x_label_area_size(theme.px(36.0))
         .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d(0.0..epochs.max(1) as f64, (lo - pad)..(hi + pad))?;
-    super::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
+    crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
         .x_desc("epoch")
         .y_desc(q.axis())
         .x_labels(epochs.clamp(2, 6) + 1)
@@ -205,7 +205,7 @@ fn histogram<DB: DrawingBackend>(
         .x_label_area_size(theme.px(36.0))
         .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d((zx0 - span * 0.02)..(hi + span * 0.02), 0.0..top)?;
-    super::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
+    crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
         .x_desc(format!("{} (bins); exact 0 apart", q.axis()))
         .y_desc("share of values (%)")
         .x_labels(4)

@@ -1,7 +1,7 @@
 //! R's history, step by step: its parameters, its loss and its open-gate fraction, with the
 //! large steps marked, so "nothing moves after the step" is visible as flat lines.
 
-use super::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme};
 use crate::sim::neuron::{Snapshot, StepKind};
 use plotters::prelude::*;
 
@@ -101,7 +101,7 @@ pub fn draw<DB: DrawingBackend>(
             .caption(*title, theme.font(13.0))
             .build_cartesian_2d(x.clone(), (lo - pad)..(hi + pad))?;
         let mut mesh = chart.configure_mesh();
-        super::themed_mesh(&mut mesh, theme, 12.0)
+        crate::chart::themed_mesh(&mut mesh, theme, 12.0)
             .y_desc(*ydesc)
             .y_labels(4)
             .x_labels(6)
@@ -147,7 +147,7 @@ pub fn draw<DB: DrawingBackend>(
             }
         }
         if lines.len() > 1 {
-            super::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
+            crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
         }
     }
     Ok(())

@@ -1,0 +1,3 @@
+//! The panel's charts, each generic over plotters' `DrawingBackend`.
+
+pub mod curve;
