@@ -196,6 +196,12 @@ pub fn start() {
         }
     }
     if let Some(body) = doc.body() {
+        // When the page became usable, from navigation start (read by the benchmark).
+        let now = web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or(0.0);
+        let _ = body.set_attribute("data-ready-ms", &format!("{now:.0}"));
         let _ = body.set_attribute("data-ready", "true");
     }
 }

@@ -6,6 +6,7 @@
 // `await window.wasmBindings.bench_seed002(epochs)` (Trunk 0.21 puts the module's exports on
 // window.wasmBindings; the app returns a JSON string with "ms_per_epoch"), and prints
 // {"wasm_ms_per_epoch":..,"epochs":..} on one line.
+import { gzipSync } from 'node:zlib';
 import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
 
 const [url, epochsText = '200'] = process.argv.slice(2);
@@ -57,7 +58,48 @@ async function pageRun(query) {
   return r;
 }
 
+// Cold loads: a fresh context each (no cache), a long-task observer installed before any
+// script runs. Returns the median time to <body data-ready> (as the page measured it from
+// navigation start), the longest task seen during any load, and the wasm's size raw and
+// gzipped.
+async function coldLoads(n) {
+  const readies = [];
+  let longest = 0;
+  let wasm = null;
+  for (let i = 0; i < n; i += 1) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__loadTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__loadTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await loadAndWait(page, url);
+    await page.waitForTimeout(300);
+    const r = await page.evaluate(() => ({
+      ready: Number(document.body.dataset.readyMs),
+      tasks: window.__loadTasks,
+      wasm: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.name),
+    }));
+    readies.push(r.ready);
+    longest = Math.max(longest, ...r.tasks, 0);
+    if (!wasm) wasm = r.wasm;
+    await context.close();
+  }
+  readies.sort((a, b) => a - b);
+  let raw = 0;
+  let gzipped = 0;
+  for (const name of wasm ?? []) {
+    const bytes = Buffer.from(await (await fetch(name)).arrayBuffer());
+    raw += bytes.length;
+    gzipped += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { readyMs: readies[Math.floor(readies.length / 2)], longest, raw, gzipped };
+}
+
 try {
+  const load = await coldLoads(5);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watch(page);
   const error = await loadAndWait(page, url);
@@ -122,6 +164,10 @@ try {
       wasm_first_epoch_ms: result.first_epoch_ms,
       wasm_later_ms_per_epoch: result.later_ms_per_epoch,
       epochs,
+      ready_ms_median_of_5: Math.round(load.readyMs),
+      load_longest_task_ms: Math.round(load.longest),
+      wasm_bytes: load.raw,
+      wasm_gzip_bytes: load.gzipped,
       slider_redraw_median_ms: drag ? +drag.median.toFixed(2) : null,
       slider_redraw_p95_ms: drag ? +drag.p95.toFixed(2) : null,
     }),
