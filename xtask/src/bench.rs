@@ -100,14 +100,20 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     } else {
         f64::NAN
     };
-    let opt = |v: Option<f64>| v.map(|v| round(v).to_string()).unwrap_or_else(|| "null".into());
+    let opt = |v: Option<f64>| {
+        v.map(|v| round(v).to_string())
+            .unwrap_or_else(|| "null".into())
+    };
     let mut fields = vec![
         ("native_ms_per_epoch", round(native_ms).to_string()),
         ("wasm_ms_per_epoch", round(wasm_ms).to_string()),
         ("ratio_wasm_over_native", round(ratio).to_string()),
         ("wasm_first_epoch_ms", page_figure("wasm_first_epoch_ms")),
         ("native_later_ms_per_epoch", opt(native_later)),
-        ("wasm_later_ms_per_epoch", page_figure("wasm_later_ms_per_epoch")),
+        (
+            "wasm_later_ms_per_epoch",
+            page_figure("wasm_later_ms_per_epoch"),
+        ),
         ("ratio_later", opt(ratio_later)),
         ("epochs", epochs.to_string()),
     ];
