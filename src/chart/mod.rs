@@ -8,6 +8,7 @@ pub use theme::Theme;
 
 use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::Ranged;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -17,6 +18,12 @@ pub type ChartResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend
 
 /// Shorthand for the area a chart draws into.
 pub type Area<'a, DB> = DrawingArea<DB, Shift>;
+
+/// The plotting grid every chart here builds: f64 along both axes.
+pub type XyCoord = Cartesian2d<RangedCoordf64, RangedCoordf64>;
+
+/// A chart built on [`XyCoord`], as the drawing steps of each chart take it.
+pub type XyChart<'a, DB> = ChartContext<'a, DB, XyCoord>;
 
 /// Draws the series labels the same way on every chart: themed font, a translucent
 /// background so data stays visible beneath, and sizes in device pixels.

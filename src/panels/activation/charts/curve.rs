@@ -1,6 +1,6 @@
 //! f(x) and f'(x) of one activation function, with its dead side shaded.
 
-use crate::chart::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme, XyChart};
 use crate::sim::activation::Activation;
 use plotters::prelude::*;
 
@@ -94,8 +94,6 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
-    // Legend swatch width, in device pixels.
-    let sw = theme.px(18.0) as i32;
     let (x0, x1) = X_RANGE;
     let (y0, y1) = Y_RANGE;
     let mut chart = ChartBuilder::on(area)
@@ -111,8 +109,27 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_formatter(&|v| crate::spec::format_sig(*v, 2))
         .y_label_formatter(&|v| crate::spec::format_sig(*v, 2))
         .draw()?;
+    draw_regions(&mut chart, &gradient_regions(f), theme)?;
+    draw_origin_axes(&mut chart, theme)?;
+    draw_curves(&mut chart, f, theme)?;
+    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperLeft)?;
+    Ok(())
+}
 
-    let regions = gradient_regions(f);
+/// A legend swatch: a bar of `style` across the swatch width.
+fn swatch(theme: &Theme, style: ShapeStyle) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
+    let sw = theme.px(18.0) as i32;
+    move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], style)
+}
+
+/// Bands over the x ranges where the gradient is zero or vanishing, each named in the legend
+/// only if f has one.
+fn draw_regions<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    regions: &GradientRegions,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    let (y0, y1) = Y_RANGE;
     let dead_fill = theme.dead.mix(0.18).filled();
     let vanishing_fill = theme.neutral.mix(0.16).filled();
     let dead = chart.draw_series(
@@ -123,9 +140,7 @@ pub fn draw<DB: DrawingBackend>(
     )?;
     if !regions.zero.is_empty() {
         dead.label("f′ = 0: no gradient flows (dead side)")
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], dead_fill)
-            });
+            .legend(swatch(theme, dead_fill));
     }
     let vanishing = chart.draw_series(
         regions
@@ -136,12 +151,18 @@ pub fn draw<DB: DrawingBackend>(
     if !regions.vanishing.is_empty() {
         vanishing
             .label(format!("0 < f′ < {VANISHING}: gradient vanishing"))
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], vanishing_fill)
-            });
+            .legend(swatch(theme, vanishing_fill));
     }
+    Ok(())
+}
 
-    // The axes through the origin, so the kink at 0 is easy to find.
+/// The axes through the origin, so the kink at 0 is easy to find.
+fn draw_origin_axes<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    let (x0, x1) = X_RANGE;
+    let (y0, y1) = Y_RANGE;
     let axis = ShapeStyle::from(theme.neutral.mix(0.7)).stroke_width(theme.px(1.0));
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(x0, 0.0), (x1, 0.0)],
@@ -151,7 +172,17 @@ pub fn draw<DB: DrawingBackend>(
         vec![(0.0, y0), (0.0, y1)],
         axis,
     )))?;
+    Ok(())
+}
 
+/// f solid and f′ dashed, each cut where it leaves the window and named once in the legend.
+fn draw_curves<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    f: Activation,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    // Legend swatch width, in device pixels.
+    let sw = theme.px(18.0) as i32;
     let xs = sample_xs();
     let value: Vec<(f64, f64)> = xs.iter().map(|&x| (x, f.value(x))).collect();
     let slope: Vec<(f64, f64)> = xs.iter().map(|&x| (x, f.derivative(x))).collect();
@@ -173,8 +204,6 @@ pub fn draw<DB: DrawingBackend>(
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw / 2, y)], d_style));
         }
     }
-
-    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
 

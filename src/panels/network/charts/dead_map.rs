@@ -133,24 +133,41 @@ fn layer_label(l: usize, n: usize) -> String {
     }
 }
 
+/// A device-pixel coordinate, rounded to the nearest pixel.
+fn pixel(v: f64) -> i32 {
+    v.round() as i32
+}
+
+/// `t` anchored at its left end, centred vertically.
+fn left_mid(t: TextStyle<'static>) -> TextStyle<'static> {
+    t.pos(text_anchor::Pos::new(
+        text_anchor::HPos::Left,
+        text_anchor::VPos::Center,
+    ))
+}
+
 pub fn draw<DB: DrawingBackend>(
     area: &Area<'_, DB>,
     d: &MapData<'_>,
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
-    let size = area.dim_in_pixel();
-    let m = MapLayout::new(size, d.units, d.epochs, theme);
-    let p = |v: f64| v.round() as i32;
-    let font = theme.font(12.0);
-    let left_mid = |t: TextStyle<'static>| {
-        t.pos(text_anchor::Pos::new(
-            text_anchor::HPos::Left,
-            text_anchor::VPos::Center,
-        ))
-    };
+    let m = MapLayout::new(area.dim_in_pixel(), d.units, d.epochs, theme);
+    draw_key(area, theme)?;
+    for l in 0..d.units.len() {
+        draw_layer(area, theme, &m, d, l)?;
+    }
+    if let Some((l, j)) = d.selected {
+        if l < d.units.len() && j < d.units[l] {
+            draw_selection(area, theme, &m, l, j)?;
+        }
+    }
+    draw_epoch_axis(area, theme, &m)
+}
 
-    // Legend across the top.
+/// The key across the top: a cell of each state and its name.
+fn draw_key<DB: DrawingBackend>(area: &Area<'_, DB>, theme: &Theme) -> ChartResult<DB> {
+    let font = theme.font(12.0);
     let sw = theme.px(14.0) as f64;
     let mut x = theme.px(8.0) as f64;
     let y = theme.px(16.0) as f64;
@@ -172,74 +189,95 @@ pub fn draw<DB: DrawingBackend>(
         draw_cell(area, theme, c, (x, y - sw / 2.0, x + sw, y + sw / 2.0))?;
         area.draw(&Text::new(
             text,
-            (p(x + sw + 6.0), p(y)),
+            (pixel(x + sw + 6.0), pixel(y)),
             left_mid(font.clone()),
         ))?;
         let (tw, _) = area.estimate_text_size(text, &font)?;
         x += sw + 18.0 + tw as f64;
     }
+    Ok(())
+}
 
-    let n_layers = d.units.len();
-    for (l, &units) in d.units.iter().enumerate() {
-        let t = m.layer_top(l);
-        let h = units as f64 * m.cell_h;
-        area.draw(&Text::new(
-            layer_label(l, n_layers),
-            (p(theme.px(8.0) as f64), p(t + h / 2.0)),
-            left_mid(font.clone()),
+/// One layer's band: its name, a cell per unit and epoch, and its dead share on the right.
+fn draw_layer<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    theme: &Theme,
+    m: &MapLayout,
+    d: &MapData<'_>,
+    l: usize,
+) -> ChartResult<DB> {
+    let units = d.units[l];
+    let mid = m.layer_top(l) + units as f64 * m.cell_h / 2.0;
+    area.draw(&Text::new(
+        layer_label(l, d.units.len()),
+        (pixel(theme.px(8.0) as f64), pixel(mid)),
+        left_mid(theme.font(12.0)),
+    ))?;
+    // Empty columns outlined, so the reader sees how many epochs are to come.
+    for c in 0..m.columns {
+        let (x0, y0, x1, y1) = m.rect(l, 0, c);
+        area.draw(&Rectangle::new(
+            [
+                (pixel(x0), pixel(y0)),
+                (pixel(x1), pixel(y1 + (units - 1) as f64 * m.cell_h)),
+            ],
+            ShapeStyle::from(theme.grid).stroke_width(1),
         ))?;
-        // Empty columns outlined, so the reader sees how many epochs are to come.
-        for c in 0..m.columns {
-            let (x0, y0, x1, y1) = m.rect(l, 0, c);
-            area.draw(&Rectangle::new(
-                [
-                    (p(x0), p(y0)),
-                    (p(x1), p(y1 + (units - 1) as f64 * m.cell_h)),
-                ],
-                ShapeStyle::from(theme.grid).stroke_width(1),
-            ))?;
-        }
-        for (c, s) in d.history.iter().enumerate().take(m.columns) {
-            for j in 0..units {
-                if let Some(state) = cell(s, l, j) {
-                    draw_cell(area, theme, state, m.rect(l, j, c))?;
-                }
-            }
-        }
-        if let Some(s) = d.history.last() {
-            if let Some(ls) = s.layers.get(l) {
-                let dead = ls.dead_count();
-                let text = format!(
-                    "{dead} of {} dead ({:.0}%)",
-                    ls.units,
-                    ls.dead_fraction * 100.0
-                );
-                let color = if dead > 0 {
-                    theme.dead
-                } else {
-                    theme.foreground
-                };
-                area.draw(&Text::new(
-                    text,
-                    (p(m.right() + theme.px(8.0) as f64), p(t + h / 2.0)),
-                    left_mid(theme.font_colored(12.0, color)),
-                ))?;
+    }
+    for (c, s) in d.history.iter().enumerate().take(m.columns) {
+        for j in 0..units {
+            if let Some(state) = cell(s, l, j) {
+                draw_cell(area, theme, state, m.rect(l, j, c))?;
             }
         }
     }
+    let Some(ls) = d.history.last().and_then(|s| s.layers.get(l)) else {
+        return Ok(());
+    };
+    let dead = ls.dead_count();
+    let text = format!(
+        "{dead} of {} dead ({:.0}%)",
+        ls.units,
+        ls.dead_fraction * 100.0
+    );
+    let color = if dead > 0 {
+        theme.dead
+    } else {
+        theme.foreground
+    };
+    area.draw(&Text::new(
+        text,
+        (pixel(m.right() + theme.px(8.0) as f64), pixel(mid)),
+        left_mid(theme.font_colored(12.0, color)),
+    ))
+}
 
-    if let Some((l, j)) = d.selected {
-        if l < n_layers && j < d.units[l] {
-            let (x0, y0, _, y1) = m.rect(l, j, 0);
-            let o = theme.px(2.0) as f64;
-            area.draw(&Rectangle::new(
-                [(p(x0 - o), p(y0 - o)), (p(m.right() + o), p(y1 + o))],
-                ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.0)),
-            ))?;
-        }
-    }
+/// An outline around the row of the unit whose autopsy is shown.
+fn draw_selection<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    theme: &Theme,
+    m: &MapLayout,
+    l: usize,
+    j: usize,
+) -> ChartResult<DB> {
+    let (x0, y0, _, y1) = m.rect(l, j, 0);
+    let o = theme.px(2.0) as f64;
+    area.draw(&Rectangle::new(
+        [
+            (pixel(x0 - o), pixel(y0 - o)),
+            (pixel(m.right() + o), pixel(y1 + o)),
+        ],
+        ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.0)),
+    ))
+}
 
-    // Epoch labels under the columns.
+/// Epoch labels under the columns (as many as fit), and the axis name.
+fn draw_epoch_axis<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    theme: &Theme,
+    m: &MapLayout,
+) -> ChartResult<DB> {
+    let font = theme.font(12.0);
     let step = (m.columns as f64 / (m.right() - m.left).max(1.0) * theme.px(28.0) as f64)
         .ceil()
         .max(1.0) as usize;
@@ -254,19 +292,18 @@ pub fn draw<DB: DrawingBackend>(
         };
         area.draw(&Text::new(
             label,
-            (p((x0 + x1) / 2.0), p(below)),
+            (pixel((x0 + x1) / 2.0), pixel(below)),
             font.clone().pos(center_top),
         ))?;
     }
     area.draw(&Text::new(
         "epoch (column 'init' = before training)",
         (
-            p((m.left + m.right()) / 2.0),
-            p(below + theme.px(17.0) as f64),
+            pixel((m.left + m.right()) / 2.0),
+            pixel(below + theme.px(17.0) as f64),
         ),
-        font.clone().pos(center_top),
-    ))?;
-    Ok(())
+        font.pos(center_top),
+    ))
 }
 
 fn draw_cell<DB: DrawingBackend>(

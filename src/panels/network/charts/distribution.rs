@@ -1,7 +1,7 @@
 //! One layer, TensorBoard-style: percentile bands over epochs of its outputs and of its weight
 //! gradients, and the current histograms with the exact zeros in a bar of their own.
 
-use crate::chart::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme, XyChart};
 use crate::sim::stats::{Distribution, EpochStats, Histogram};
 use crate::spec::format_sig;
 use plotters::prelude::*;
@@ -46,6 +46,17 @@ pub fn layer_name(layer: usize, n_layers: usize) -> String {
     }
 }
 
+/// What the two panels of one quantity share.
+struct Panel<'a> {
+    /// The layer's name, as in [`layer_name`].
+    name: &'a str,
+    q: Quantity,
+    color: RGBColor,
+    /// The x axis of the bands runs from 0 to this many epochs.
+    epochs: usize,
+    theme: &'a Theme,
+}
+
 /// Draws the four panels for `layer`: bands of outputs and gradients (top), histograms now
 /// (bottom).
 pub fn draw<DB: DrawingBackend>(
@@ -69,31 +80,34 @@ pub fn draw<DB: DrawingBackend>(
         } else {
             theme.secondary
         };
-        bands(&panels[k], history, epochs, layer, q, &name, color, theme)?;
+        let panel = Panel {
+            name: &name,
+            q,
+            color,
+            epochs,
+            theme,
+        };
+        let points: Vec<(f64, [f64; 9])> = history
+            .iter()
+            .filter_map(|s| q.of(s, layer).map(|d| (s.epoch as f64, d.percentiles)))
+            .filter(|(_, p)| p.iter().all(|v| v.is_finite()))
+            .collect();
+        bands(&panels[k], &panel, &points)?;
         let latest = history
             .last()
             .and_then(|s| q.of(s, layer).map(|d| (s.epoch, d)));
-        histogram(&panels[2 + k], latest, q, &name, color, theme)?;
+        histogram(&panels[2 + k], &panel, latest)?;
     }
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The percentiles of a quantity over epochs, `points` being (epoch, percentiles).
 fn bands<DB: DrawingBackend>(
     area: &Area<'_, DB>,
-    history: &[EpochStats],
-    epochs: usize,
-    layer: usize,
-    q: Quantity,
-    name: &str,
-    color: RGBColor,
-    theme: &Theme,
+    panel: &Panel<'_>,
+    points: &[(f64, [f64; 9])],
 ) -> ChartResult<DB> {
-    let points: Vec<(f64, [f64; 9])> = history
-        .iter()
-        .filter_map(|s| q.of(s, layer).map(|d| (s.epoch as f64, d.percentiles)))
-        .filter(|(_, p)| p.iter().all(|v| v.is_finite()))
-        .collect();
+    let (theme, epochs) = (panel.theme, panel.epochs);
     let (mut lo, mut hi) = points.iter().fold((0.0f64, 0.0f64), |(lo, hi), (_, p)| {
         (lo.min(p[0]), hi.max(p[8]))
     });
@@ -106,7 +120,7 @@ fn bands<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(8.0))
         .caption(
-            format!("{name}: {} over epochs", q.title()),
+            format!("{}: {} over epochs", panel.name, panel.q.title()),
             theme.font(13.0),
         )
         .x_label_area_size(theme.px(36.0))
@@ -114,7 +128,7 @@ fn bands<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..epochs.max(1) as f64, (lo - pad)..(hi + pad))?;
     crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
         .x_desc("epoch")
-        .y_desc(q.axis())
+        .y_desc(panel.q.axis())
         .x_labels(epochs.clamp(2, 6) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(5)
@@ -126,28 +140,7 @@ fn bands<DB: DrawingBackend>(
             }
         })
         .draw()?;
-    // Bands between symmetric percentiles, darker towards the median, as TensorBoard draws.
-    for (k, alpha) in [(0usize, 0.15), (1, 0.25), (2, 0.35), (3, 0.5)] {
-        if points.len() >= 2 {
-            let mut poly: Vec<(f64, f64)> = points.iter().map(|(x, p)| (*x, p[8 - k])).collect();
-            poly.extend(points.iter().rev().map(|(x, p)| (*x, p[k])));
-            chart.draw_series(std::iter::once(Polygon::new(
-                poly,
-                color.mix(alpha).filled(),
-            )))?;
-        } else if let Some((x, p)) = points.first() {
-            let w = epochs.max(1) as f64 * 0.02;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - w, p[k]), (x + w, p[8 - k])],
-                color.mix(alpha).filled(),
-            )))?;
-        }
-    }
-    let median = ShapeStyle::from(color).stroke_width(theme.px(2.0));
-    chart.draw_series(LineSeries::new(
-        points.iter().map(|(x, p)| (*x, p[4])),
-        median,
-    ))?;
+    draw_band_series(&mut chart, panel, points)?;
     if all_zero {
         chart.draw_series(std::iter::once(Text::new(
             "all exactly 0",
@@ -166,14 +159,46 @@ fn bands<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The bands between percentiles and the median line.
+fn draw_band_series<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    panel: &Panel<'_>,
+    points: &[(f64, [f64; 9])],
+) -> ChartResult<DB> {
+    let color = panel.color;
+    // Bands between symmetric percentiles, darker towards the median, as TensorBoard draws.
+    for (k, alpha) in [(0usize, 0.15), (1, 0.25), (2, 0.35), (3, 0.5)] {
+        if points.len() >= 2 {
+            let mut poly: Vec<(f64, f64)> = points.iter().map(|(x, p)| (*x, p[8 - k])).collect();
+            poly.extend(points.iter().rev().map(|(x, p)| (*x, p[k])));
+            chart.draw_series(std::iter::once(Polygon::new(
+                poly,
+                color.mix(alpha).filled(),
+            )))?;
+        } else if let Some((x, p)) = points.first() {
+            // A single epoch: a narrow bar instead of a band.
+            let w = panel.epochs.max(1) as f64 * 0.02;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - w, p[k]), (x + w, p[8 - k])],
+                color.mix(alpha).filled(),
+            )))?;
+        }
+    }
+    let median = ShapeStyle::from(color).stroke_width(panel.theme.px(2.0));
+    chart.draw_series(LineSeries::new(
+        points.iter().map(|(x, p)| (*x, p[4])),
+        median,
+    ))?;
+    Ok(())
+}
+
+/// The latest distribution as a histogram, with the exact zeros in a bar of their own.
 fn histogram<DB: DrawingBackend>(
     area: &Area<'_, DB>,
+    panel: &Panel<'_>,
     latest: Option<(usize, &Distribution)>,
-    q: Quantity,
-    name: &str,
-    color: RGBColor,
-    theme: &Theme,
 ) -> ChartResult<DB> {
+    let (q, name, color, theme) = (panel.q, panel.name, panel.color, panel.theme);
     let caption = match latest {
         Some((e, _)) => format!("{name}: {} at epoch {e}", q.title()),
         None => format!("{name}: {}", q.title()),
@@ -223,7 +248,18 @@ fn histogram<DB: DrawingBackend>(
         let (a, b) = if h.hi > h.lo { (a, b) } else { (lo, hi) };
         Rectangle::new([(a, 0.0), (b, share(c))], color.mix(0.75).filled())
     }))?;
-    let z = share(h.zeros);
+    draw_zero_bar(&mut chart, (zx0, zx1), share(h.zeros), top, theme)
+}
+
+/// The share `z` (%) of exact zeros as a bar over (zx0, zx1), in a full-height outline so an
+/// empty bar still shows where zeros would be, and labelled.
+fn draw_zero_bar<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    (zx0, zx1): (f64, f64),
+    z: f64,
+    top: f64,
+    theme: &Theme,
+) -> ChartResult<DB> {
     chart.draw_series(std::iter::once(Rectangle::new(
         [(zx0, 0.0), (zx1, z)],
         theme.dead.filled(),

@@ -1,7 +1,7 @@
 //! Training and validation loss per epoch, a finer running training-loss trace, the line a
 //! dead network sits on (E[y²] = 13/3), and markers at the epochs units were found dead.
 
-use crate::chart::{Area, ChartResult, Theme};
+use crate::chart::{Area, ChartResult, Theme, XyChart};
 use crate::sim::stats::EpochStats;
 use crate::spec::format_sig;
 use plotters::prelude::*;
@@ -51,15 +51,73 @@ pub fn death_markers(history: &[EpochStats]) -> Vec<(usize, usize)> {
     out
 }
 
+/// What the drawing steps of the loss chart share.
+struct LossView<'t> {
+    /// Length of the x axis, in epochs.
+    epochs: f64,
+    /// Top of the y axis: larger losses are drawn at it.
+    y_max: f64,
+    theme: &'t Theme,
+    /// Legend swatch width, in device pixels.
+    sw: i32,
+    /// Marker radius, in device pixels.
+    r: i32,
+}
+
+impl LossView<'_> {
+    /// `v`, or the top of the chart if it is higher.
+    fn clamp(&self, v: f64) -> f64 {
+        v.min(self.y_max)
+    }
+
+    /// A legend swatch: a line of `style`, `len` device pixels long.
+    fn swatch(
+        &self,
+        style: ShapeStyle,
+        len: i32,
+    ) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+        move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], style)
+    }
+}
+
 pub fn draw<DB: DrawingBackend>(
     area: &Area<'_, DB>,
     d: &LossData<'_>,
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
-    // Legend swatch width, in device pixels.
-    let sw = theme.px(18.0) as i32;
-    let epochs = d.epochs.max(1) as f64;
+    let view = LossView {
+        epochs: d.epochs.max(1) as f64,
+        y_max: y_max(d),
+        theme,
+        sw: theme.px(18.0) as i32,
+        r: theme.px(4.0) as i32,
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .x_label_area_size(theme.px(44.0))
+        .y_label_area_size(theme.px(52.0))
+        .build_cartesian_2d(0.0..view.epochs, 0.0..view.y_max)?;
+    crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
+        .x_desc("epoch (passes over the training data)")
+        .y_desc("loss: mean squared error (no unit)")
+        .x_labels(d.epochs.clamp(2, 10) + 1)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_labels(6)
+        .draw()?;
+    draw_dead_line(&mut chart, &view, d.dead_loss)?;
+    if !d.trace.is_empty() {
+        draw_trace(&mut chart, &view, d.trace)?;
+    }
+    draw_training(&mut chart, &view, d.history)?;
+    draw_validation(&mut chart, &view, d.history)?;
+    draw_deaths(&mut chart, &view, d)?;
+    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
+    Ok(())
+}
+
+/// Top of the y axis: above every finite loss, and well above the dead line.
+fn y_max(d: &LossData<'_>) -> f64 {
     let finite_max = d
         .history
         .iter()
@@ -68,44 +126,38 @@ pub fn draw<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     // Headroom above the dead line keeps the legend off a dead curve.
-    let y_max = (finite_max * 1.08).clamp(d.dead_loss * 1.8, 60.0);
-    let clampy = |v: f64| v.min(y_max);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(44.0))
-        .y_label_area_size(theme.px(52.0))
-        .build_cartesian_2d(0.0..epochs, 0.0..y_max)?;
-    crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
-        .x_desc("epoch (passes over the training data)")
-        .y_desc("loss: mean squared error (no unit)")
-        .x_labels(d.epochs.clamp(2, 10) + 1)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_labels(6)
-        .draw()?;
+    (finite_max * 1.08).clamp(d.dead_loss * 1.8, 60.0)
+}
 
-    // The dead line.
+/// The loss of an output stuck at 0, dashed across the chart and named at its right end.
+fn draw_dead_line<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    view: &LossView<'_>,
+    dead_loss: f64,
+) -> ChartResult<DB> {
+    let theme = view.theme;
     let dead_style = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.0));
     let dash = theme.px(8.0);
     chart
         .draw_series(DashedLineSeries::new(
-            vec![(0.0, d.dead_loss), (epochs, d.dead_loss)],
+            vec![(0.0, dead_loss), (view.epochs, dead_loss)],
             dash,
             dash / 2 + 1,
             dead_style,
         ))?
         .label(if theme.compact {
-            format!("stuck at 0: {}", format_sig(d.dead_loss, 4))
+            format!("stuck at 0: {}", format_sig(dead_loss, 4))
         } else {
             format!(
                 "output stuck at 0: loss E[y²] = {}",
-                format_sig(d.dead_loss, 4)
+                format_sig(dead_loss, 4)
             )
         })
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], dead_style));
+        .legend(view.swatch(dead_style, view.sw));
     chart.draw_series(std::iter::once(Text::new(
         "output stuck at 0",
         // At the right end, below the line: the death labels sit at the left, where units die.
-        (epochs * 0.99, d.dead_loss - y_max * 0.02),
+        (view.epochs * 0.99, dead_loss - view.y_max * 0.02),
         theme
             .font_colored(12.0, theme.dead)
             .pos(text_anchor::Pos::new(
@@ -113,30 +165,44 @@ pub fn draw<DB: DrawingBackend>(
                 text_anchor::VPos::Top,
             )),
     )))?;
+    Ok(())
+}
 
+/// The running training loss within each epoch: the fine, grey line.
+fn draw_trace<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    view: &LossView<'_>,
+    trace: &[(f64, f64)],
+) -> ChartResult<DB> {
+    let theme = view.theme;
     let trace_style = ShapeStyle::from(theme.neutral).stroke_width(theme.px(1.5));
-    if !d.trace.is_empty() {
-        chart
-            .draw_series(LineSeries::new(
-                d.trace.iter().map(|&(x, y)| (x, clampy(y))),
-                trace_style,
-            ))?
-            .label(if theme.compact {
-                "training, running"
-            } else {
-                "training loss, running mean within the epoch"
-            })
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], trace_style));
-    }
+    chart
+        .draw_series(LineSeries::new(
+            trace.iter().map(|&(x, y)| (x, view.clamp(y))),
+            trace_style,
+        ))?
+        .label(if theme.compact {
+            "training, running"
+        } else {
+            "training loss, running mean within the epoch"
+        })
+        .legend(view.swatch(trace_style, view.sw));
+    Ok(())
+}
 
-    let train: Vec<(f64, f64)> = d
-        .history
+/// The training loss of each epoch, as a line with a dot per epoch.
+fn draw_training<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    view: &LossView<'_>,
+    history: &[EpochStats],
+) -> ChartResult<DB> {
+    let theme = view.theme;
+    let train: Vec<(f64, f64)> = history
         .iter()
         .filter(|s| s.epoch > 0 && s.train_loss.is_finite())
-        .map(|s| (s.epoch as f64, clampy(s.train_loss)))
+        .map(|s| (s.epoch as f64, view.clamp(s.train_loss)))
         .collect();
     let train_style = ShapeStyle::from(theme.primary).stroke_width(theme.px(2.5));
-    let r = theme.px(4.0) as i32;
     chart
         .draw_series(LineSeries::new(train.clone(), train_style).point_size(0))?
         .label(if theme.compact {
@@ -144,18 +210,26 @@ pub fn draw<DB: DrawingBackend>(
         } else {
             "training loss (epoch mean)"
         })
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], train_style));
+        .legend(view.swatch(train_style, view.sw));
     chart.draw_series(
         train
             .iter()
-            .map(|&p| Circle::new(p, r, theme.primary.filled())),
+            .map(|&p| Circle::new(p, view.r, theme.primary.filled())),
     )?;
+    Ok(())
+}
 
-    let val: Vec<(f64, f64)> = d
-        .history
+/// The validation loss of each epoch, dashed with a triangle per epoch.
+fn draw_validation<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    view: &LossView<'_>,
+    history: &[EpochStats],
+) -> ChartResult<DB> {
+    let theme = view.theme;
+    let val: Vec<(f64, f64)> = history
         .iter()
         .filter(|s| s.val_loss.is_finite())
-        .map(|s| (s.epoch as f64, clampy(s.val_loss)))
+        .map(|s| (s.epoch as f64, view.clamp(s.val_loss)))
         .collect();
     let val_style = ShapeStyle::from(theme.secondary).stroke_width(theme.px(2.5));
     let vd = theme.px(6.0);
@@ -171,34 +245,41 @@ pub fn draw<DB: DrawingBackend>(
         } else {
             "validation loss, dashed"
         })
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw / 2, y)], val_style));
+        // Half a swatch: a whole one would show a dash and a gap, and read as solid.
+        .legend(view.swatch(val_style, view.sw / 2));
     chart.draw_series(
         val.iter()
-            .map(|&p| TriangleMarker::new(p, r + 1, theme.secondary.filled())),
+            .map(|&p| TriangleMarker::new(p, view.r + 1, theme.secondary.filled())),
     )?;
+    Ok(())
+}
 
-    // Death markers: a cross on the validation curve with how many units died there.
-    let markers = death_markers(d.history);
+/// Death markers: a cross on the validation curve with how many units died there.
+fn draw_deaths<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    view: &LossView<'_>,
+    d: &LossData<'_>,
+) -> ChartResult<DB> {
+    let (theme, sw) = (view.theme, view.sw);
     let cross = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.5));
     let size = theme.px(7.0) as i32;
-    let mut first = true;
-    for (e, count) in markers {
+    for (k, (e, count)) in death_markers(d.history).into_iter().enumerate() {
         let y = d
             .history
             .iter()
             .find(|s| s.epoch == e)
-            .map(|s| clampy(s.val_loss))
+            .map(|s| view.clamp(s.val_loss))
             .filter(|v| v.is_finite())
             .unwrap_or(d.dead_loss);
         let s = chart.draw_series(std::iter::once(Cross::new((e as f64, y), size, cross)))?;
-        if first {
+        // One legend entry for all the crosses.
+        if k == 0 {
             s.label(if theme.compact {
                 "units died"
             } else {
                 "units found dead at that epoch"
             })
             .legend(move |(x, y)| Cross::new((x + sw / 2, y), sw / 3, cross));
-            first = false;
         }
         let label = if e == 0 {
             format!("{count} dead at init")
@@ -209,7 +290,7 @@ pub fn draw<DB: DrawingBackend>(
             label,
             // Above and to the right of the cross: after a death the curves run flat along
             // the dead line, so the space above them is free (its label sits below, right).
-            (e as f64 + epochs * 0.015, y + y_max * 0.03),
+            (e as f64 + view.epochs * 0.015, y + view.y_max * 0.03),
             theme
                 .font_colored(12.0, theme.dead)
                 .pos(text_anchor::Pos::new(
@@ -218,7 +299,5 @@ pub fn draw<DB: DrawingBackend>(
                 )),
         )))?;
     }
-
-    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
