@@ -21,7 +21,10 @@ fn host() -> Element {
 async fn wait_for(host: &Element, state: &str, timeout_ms: f64) {
     let perf = web_sys::window().unwrap().performance().unwrap();
     let t0 = perf.now();
-    while host.get_attribute("data-run").as_deref() != Some(state) {
+    // The run's state, and every chart it called for drawn (they come one per frame).
+    while host.get_attribute("data-run").as_deref() != Some(state)
+        || host.get_attribute("data-charts-pending").as_deref() != Some("0")
+    {
         assert!(
             perf.now() - t0 < timeout_ms,
             "timed out waiting for {state}; status: {}",

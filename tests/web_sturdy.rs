@@ -150,7 +150,9 @@ async fn after_reset_every_data_attribute_of_the_network_is_its_ready_value() {
     button(&host, "Train").click();
     let perf = web_sys::window().unwrap().performance().unwrap();
     let t0 = perf.now();
-    while host.get_attribute("data-run").as_deref() != Some("finished") {
+    while host.get_attribute("data-run").as_deref() != Some("finished")
+        || host.get_attribute("data-charts-pending").as_deref() != Some("0")
+    {
         assert!(perf.now() - t0 < 20_000.0, "the run did not finish");
         sleep(20).await;
     }

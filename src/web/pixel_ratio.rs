@@ -1,19 +1,51 @@
 //! Canvases follow devicePixelRatio changes that come without a resize (browser zoom, a window
-//! moved to another screen): a media query for the current ratio fires `change` when the ratio
-//! leaves it, and the page then gets a `resize` event, which every panel already redraws on.
+//! moved to another screen): the page then gets a `resize` event, which every panel already
+//! redraws on.
+//!
+//! Two watchers: a media query for the current ratio fires `change` the moment the ratio
+//! leaves it; and, because some environments never fire it (headless Chromium under device
+//! emulation, seen here), the ratio is also compared twice a second, which costs one number
+//! comparison.
 
 use gloo_events::EventListener;
-use std::cell::RefCell;
+use gloo_timers::callback::{Interval, Timeout};
+use std::cell::{Cell, RefCell};
+
+/// How often the ratio is compared when no media-query event comes.
+const POLL_MS: u32 = 500;
 
 thread_local! {
     static WATCH: RefCell<Option<EventListener>> = const { RefCell::new(None) };
+    static POLL: RefCell<Option<Interval>> = const { RefCell::new(None) };
+    static LAST: Cell<f64> = const { Cell::new(0.0) };
 }
 
-/// Starts watching (once per page); each change re-arms the watch for the new ratio.
+/// Starts watching (once per page).
 pub fn watch() {
-    if WATCH.with(|w| w.borrow().is_none()) {
-        arm();
+    if POLL.with(|p| p.borrow().is_some()) {
+        return;
     }
+    LAST.with(|l| l.set(ratio()));
+    arm();
+    POLL.with(|p| *p.borrow_mut() = Some(Interval::new(POLL_MS, check)));
+}
+
+fn ratio() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio())
+}
+
+/// Sends `resize` when the ratio differs from the last one seen.
+fn check() {
+    let now = ratio();
+    if LAST.with(|l| l.replace(now)) == now {
+        return;
+    }
+    if let (Some(w), Ok(e)) = (web_sys::window(), web_sys::Event::new("resize")) {
+        let _ = w.dispatch_event(&e);
+    }
+    // The old query no longer describes the screen: watch the new ratio, once the
+    // listener that may have called us (which the new one replaces) has returned.
+    Timeout::new(0, arm).forget();
 }
 
 fn arm() {
@@ -24,15 +56,6 @@ fn arm() {
     let Ok(Some(list)) = window.match_media(&query) else {
         return;
     };
-    let listener = EventListener::new(&list, "change", move |_| {
-        if let Some(w) = web_sys::window() {
-            if let Ok(e) = web_sys::Event::new("resize") {
-                let _ = w.dispatch_event(&e);
-            }
-        }
-        // The old query no longer describes the screen: watch the new ratio, once this
-        // listener (which the new one replaces) has returned.
-        gloo_timers::callback::Timeout::new(0, arm).forget();
-    });
+    let listener = EventListener::new(&list, "change", |_| check());
     WATCH.with(|w| *w.borrow_mut() = Some(listener));
 }

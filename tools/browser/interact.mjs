@@ -79,7 +79,8 @@ export async function pixelRatioChange(browser, url) {
       width: 1280, height: 800, deviceScaleFactor: 2, mobile: false,
     });
     await page.waitForFunction(() => devicePixelRatio === 2, null, { timeout: 5000 });
-    await page.waitForTimeout(300);
+    // The page compares the ratio twice a second where no media-query event comes.
+    await page.waitForTimeout(1200);
     problems.push(...(await blurred(page)));
     console.log(`       devicePixelRatio 1 -> 2: ${resized} resize event(s) reached the page`);
   } catch (err) {

@@ -15,6 +15,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::Element;
 
+/// The gate histogram, the flow diagram and the timelines.
+const CHARTS: usize = 3;
+
 struct Buttons {
     large: Element,
     train: Element,
@@ -42,7 +45,23 @@ type Shared = Rc<RefCell<View>>;
 impl View {
     fn render(&self) -> Result<(), JsValue> {
         self.render_controls()?;
-        self.render_charts()?;
+        for chart in 0..CHARTS {
+            self.render_chart(chart)?;
+        }
+        self.render_after_charts()
+    }
+
+    /// A training frame: the words and one chart, the next chart in the next frame. Drawing
+    /// all three at 2x in one frame (and rasterising them) took 60–150 ms in headless
+    /// Chromium; one a frame keeps every frame inside its budget, and each chart still moves
+    /// 20 times a second.
+    fn render_training_frame(&self, frame: u32) -> Result<(), JsValue> {
+        self.render_controls()?;
+        self.render_chart(frame as usize % CHARTS)?;
+        self.render_after_charts()
+    }
+
+    fn render_after_charts(&self) -> Result<(), JsValue> {
         self.render_words()?;
         self.mark_host()?;
         if let Some(a) = &self.address {
@@ -66,24 +85,30 @@ impl View {
             .set_attribute("aria-pressed", if s.training { "true" } else { "false" })
     }
 
-    fn render_charts(&self) -> Result<(), JsValue> {
+    /// Draws chart `i`: 0 the gate histogram, 1 the flow diagram, 2 the timelines.
+    fn render_chart(&self, i: usize) -> Result<(), JsValue> {
         let s = &self.state;
-        let f = s.neuron.f;
         let stats = s.neuron.stats();
-        let a = s.neuron.preactivations();
-        let before = s.before_large.as_deref();
-        self.gate_chart
-            .draw(|area, theme| gate::draw(area, f, &a, &stats, before, theme))?;
-        self.gate_chart
-            .canvas
-            .set_attribute("aria-label", &words::gate_chart_label(&stats))?;
-        let (shown, headline) = s.shown_gradients();
-        let gate = gate_state(&stats);
-        let lr = s.settings.lr;
-        self.flow_chart
-            .draw(|area, theme| flow::draw(area, &shown, gate, &headline, lr, theme))?;
-        self.timeline_chart
-            .draw(|area, theme| timeline::draw(area, s.neuron.history(), theme))
+        match i {
+            0 => {
+                let (f, a) = (s.neuron.f, s.neuron.preactivations());
+                let before = s.before_large.as_deref();
+                self.gate_chart
+                    .draw(|area, theme| gate::draw(area, f, &a, &stats, before, theme))?;
+                self.gate_chart
+                    .canvas
+                    .set_attribute("aria-label", &words::gate_chart_label(&stats))
+            }
+            1 => {
+                let (shown, headline) = s.shown_gradients();
+                let (gate, lr) = (gate_state(&stats), s.settings.lr);
+                self.flow_chart
+                    .draw(|area, theme| flow::draw(area, &shown, gate, &headline, lr, theme))
+            }
+            _ => self
+                .timeline_chart
+                .draw(|area, theme| timeline::draw(area, s.neuron.history(), theme)),
+        }
     }
 
     fn render_words(&self) -> Result<(), JsValue> {
@@ -147,8 +172,10 @@ fn train_loop(view: &Shared) -> FrameLoop {
         if !go {
             v.running = None;
         }
-        if !go || frame.is_multiple_of(every) {
+        if !go {
             report(v.render());
+        } else if frame.is_multiple_of(every) {
+            report(v.render_training_frame(frame / every));
         }
         go
     })

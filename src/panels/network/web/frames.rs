@@ -23,17 +23,27 @@ pub(super) fn schedule(rc: &Shared) -> FrameLoop {
 /// another frame is wanted.
 fn frame(m: &mut Mounted) -> bool {
     let t0 = now();
-    m.started_ms.get_or_insert(t0);
-    let mut clock = now;
-    let redraw = m.state.frame(BUDGET_MS, &mut clock, frames_per_redraw());
-    report(m.redraw(redraw));
-    // Statistics arrived: everything is drawn in the next frame, which must come.
-    let go = m.state.wants_frames() || redraw == Redraw::Status;
+    // A chart still due takes this frame; the work waits for the next.
+    let (drew, redraw) = match m.draw_next_pending() {
+        Ok(true) => (true, Redraw::Nothing),
+        other => {
+            report(other.map(|_| ()));
+            let mut clock = now;
+            let r = m.state.frame(BUDGET_MS, &mut clock, frames_per_redraw());
+            report(m.redraw(r));
+            (false, r)
+        }
+    };
+    // Statistics arrived: everything is drawn in the next frames, which must come.
+    let go = m.state.wants_frames() || redraw == Redraw::Status || !m.pending.is_empty();
     let dt = now() - t0;
-    if dt > m.max_frame_ms {
+    // Frame timings belong to a run (Train, One epoch, Compare), not to late chart drawing.
+    if m.started_ms.is_some() && dt > m.max_frame_ms {
         m.max_frame_ms = dt;
-        let kind = if redraw == Redraw::All {
-            "drawing every chart"
+        let kind = if drew {
+            "drawing a chart"
+        } else if redraw == Redraw::All {
+            "drawing the status and the loss"
         } else {
             m.state.last_work
         };
@@ -42,7 +52,7 @@ fn frame(m: &mut Mounted) -> bool {
     if !go {
         // The loop ends with this frame; a later Train starts a new one.
         m.running = None;
-        if let Some(t) = m.started_ms {
+        if let Some(t) = m.started_ms.take() {
             let _ = m
                 .view
                 .host

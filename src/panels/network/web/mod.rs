@@ -49,6 +49,8 @@ struct Mounted {
     running: Option<FrameLoop>,
     max_frame_ms: f64,
     started_ms: Option<f64>,
+    /// Charts still to draw, one per frame (last first).
+    pending: Vec<view::Part>,
 }
 
 type Shared = Rc<RefCell<Mounted>>;
@@ -74,10 +76,15 @@ pub fn mount(
         running: None,
         max_frame_ms: 0.0,
         started_ms: None,
+        pending: Vec::new(),
     }));
     {
+        // Mounting draws every chart at once: the page is not yet on screen.
         let mut m = shared.borrow_mut();
         m.redraw(super::state::Redraw::Rebuild)?;
+        m.pending.clear();
+        m.mark_pending()?;
+        m.render_all()?;
     }
     let listeners = listen(&shared)?;
     Ok(Panel::new(listeners, Box::new(shared)))
@@ -174,15 +181,20 @@ fn send(shared: &Shared, msg: Msg) {
     let starts_work = matches!(msg, Msg::Train | Msg::OneEpoch | Msg::Compare);
     let redraw = m.state.update(msg);
     if starts_work && m.state.wants_frames() {
-        m.started_ms = None;
+        m.started_ms = Some(frames::now());
         m.max_frame_ms = 0.0;
     }
-    if !m.state.wants_frames() {
+    report(m.redraw(redraw));
+    keep_frames(shared, &mut m);
+}
+
+/// Runs the frame loop while the state wants frames or charts are still due.
+fn keep_frames(shared: &Shared, m: &mut Mounted) {
+    if !m.state.wants_frames() && m.pending.is_empty() {
         m.running = None;
     } else if m.running.is_none() {
         m.running = Some(frames::schedule(shared));
     }
-    report(m.redraw(redraw));
 }
 
 fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
@@ -232,7 +244,11 @@ fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
     }
     listeners.push(on_resize({
         let shared = shared.clone();
-        move || report(shared.borrow().render_all())
+        move || {
+            let mut m = shared.borrow_mut();
+            report(m.render_spread());
+            keep_frames(&shared, &mut m);
+        }
     })?);
     Ok(listeners)
 }
