@@ -222,7 +222,7 @@ fn sigmoid(x: f64) -> f64 {
 
 /// The error function: Maclaurin series below 2.5, continued fraction for erfc above;
 /// both good to about 1e-15, which the gradient checks need.
-fn erf(x: f64) -> f64 {
+pub fn erf(x: f64) -> f64 {
     if x < 0.0 {
         return -erf(-x);
     }
