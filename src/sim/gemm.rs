@@ -129,12 +129,20 @@ fn tile<R: Real, const M: usize, const N: usize>(
             *row = [b[r0 + r]; N];
         }
     }
-    for k in 0..g.k {
-        let x: &[R; N] = g.rhs[k * g.rrs + c0..][..N].try_into().unwrap();
-        for (r, row) in acc.iter_mut().enumerate() {
-            let l = g.lhs[(r0 + r) * g.lrs + k * g.lks];
-            for (a, &xv) in row.iter_mut().zip(x) {
-                *a += l * xv;
+    // Unchecked reads: bounds checks in the inner loop cost a third of its instructions.
+    // SAFETY: `gemm` checked that rows r0..r0 + M < m, columns c0..c0 + N <= n and every
+    // k < g.k index inside `lhs` and `rhs`.
+    unsafe {
+        let pl = g.lhs.as_ptr().add(r0 * g.lrs);
+        let pr = g.rhs.as_ptr().add(c0);
+        for k in 0..g.k {
+            let x = &*(pr.add(k * g.rrs) as *const [R; N]);
+            let lk = pl.add(k * g.lks);
+            for (r, row) in acc.iter_mut().enumerate() {
+                let l = *lk.add(r * g.lrs);
+                for (a, &xv) in row.iter_mut().zip(x) {
+                    *a += l * xv;
+                }
             }
         }
     }
