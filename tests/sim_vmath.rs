@@ -95,7 +95,7 @@ fn erf_is_within_5e_7_absolute() {
     }
     eprintln!("erf_f32: max abs error {:e} at {}", worst.0, worst.1);
     assert!(
-        worst.0 <= 3e-7,
+        worst.0 <= 5e-7,
         "erf_f32 off by {:e} at {}",
         worst.0,
         worst.1
