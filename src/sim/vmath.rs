@@ -38,7 +38,7 @@ fn reduce(x: f32) -> (f32, i32) {
     let q = q * r + 8.333_452e-3;
     let q = q * r + 4.166_579_6e-2;
     let q = q * r + 1.666_666_5e-1;
-    let q = q * r + 5.000_000_1e-1;
+    let q = q * r + 0.5; // Cephes 5.0000001201e-1, which is 0.5 in f32
     (q * (r * r) + r, ni)
 }
 
@@ -103,7 +103,7 @@ pub fn erf_f32(x: f32) -> f32 {
     let p = p * x2 - 2.101_024e-6;
     let p = p * x2 - 5.692_506_4e-5;
     let p = p * x2 - 7.349_906_3e-4;
-    let p = p * x2 - 2.954_600e-3;
+    let p = p * x2 - 2.954_6e-3;
     let p = p * x2 - 1.609_603_3e-2;
     let q = -1.456_607_2e-5_f32;
     let q = q * x2 - 2.133_740_6e-4;
