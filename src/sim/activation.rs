@@ -222,7 +222,7 @@ fn sigmoid(x: f64) -> f64 {
 
 /// The error function: Maclaurin series below 2.5, continued fraction for erfc above;
 /// both good to about 1e-15, which the gradient checks need.
-fn erf(x: f64) -> f64 {
+pub fn erf(x: f64) -> f64 {
     if x < 0.0 {
         return -erf(-x);
     }
@@ -237,7 +237,8 @@ fn erf(x: f64) -> f64 {
             term *= -x2 / n;
             let add = term / (2.0 * n + 1.0);
             sum += add;
-            if add.abs() < 1e-17 * sum.abs() {
+            // `<=`: at x = 0 both sides are 0 and `<` would never stop.
+            if add.abs() <= 1e-17 * sum.abs() {
                 break;
             }
         }
@@ -262,6 +263,10 @@ mod tests {
         assert!((erf(0.5) - 0.520_499_877_813_046_5).abs() < 1e-14);
         assert!((erf(1.0) - 0.842_700_792_949_714_9).abs() < 1e-14);
         assert!((erf(3.0) - 0.999_977_909_503_001_4).abs() < 1e-14);
+        // Zero and subnormals end the series at once (zero used to loop forever).
+        assert_eq!(erf(0.0), 0.0);
+        assert_eq!(erf(-0.0), 0.0);
+        assert!((erf(1e-310) - 1e-310 * 2.0 / std::f64::consts::PI.sqrt()).abs() < 1e-320);
     }
 
     #[test]

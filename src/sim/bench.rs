@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
+use super::activation::{Activation, ActivationKind};
 use super::data::Dataset;
+use super::init::Initializer;
 use super::train::{NetConfig, Trainer};
 
 /// What [`bench_seed002`] measured.
@@ -31,9 +33,18 @@ pub const CHUNK: usize = 256;
 /// batch 32, glorot_uniform kernels, zero biases) for `epochs` epochs. `clock` returns
 /// milliseconds (`performance.now()` in the page, `Instant` natively); only the training
 /// steps are timed.
-pub fn bench_seed002(epochs: usize, mut clock: impl FnMut() -> f64) -> BenchReport {
+pub fn bench_seed002(epochs: usize, clock: impl FnMut() -> f64) -> BenchReport {
+    bench_config(NetConfig::default(), epochs, clock)
+}
+
+/// [`bench_seed002`]'s measurement for any network on seed 002's data.
+pub fn bench_config(
+    config: NetConfig,
+    epochs: usize,
+    mut clock: impl FnMut() -> f64,
+) -> BenchReport {
     let data = Rc::new(Dataset::seed002(200_000, 2));
-    let mut trainer = Trainer::new(NetConfig::default(), data).expect("seed 002's config is valid");
+    let mut trainer = Trainer::new(config, data).expect("the benchmark's config is valid");
     let samples = trainer.epoch_progress().1;
     let steps = trainer.steps_per_epoch();
     let mut times = Vec::with_capacity(epochs);
@@ -74,11 +85,136 @@ pub fn bench_seed002(epochs: usize, mut clock: impl FnMut() -> f64) -> BenchRepo
     }
 }
 
+/// The hidden widths the scaling benchmark times.
+pub const SCALING_WIDTHS: [usize; 4] = [8, 16, 32, 64];
+
+/// The scaling benchmark's network: 4 hidden layers of `width` SELU units and a SELU output
+/// on seed 002's four inputs, lecun_normal kernels, Adam 0.001, batch 32: what the page's
+/// `?layers=4&width=W&act=selu&init=lecun_normal` trains.
+pub fn scaling_config(width: usize) -> NetConfig {
+    let selu = Activation::new(ActivationKind::Selu, 0.0);
+    NetConfig {
+        hidden: vec![width; 4],
+        hidden_activation: selu,
+        output_activation: selu,
+        init: Initializer::LecunNormal,
+        ..NetConfig::default()
+    }
+}
+
+/// Floating-point operations of the matrix products of one training sample through a net of
+/// `widths = [inputs, h1, …, outputs]`: per layer 2·in·out for the forward product, as many
+/// for the weight gradient, and as many again for the deltas passed down, which the first
+/// layer skips (nobody needs ∂loss/∂inputs; XLA prunes it from JAX's gradient too).
+/// Activations, the loss and the optimizer are not counted.
+pub fn matmul_flops_per_sample(widths: &[usize]) -> f64 {
+    widths
+        .windows(2)
+        .enumerate()
+        .map(|(l, w)| {
+            let products = if l == 0 { 2.0 } else { 3.0 };
+            products * 2.0 * (w[0] * w[1]) as f64
+        })
+        .sum()
+}
+
+/// What [`bench_width`] measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScalingReport {
+    pub width: usize,
+    pub run: BenchReport,
+    /// Matrix-product GFLOP of one epoch ([`matmul_flops_per_sample`] × samples).
+    pub gflop_per_epoch: f64,
+    /// `gflop_per_epoch` over the steady epoch time (the later epochs, or the only one).
+    pub gflops: f64,
+}
+
+/// Times [`scaling_config`]`(width)` for `epochs` epochs (see [`bench_seed002`] for `clock`).
+pub fn bench_width(width: usize, epochs: usize, clock: impl FnMut() -> f64) -> ScalingReport {
+    let config = scaling_config(width);
+    let flops = matmul_flops_per_sample(&config.widths());
+    let run = bench_config(config, epochs, clock);
+    let gflop_per_epoch = flops * run.samples as f64 * 1e-9;
+    ScalingReport {
+        width,
+        run,
+        gflop_per_epoch,
+        gflops: gflop_per_epoch / (steady_ms(&run) * 1e-3),
+    }
+}
+
+/// The later epochs' mean, or the mean over all when there was only one.
+pub fn steady_ms(r: &BenchReport) -> f64 {
+    if r.later_ms_per_epoch.is_finite() {
+        r.later_ms_per_epoch
+    } else {
+        r.ms_per_epoch
+    }
+}
+
+/// Times every width in `widths` and returns a JSON array, one object per width:
+/// `{"width":W,"ms_per_epoch":…,"first_epoch_ms":…,"later_ms_per_epoch":…,"gflop_per_epoch":…,
+/// "gflops":…,"final_loss":…}`. The page exports this one (with `performance.now()` as the
+/// clock); the native example prints the same.
+pub fn bench_scaling_json(
+    widths: &[usize],
+    epochs: usize,
+    mut clock: impl FnMut() -> f64,
+) -> String {
+    let items: Vec<String> = widths
+        .iter()
+        .map(|&w| {
+            let r = bench_width(w, epochs, &mut clock);
+            format!(
+                "{{\"width\":{},\"ms_per_epoch\":{},\"first_epoch_ms\":{},\"later_ms_per_epoch\":{},\"gflop_per_epoch\":{},\"gflops\":{},\"final_loss\":{}}}",
+                w,
+                json_number(r.run.ms_per_epoch),
+                json_number(r.run.first_epoch_ms),
+                json_number(r.run.later_ms_per_epoch),
+                json_number(r.gflop_per_epoch),
+                json_number(r.gflops),
+                json_number(r.run.final_loss)
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
 /// A number for a JSON line: three decimals, or `null` when it is not finite (JSON has no NaN).
 pub fn json_number(v: f64) -> String {
     if v.is_finite() {
         format!("{v:.3}")
     } else {
         "null".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flops_count_the_three_products_but_the_inputs_delta() {
+        // 4-8-1: forward 2·(32 + 8), weight gradient the same, deltas only into layer 1: 2·8.
+        assert_eq!(matmul_flops_per_sample(&[4, 8, 1]), 80.0 + 80.0 + 16.0);
+        // 4 × 64 SELU: 75 136 flops per sample, 10.5 GFLOP per epoch of 140 000 samples.
+        let w = scaling_config(64).widths();
+        assert_eq!(w, vec![4, 64, 64, 64, 64, 1]);
+        assert_eq!(matmul_flops_per_sample(&w), 75_136.0);
+    }
+
+    #[test]
+    fn scaling_json_has_one_object_per_width() {
+        let mut t = 0.0;
+        let clock = || {
+            t += 1.0;
+            t
+        };
+        // One epoch of the narrowest net: a real run, cheap enough for a test.
+        let json = bench_scaling_json(&[2], 1, clock);
+        assert!(json.starts_with("[{\"width\":2,"), "{json}");
+        assert!(json.contains("\"later_ms_per_epoch\":null"), "{json}");
+        assert!(json.contains("\"gflops\":"), "{json}");
+        assert!(!json.contains("NaN"), "{json}");
     }
 }

@@ -1,15 +1,18 @@
 //! A dense network of any widths, forward and backward over a batch, generic over [`Real`].
 //!
 //! Layout: within a batch every buffer is FEATURE-MAJOR, `buf[unit * cap + sample]`, so the
-//! samples of one unit are contiguous. The forward pass is then a broadcast multiply-add over
-//! the batch (`z_j += w_ji · a_i`), weight gradients are dot products over the batch and the
-//! backward deltas are broadcast multiply-adds again: all loops LLVM vectorises (SIMD128 in
-//! wasm). Buffers are allocated once in a [`Workspace`]; a training step allocates nothing.
+//! samples of one unit are contiguous. A layer's three products are then small matrix
+//! products whose contiguous dimension is the batch (forward `Z = W·A + b`, backward
+//! `Δprev = Wᵀ·Δ`) or, after transposing the layer's input once per step, its inputs
+//! (`∇W = Δ·Aᵀ`); [`gemm`] runs them with register-blocked tiles. Buffers are allocated
+//! once in a [`Workspace`]; a training step allocates nothing.
 
 use super::activation::{Activation, ActivationKind, SELU_ALPHA, SELU_LAMBDA};
+use super::gemm::{gemm, Gemm};
 use super::init::Initializer;
-use super::real::{dot, dot_rows, lin_comb, relu, relu_mask, sum, Real};
+use super::real::{dot, relu, relu_mask, sum, Real};
 use super::rng::SimRng;
+use super::vmath::sigmoid_parts;
 
 /// One dense layer: `a = f(W·x + b)`, with `w[j * n_in + i]` the weight from input `i` to
 /// unit `j`.
@@ -167,6 +170,8 @@ pub struct Workspace<R> {
     pub gb: Vec<Vec<R>>,
     /// Per layer and unit: whether f'(z) ≠ 0 for at least one sample of the last backward pass.
     pub active: Vec<Vec<bool>>,
+    /// Scratch for one layer's input, sample-major (`at[b * n_in + i]`), for `∇W = Δ·Aᵀ`.
+    at: Vec<R>,
 }
 
 impl<R: Real> Workspace<R> {
@@ -185,6 +190,7 @@ impl<R: Real> Workspace<R> {
             gw: per(&|l| l.w.len()),
             gb: per(&|l| l.b.len()),
             active: net.layers.iter().map(|l| vec![false; l.n_out]).collect(),
+            at: vec![R::ZERO; net.layers.iter().map(|l| l.n_in).max().unwrap_or(0) * cap],
         }
     }
 
@@ -232,24 +238,27 @@ impl<R: Real> Workspace<R> {
             let (done, rest) = self.a.split_at_mut(l);
             let prev: &[R] = if l == 0 { &self.input } else { &done[l - 1] };
             let z = &mut self.z[l];
+            // z_j = b_j + Σ_i w_ji · a_i, summed in order of i.
+            let product = Gemm {
+                m: layer.n_out,
+                n: bsz,
+                k: layer.n_in,
+                lhs: &layer.w,
+                lrs: layer.n_in,
+                lks: 1,
+                rhs: prev,
+                rrs: cap,
+                bias: Some(&layer.b),
+            };
+            gemm(&product, z, cap);
             let a = &mut rest[0];
-            let n_in = layer.n_in;
-            for j in 0..layer.n_out {
-                // z_j = b_j + Σ_i w_ji · a_i, summed in order of i.
-                lin_comb(
-                    layer.b[j],
-                    &layer.w[j * n_in..(j + 1) * n_in],
-                    1,
-                    n_in,
-                    prev,
-                    cap,
-                    &mut z[j * cap..j * cap + bsz],
-                );
-                activate(
-                    layer.act,
-                    &z[j * cap..j * cap + bsz],
-                    &mut a[j * cap..j * cap + bsz],
-                );
+            if bsz == cap {
+                activate(layer.act, z, a);
+            } else {
+                for j in 0..layer.n_out {
+                    let r = j * cap..j * cap + bsz;
+                    activate(layer.act, &z[r.clone()], &mut a[r]);
+                }
             }
         }
     }
@@ -279,10 +288,18 @@ impl<R: Real> Workspace<R> {
     // one by one in the background, so small separate functions get optimised code soon.
     #[inline(never)]
     pub fn backward(&mut self, net: &Mlp<R>, bsz: usize) -> R {
+        let bsz = bsz.min(self.cap);
+        let loss = self.output_delta(net, bsz);
+        for l in (0..net.layers.len()).rev() {
+            self.layer_backward(&net.layers[l], l, bsz);
+        }
+        loss
+    }
+
+    /// δ of the output layer, ∂(mean squared error)/∂a, and the batch's loss.
+    fn output_delta(&mut self, net: &Mlp<R>, bsz: usize) -> R {
         let cap = self.cap;
-        let bsz = bsz.min(cap);
-        let n_layers = net.layers.len();
-        let last = n_layers - 1;
+        let last = net.layers.len() - 1;
         let no = net.n_outputs();
         let scale = R::from_f64(2.0 / (bsz * no).max(1) as f64);
         let mut loss = R::ZERO;
@@ -298,52 +315,65 @@ impl<R: Real> Workspace<R> {
                 *dd *= scale;
             }
         }
-        loss = loss / R::from_f64((bsz * no).max(1) as f64);
+        loss / R::from_f64((bsz * no).max(1) as f64)
+    }
 
-        for l in (0..n_layers).rev() {
-            let layer = &net.layers[l];
-            let (dlo, dhi) = self.delta.split_at_mut(l);
-            let delta = &mut dhi[0];
-            // δ ← δ ⊙ f'(z)
-            for j in 0..layer.n_out {
-                let r = j * cap..j * cap + bsz;
-                self.active[l][j] = mul_derivative(
-                    layer.act,
-                    &self.z[l][r.clone()],
-                    &self.a[l][r.clone()],
-                    &mut delta[r],
-                );
-            }
-            let prev: &[R] = if l == 0 { &self.input } else { &self.a[l - 1] };
-            let gw = &mut self.gw[l];
-            let gb = &mut self.gb[l];
-            for j in 0..layer.n_out {
-                let dj = &delta[j * cap..j * cap + bsz];
-                gb[j] = sum(dj);
-                dot_rows(dj, prev, cap, &mut gw[j * layer.n_in..(j + 1) * layer.n_in]);
-            }
-            if l > 0 {
-                let dprev = &mut dlo[l - 1];
-                for i in 0..layer.n_in {
-                    // δprev_i = 0 + Σ_j w_ji · δ_j, summed in order of j.
-                    lin_comb(
-                        R::ZERO,
-                        &layer.w[i..],
-                        layer.n_in,
-                        layer.n_out,
-                        delta,
-                        cap,
-                        &mut dprev[i * cap..i * cap + bsz],
-                    );
-                }
+    /// Layer `l`'s share of the backward pass, its δ holding ∂loss/∂a: δ ← δ ⊙ f'(z), then
+    /// ∇b, ∇W = δ·Aᵀ and (below the first layer) δprev = Wᵀ·δ.
+    fn layer_backward(&mut self, layer: &Layer<R>, l: usize, bsz: usize) {
+        let cap = self.cap;
+        let (n_in, n_out) = (layer.n_in, layer.n_out);
+        let (dlo, dhi) = self.delta.split_at_mut(l);
+        let delta = &mut dhi[0];
+        for j in 0..n_out {
+            let r = j * cap..j * cap + bsz;
+            self.active[l][j] = mul_derivative(
+                layer.act,
+                &self.z[l][r.clone()],
+                &self.a[l][r.clone()],
+                &mut delta[r],
+            );
+            self.gb[l][j] = sum(&delta[j * cap..j * cap + bsz]);
+        }
+        let prev: &[R] = if l == 0 { &self.input } else { &self.a[l - 1] };
+        // Aᵀ, so that ∇W's rows (contiguous over inputs) are the product's contiguous columns.
+        for i in 0..n_in {
+            for (b, &v) in prev[i * cap..i * cap + bsz].iter().enumerate() {
+                self.at[b * n_in + i] = v;
             }
         }
-        loss
+        let grad = Gemm {
+            m: n_out,
+            n: n_in,
+            k: bsz,
+            lhs: delta,
+            lrs: cap,
+            lks: 1,
+            rhs: &self.at,
+            rrs: n_in,
+            bias: None,
+        };
+        gemm(&grad, &mut self.gw[l], n_in);
+        if l > 0 {
+            // δprev_i = 0 + Σ_j w_ji · δ_j, summed in order of j.
+            let back = Gemm {
+                m: n_in,
+                n: bsz,
+                k: n_out,
+                lhs: &layer.w,
+                lrs: 1,
+                lks: n_in,
+                rhs: delta,
+                rrs: cap,
+                bias: None,
+            };
+            gemm(&back, &mut dlo[l - 1], cap);
+        }
     }
 }
 
-/// `a = f(z)` elementwise. The ReLU family, SELU, tanh and linear run natively in `R`; the
-/// rest go through the f64 reference in [`Activation`].
+/// `a = f(z)` elementwise, natively in `R` for every kind (f32 through the branch-free
+/// math of [`vmath`](super::vmath), so each loop vectorises).
 #[inline]
 pub fn activate<R: Real>(act: Activation, z: &[R], a: &mut [R]) {
     if act.kind == ActivationKind::Relu {
@@ -353,42 +383,49 @@ pub fn activate<R: Real>(act: Activation, z: &[R], a: &mut [R]) {
     }
 }
 
-/// Every activation but ReLU, out of line: the training loop stays small, which matters in
-/// wasm, where V8's optimising compiler takes longer the larger a function is.
-#[cold]
-#[inline(never)]
+/// Every activation but ReLU. Each kind's loop is a function of its own (`map` is out of
+/// line per closure): small functions reach V8's optimising tier sooner in wasm.
 fn activate_other<R: Real>(act: Activation, z: &[R], a: &mut [R]) {
     let alpha = R::from_f64(act.alpha);
+    let (l, la) = (
+        R::from_f64(SELU_LAMBDA),
+        R::from_f64(SELU_LAMBDA * SELU_ALPHA),
+    );
+    let half = R::from_f64(0.5);
+    let rsqrt2 = R::from_f64(std::f64::consts::FRAC_1_SQRT_2);
     match act.kind {
         ActivationKind::Relu => relu(z, a),
-        ActivationKind::LeakyRelu => {
-            for (a, &z) in a.iter_mut().zip(z) {
-                *a = if z > R::ZERO { z } else { alpha * z };
+        ActivationKind::LeakyRelu => map(z, a, |z| if z > R::ZERO { z } else { alpha * z }),
+        ActivationKind::Elu => map(z, a, |z| {
+            let e = alpha * z.exp_m1();
+            if z > R::ZERO {
+                z
+            } else {
+                e
             }
-        }
-        ActivationKind::Elu => {
-            for (a, &z) in a.iter_mut().zip(z) {
-                *a = if z > R::ZERO { z } else { alpha * z.exp_m1() };
+        }),
+        ActivationKind::Selu => map(z, a, |z| {
+            let e = la * z.exp_m1();
+            if z > R::ZERO {
+                l * z
+            } else {
+                e
             }
-        }
-        ActivationKind::Selu => {
-            let l = R::from_f64(SELU_LAMBDA);
-            let la = R::from_f64(SELU_LAMBDA * SELU_ALPHA);
-            for (a, &z) in a.iter_mut().zip(z) {
-                *a = if z > R::ZERO { l * z } else { la * z.exp_m1() };
-            }
-        }
-        ActivationKind::Tanh => {
-            for (a, &z) in a.iter_mut().zip(z) {
-                *a = z.tanh();
-            }
-        }
+        }),
+        ActivationKind::Tanh => map(z, a, |z| z.tanh()),
+        ActivationKind::Sigmoid => map(z, a, |z| sigmoid_parts(z).0),
         ActivationKind::Linear => a.copy_from_slice(z),
-        _ => {
-            for (a, &z) in a.iter_mut().zip(z) {
-                *a = R::from_f64(act.value(z.to_f64()));
-            }
-        }
+        ActivationKind::Gelu => map(z, a, |z| half * z * (R::ONE + (z * rsqrt2).erf())),
+        ActivationKind::Swish => map(z, a, |z| z * sigmoid_parts(z).0),
+    }
+}
+
+/// `a[k] = f(z[k])`. Callers compute both sides of a piecewise `f` before choosing, so the
+/// loop has no branch and vectorises.
+#[inline(never)]
+fn map<R: Real>(z: &[R], a: &mut [R], f: impl Fn(R) -> R) {
+    for (a, &z) in a.iter_mut().zip(z) {
+        *a = f(z);
     }
 }
 
@@ -402,52 +439,54 @@ pub fn mul_derivative<R: Real>(act: Activation, z: &[R], a: &[R], d: &mut [R]) -
     }
 }
 
-/// Every derivative but ReLU's, out of line (see [`activate_other`]).
-#[cold]
-#[inline(never)]
+/// Every derivative but ReLU's (see [`activate_other`]).
 fn mul_derivative_other<R: Real>(act: Activation, z: &[R], a: &[R], d: &mut [R]) -> bool {
     let alpha = R::from_f64(act.alpha);
-    let mut any = false;
+    let (l, la) = match act.kind {
+        ActivationKind::Selu => (
+            R::from_f64(SELU_LAMBDA),
+            R::from_f64(SELU_LAMBDA * SELU_ALPHA),
+        ),
+        _ => (R::ONE, alpha),
+    };
+    let half = R::from_f64(0.5);
+    let rsqrt2 = R::from_f64(std::f64::consts::FRAC_1_SQRT_2);
+    let rsqrt2pi = R::from_f64(1.0 / (2.0 * std::f64::consts::PI).sqrt());
     match act.kind {
-        ActivationKind::Relu => any = relu_mask(z, d),
+        ActivationKind::Relu => relu_mask(z, d),
         ActivationKind::LeakyRelu => {
-            for (d, &z) in d.iter_mut().zip(z) {
-                let on = z > R::ZERO;
-                *d *= if on { R::ONE } else { alpha };
-                any |= on;
-            }
-            any |= alpha != R::ZERO && !z.is_empty();
+            scale_by(z, a, d, |z, _| if z > R::ZERO { R::ONE } else { alpha })
         }
-        ActivationKind::Elu | ActivationKind::Selu => {
-            let (l, la) = if act.kind == ActivationKind::Selu {
-                (
-                    R::from_f64(SELU_LAMBDA),
-                    R::from_f64(SELU_LAMBDA * SELU_ALPHA),
-                )
+        ActivationKind::Elu | ActivationKind::Selu => scale_by(z, a, d, |z, _| {
+            let e = la * z.exp();
+            if z > R::ZERO {
+                l
             } else {
-                (R::ONE, alpha)
-            };
-            for (d, &z) in d.iter_mut().zip(z) {
-                let g = if z > R::ZERO { l } else { la * z.exp() };
-                *d *= g;
-                any |= g != R::ZERO;
+                e
             }
-        }
-        ActivationKind::Tanh => {
-            for (d, &a) in d.iter_mut().zip(a) {
-                let g = R::ONE - a * a;
-                *d *= g;
-                any |= g != R::ZERO;
-            }
-        }
-        ActivationKind::Linear => any = !z.is_empty(),
-        _ => {
-            for (d, &z) in d.iter_mut().zip(z) {
-                let g = R::from_f64(act.derivative(z.to_f64()));
-                *d *= g;
-                any |= g != R::ZERO;
-            }
-        }
+        }),
+        ActivationKind::Tanh => scale_by(z, a, d, |_, a| R::ONE - a * a),
+        ActivationKind::Sigmoid => scale_by(z, a, d, |z, _| sigmoid_parts(z).1),
+        ActivationKind::Linear => !z.is_empty(),
+        ActivationKind::Gelu => scale_by(z, a, d, |z, _| {
+            let pdf = rsqrt2pi * (-half * z * z).exp();
+            half * (R::ONE + (z * rsqrt2).erf()) + z * pdf
+        }),
+        ActivationKind::Swish => scale_by(z, a, d, |z, _| {
+            let (s, ds) = sigmoid_parts(z);
+            s + z * ds
+        }),
+    }
+}
+
+/// `d[k] *= g(z[k], a[k])`; returns whether any g ≠ 0. Out of line per closure, like [`map`].
+#[inline(never)]
+fn scale_by<R: Real>(z: &[R], a: &[R], d: &mut [R], g: impl Fn(R, R) -> R) -> bool {
+    let mut any = false;
+    for ((d, &z), &a) in d.iter_mut().zip(z).zip(a) {
+        let g = g(z, a);
+        *d *= g;
+        any |= g != R::ZERO;
     }
     any
 }

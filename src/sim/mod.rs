@@ -3,6 +3,7 @@
 pub mod activation;
 pub mod bench;
 pub mod data;
+pub mod gemm;
 pub mod init;
 pub mod mlp;
 pub mod neuron;
@@ -11,3 +12,4 @@ pub mod real;
 pub mod rng;
 pub mod stats;
 pub mod train;
+pub mod vmath;

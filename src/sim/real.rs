@@ -26,9 +26,12 @@ pub trait Real:
     const ONE: Self;
     fn from_f64(x: f64) -> Self;
     fn to_f64(self) -> f64;
+    /// e^x. f32 uses the branch-free [`vmath`](super::vmath) version, so that loops over
+    /// slices vectorise; f64 (the reference of the gradient checks) uses `std`.
     fn exp(self) -> Self;
     fn exp_m1(self) -> Self;
     fn tanh(self) -> Self;
+    fn erf(self) -> Self;
     fn sqrt(self) -> Self;
     fn is_finite(self) -> bool;
 
@@ -45,6 +48,11 @@ pub trait Real:
         for (i, o) in out.iter_mut().enumerate() {
             *o = generic_dot(d, &src[i * stride..i * stride + n]);
         }
+    }
+    /// Kernel behind [`gemm`](super::gemm::gemm) (see [`Real::dot_kernel`]).
+    #[inline(always)]
+    fn gemm_kernel(g: &super::gemm::Gemm<'_, Self>, out: &mut [Self], ors: usize) {
+        super::gemm::gemm_portable(g, out, ors)
     }
     /// Kernel behind [`sum`] (see [`Real::dot_kernel`]).
     #[inline(always)]
@@ -137,18 +145,6 @@ macro_rules! impl_real {
                 self as f64
             }
             #[inline(always)]
-            fn exp(self) -> Self {
-                $t::exp(self)
-            }
-            #[inline(always)]
-            fn exp_m1(self) -> Self {
-                $t::exp_m1(self)
-            }
-            #[inline(always)]
-            fn tanh(self) -> Self {
-                $t::tanh(self)
-            }
-            #[inline(always)]
             fn sqrt(self) -> Self {
                 $t::sqrt(self)
             }
@@ -161,8 +157,25 @@ macro_rules! impl_real {
     };
 }
 
-// f32 trains the networks: in wasm with simd128 it gets explicit f32x4 kernels.
+// f32 trains the networks: branch-free math that vectorises, and in wasm with simd128
+// explicit f32x4 kernels.
 impl_real!(f32 {
+    #[inline(always)]
+    fn exp(self) -> Self {
+        super::vmath::exp_f32(self)
+    }
+    #[inline(always)]
+    fn exp_m1(self) -> Self {
+        super::vmath::exp_m1_f32(self)
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        super::vmath::tanh_f32(self)
+    }
+    #[inline(always)]
+    fn erf(self) -> Self {
+        super::vmath::erf_f32(self)
+    }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     #[inline(always)]
     fn dot_kernel(a: &[Self], b: &[Self]) -> Self {
@@ -172,6 +185,11 @@ impl_real!(f32 {
     #[inline(always)]
     fn dot_rows_kernel(d: &[Self], src: &[Self], stride: usize, out: &mut [Self]) {
         simd::dot_rows(d, src, stride, out)
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    fn gemm_kernel(g: &super::gemm::Gemm<'_, Self>, out: &mut [Self], ors: usize) {
+        super::gemm::simd::gemm(g, out, ors)
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     #[inline(always)]
@@ -220,8 +238,25 @@ impl_real!(f32 {
     }
 });
 
-// f64 is the reference for the gradient checks: the generic kernels are enough.
-impl_real!(f64 {});
+// f64 is the reference for the gradient checks: `std`'s math and the generic kernels.
+impl_real!(f64 {
+    #[inline(always)]
+    fn exp(self) -> Self {
+        f64::exp(self)
+    }
+    #[inline(always)]
+    fn exp_m1(self) -> Self {
+        f64::exp_m1(self)
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        f64::tanh(self)
+    }
+    #[inline(always)]
+    fn erf(self) -> Self {
+        super::activation::erf(self)
+    }
+});
 
 /// Dot product with eight independent accumulators, so LLVM can keep them in SIMD lanes
 /// (a single running sum is a serial dependency it may not reorder). The summation order is

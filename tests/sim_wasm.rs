@@ -1,0 +1,102 @@
+#![cfg(target_arch = "wasm32")]
+//! The simulation's wasm kernels, run in the browser: the explicit SIMD128 matrix kernel
+//! against the naive loop, the f32 math against known values, and a seeded run against the
+//! losses the native build gives (`tests/sim_train.rs`, `reference_run`).
+
+use std::rc::Rc;
+
+use dying_relu::sim::activation::{Activation, ActivationKind};
+use dying_relu::sim::data::Dataset;
+use dying_relu::sim::gemm::{gemm, gemm_naive, Gemm};
+use dying_relu::sim::init::Initializer;
+use dying_relu::sim::train::{NetConfig, Trainer};
+use dying_relu::sim::vmath::exp_f32;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// Without simd128 the portable kernel would run and these tests would not test the f32x4 one.
+const _: () = assert!(
+    cfg!(target_feature = "simd128"),
+    "build with -C target-feature=+simd128 (.cargo/config.toml)"
+);
+
+/// A small deterministic generator: this test must not depend on the sim's RNG.
+fn lcg(state: &mut u64) -> f32 {
+    *state = state
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1);
+    ((*state >> 40) as f32 / (1u64 << 24) as f32) * 4.0 - 2.0
+}
+
+#[wasm_bindgen_test]
+fn simd_gemm_equals_naive_bit_for_bit() {
+    let mut s = 7u64;
+    for m in [1usize, 3, 4, 5, 8, 13, 64, 70] {
+        for n in [1usize, 2, 4, 7, 8, 9, 16, 31, 32, 40] {
+            for (k, transposed) in [(0usize, false), (1, true), (5, false), (64, true)] {
+                let (lrs, lks) = if transposed { (1, m + 1) } else { (k + 2, 1) };
+                let lhs: Vec<f32> = (0..m * lrs + k * lks + 1).map(|_| lcg(&mut s)).collect();
+                let rrs = n + 3;
+                let rhs: Vec<f32> = (0..k.max(1) * rrs + n).map(|_| lcg(&mut s)).collect();
+                let bias: Vec<f32> = (0..m).map(|_| lcg(&mut s)).collect();
+                let g = Gemm {
+                    m,
+                    n,
+                    k,
+                    lhs: &lhs,
+                    lrs,
+                    lks,
+                    rhs: &rhs,
+                    rrs,
+                    bias: Some(&bias),
+                };
+                let ors = n + 1;
+                let mut a = vec![9.0f32; m * ors];
+                let mut b = vec![9.0f32; m * ors];
+                gemm(&g, &mut a, ors);
+                gemm_naive(&g, &mut b, ors);
+                let same = a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits());
+                assert!(same, "m {m} n {n} k {k} transposed {transposed}");
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn exp_matches_f64_in_the_browser() {
+    for &x in &[-87.0f32, -10.5, -1.0, -1e-3, 0.0, 0.3, 1.0, 20.0, 88.0] {
+        let want = (x as f64).exp();
+        let rel = ((exp_f32(x) as f64 - want) / want).abs();
+        assert!(rel < 2.5e-7, "exp({x}): rel {rel:e}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn seeded_run_matches_the_native_losses() {
+    // The same run as `reference_run` in tests/sim_train.rs, and its native losses.
+    let want = [
+        2.681117797579084,
+        0.2042980498737759,
+        0.1276933960971378,
+        0.11723527103662491,
+    ];
+    let data = Rc::new(Dataset::seed002(3_000, 9));
+    let cfg = NetConfig {
+        hidden: vec![16, 16],
+        hidden_activation: Activation::new(ActivationKind::Selu, 0.0),
+        output_activation: Activation::new(ActivationKind::Linear, 0.0),
+        init: Initializer::LecunNormal,
+        seed: 21,
+        ..NetConfig::default()
+    };
+    let mut t = Trainer::new(cfg, data).unwrap();
+    let mut got = Vec::new();
+    for _ in 0..2 {
+        let s = t.train_epoch().unwrap();
+        got.extend([s.train_loss, s.val_loss]);
+    }
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() <= 1e-6 * w, "wasm {got:?} vs native {want:?}");
+    }
+}
