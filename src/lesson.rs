@@ -29,7 +29,7 @@ impl Lesson {
     /// keys. Names are comma-separated and trimmed; a name both hidden and locked is hidden.
     pub fn read(pairs: &[(String, String)], keys: &[&'static str]) -> Lesson {
         let mut lesson = Lesson::default();
-        let mut names = |key: &str, into: &mut Vec<&'static str>, unknown: &mut Vec<String>| {
+        let names = |key: &str, into: &mut Vec<&'static str>, unknown: &mut Vec<String>| {
             for name in lookup(pairs, key).unwrap_or("").split(',') {
                 let name = name.trim();
                 if name.is_empty() {

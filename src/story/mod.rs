@@ -131,3 +131,70 @@ pub fn announcement(index: usize) -> String {
 pub fn counter(index: usize) -> String {
     format!("Step {} of {}", index + 1, STEPS.len())
 }
+
+/// Where the learner is on the path: the step, and whether the guide is open (they can leave
+/// it to play and come back).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tour {
+    pub at: usize,
+    pub open: bool,
+}
+
+/// What the learner can do with the guide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    Go(usize),
+    Next,
+    Previous,
+    /// Close the guide and play; the panels stay as they are.
+    Leave,
+    /// Open the guide again at the step left.
+    Resume,
+}
+
+impl Tour {
+    /// Applies a message; true when a step opens, so its panel state is to be set.
+    pub fn update(&mut self, msg: Msg) -> bool {
+        let last = STEPS.len() - 1;
+        let to = match msg {
+            Msg::Go(i) => i.min(last),
+            Msg::Next if self.at < last => self.at + 1,
+            Msg::Previous if self.at > 0 => self.at - 1,
+            Msg::Next | Msg::Previous => return false,
+            Msg::Leave => {
+                self.open = false;
+                return false;
+            }
+            Msg::Resume => self.at,
+        };
+        self.at = to;
+        self.open = true;
+        true
+    }
+
+    /// The address's `step=N` while the guide is open.
+    pub fn address_value(&self) -> Option<String> {
+        self.open.then(|| (self.at + 1).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_and_previous_stop_at_the_ends_and_leaving_keeps_the_place() {
+        let mut t = Tour::default();
+        assert!(!t.update(Msg::Previous));
+        assert!(t.update(Msg::Next));
+        assert_eq!((t.at, t.open), (1, true));
+        assert_eq!(t.address_value().as_deref(), Some("2"));
+        assert!(!t.update(Msg::Leave));
+        assert_eq!((t.at, t.open, t.address_value()), (1, false, None));
+        assert!(t.update(Msg::Resume));
+        assert_eq!((t.at, t.open), (1, true));
+        assert!(t.update(Msg::Go(99)));
+        assert_eq!(t.at, STEPS.len() - 1);
+        assert!(!t.update(Msg::Next));
+    }
+}
