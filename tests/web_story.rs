@@ -111,9 +111,18 @@ async fn until(ms: f64, what: &str, host: &Element, ok: impl Fn() -> bool) {
 
 fn slider_position(panel: &str, key: &str, v: f64) -> f64 {
     let control = match panel {
-        "activation" => activation::state::FIELDS.iter().find(|f| f.key() == key).map(|f| f.control),
-        "neuron" => neuron::state::FIELDS.iter().find(|f| f.key() == key).map(|f| f.control),
-        _ => network::settings::FIELDS.iter().find(|f| f.key() == key).map(|f| f.control),
+        "activation" => activation::state::FIELDS
+            .iter()
+            .find(|f| f.key() == key)
+            .map(|f| f.control),
+        "neuron" => neuron::state::FIELDS
+            .iter()
+            .find(|f| f.key() == key)
+            .map(|f| f.control),
+        _ => network::settings::FIELDS
+            .iter()
+            .find(|f| f.key() == key)
+            .map(|f| f.control),
     };
     match control {
         Some(Control::Slider(spec)) => spec.to_slider(v),
@@ -162,7 +171,10 @@ async fn check(claim: Claim, host: &Element, start: [u64; 3], title: &str) {
         ),
         Claim::NeuronMoved => assert_ne!(params(host), start, "{title}: SGD moved R"),
         Claim::NeuronFrozen => {
-            until(20_000.0, "20 SGD steps", host, || data(host, "steps") >= 20.0).await;
+            until(20_000.0, "20 SGD steps", host, || {
+                data(host, "steps") >= 20.0
+            })
+            .await;
             assert_eq!(params(host), start, "{title}: not a bit moved");
             assert!(says("R is dead"), "{title}: {}", status(host));
         }
@@ -278,7 +290,9 @@ async fn an_embed_lesson_hides_and_locks_controls_and_names_unknown_ones() {
     assert_eq!(f.value(), "leaky_relu", "and shows its value");
     let row = f.parent_element().unwrap();
     assert!(
-        row.text_content().unwrap().contains("Fixed for this lesson"),
+        row.text_content()
+            .unwrap()
+            .contains("Fixed for this lesson"),
         "it says so"
     );
     let b: HtmlInputElement = support::find(&host, "input[id$='-b']");
@@ -288,10 +302,16 @@ async fn an_embed_lesson_hides_and_locks_controls_and_names_unknown_ones() {
     assert!(f.disabled(), "a render does not unlock it");
     let note = text(&host, ".notice");
     assert!(note.contains("“\u{2068}zzz\u{2069}”"), "{note}");
-    assert!(page.root.query_selector(".guide").unwrap().is_none(), "no guide in an embed");
+    assert!(
+        page.root.query_selector(".guide").unwrap().is_none(),
+        "no guide in an embed"
+    );
     sleep(400).await;
     let q = page.search();
-    assert!(q.contains("hide=lr%2Calpha%2Czzz") && q.contains("lock=f"), "{q}");
+    assert!(
+        q.contains("hide=lr%2Calpha%2Czzz") && q.contains("lock=f"),
+        "{q}"
+    );
     page.close();
 }
 
@@ -301,11 +321,24 @@ fn on_the_full_page_a_lesson_touches_only_its_own_panel() {
     let alpha = |panel: &str| -> HtmlInputElement {
         support::find(&page.host(panel), "input[id$='-alpha']")
     };
-    assert!(alpha("neuron").disabled(), "locked though Leaky ReLU uses α");
-    assert!(!alpha("activation").disabled(), "the activation panel's α is free");
+    assert!(
+        alpha("neuron").disabled(),
+        "locked though Leaky ReLU uses α"
+    );
+    assert!(
+        !alpha("activation").disabled(),
+        "the activation panel's α is free"
+    );
     let net = page.host("network");
     assert!(net.query_selector("input[id$='-seed']").unwrap().is_none());
-    assert!(page.host("neuron").query_selector("input[id$='-seed']").unwrap().is_none());
-    assert!(page.card().has_attribute("hidden"), "no step named: guide closed");
+    assert!(page
+        .host("neuron")
+        .query_selector("input[id$='-seed']")
+        .unwrap()
+        .is_none());
+    let card = page.root.query_selector(".guide").unwrap();
+    assert!(card.is_none(), "no step named: no guide card yet");
+    let opener = text(&page.root, "[data-story] button");
+    assert!(opener.starts_with("Follow the guided path"), "{opener}");
     page.close();
 }

@@ -124,9 +124,18 @@ pub fn mounted_count() -> usize {
 /// The keys of a panel's field table: the names a lesson link may hide or lock.
 fn field_keys(name: &str) -> Vec<&'static str> {
     match name {
-        "activation" => panels::activation::state::FIELDS.iter().map(|f| f.key()).collect(),
-        "neuron" => panels::neuron::state::FIELDS.iter().map(|f| f.key()).collect(),
-        _ => panels::network::settings::FIELDS.iter().map(|f| f.key()).collect(),
+        "activation" => panels::activation::state::FIELDS
+            .iter()
+            .map(|f| f.key())
+            .collect(),
+        "neuron" => panels::neuron::state::FIELDS
+            .iter()
+            .map(|f| f.key())
+            .collect(),
+        _ => panels::network::settings::FIELDS
+            .iter()
+            .map(|f| f.key())
+            .collect(),
     }
 }
 

@@ -117,7 +117,9 @@ fn card(doc: &Document) -> Result<Card, JsValue> {
         buttons.append_child(b)?;
     }
     let (steps, list) = step_list(doc)?;
-    for e in [&count, &title, &words, &seed, &try_this, &question, &buttons, &steps] {
+    for e in [
+        &count, &title, &words, &seed, &try_this, &question, &buttons, &steps,
+    ] {
         root.append_child(e)?;
     }
     Ok(Card {
@@ -177,7 +179,8 @@ impl Guide {
         dom::set_text(&c.words, step.words);
         let seed = step.seed_differs.unwrap_or("");
         dom::set_text(&c.seed, seed);
-        c.seed.toggle_attribute_with_force("hidden", seed.is_empty())?;
+        c.seed
+            .toggle_attribute_with_force("hidden", seed.is_empty())?;
         dom::set_text(&c.try_this, &format!("Try: {}", step.try_this.text));
         dom::set_text(&c.summary, step.question);
         dom::set_text(&c.answer, step.answer);
@@ -193,7 +196,8 @@ impl Guide {
             }
         }
         c.root.set_attribute("data-step", &(i + 1).to_string())?;
-        c.root.toggle_attribute_with_force("hidden", !self.tour.open)?;
+        c.root
+            .toggle_attribute_with_force("hidden", !self.tour.open)?;
         Ok(())
     }
 
@@ -264,7 +268,12 @@ fn listen(shared: &Shared) -> Vec<EventListener> {
         (g.opener.clone(), Msg::Resume),
     ];
     wired.extend(leave.map(|l| (l, Msg::Leave)));
-    wired.extend(c.list.iter().enumerate().map(|(i, b)| (b.clone(), Msg::Go(i))));
+    wired.extend(
+        c.list
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.clone(), Msg::Go(i))),
+    );
     wired
         .into_iter()
         .map(|(el, msg)| {
