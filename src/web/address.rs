@@ -15,8 +15,9 @@ const THROTTLE_MS: u32 = 250;
 struct Book {
     /// Pairs every address keeps (`panel=neuron` in an embed).
     fixed: Vec<(String, String)>,
-    /// What each slot published last, by slot number.
-    parts: Vec<Vec<(String, String)>>,
+    /// What each panel published last, by its prefix: a panel mounted again (a story step)
+    /// takes over its old slot.
+    parts: Vec<(&'static str, Vec<(String, String)>)>,
     pending: Option<Timeout>,
 }
 
@@ -41,11 +42,37 @@ pub struct Address {
     prefix: &'static str,
 }
 
+/// Sets (or with `None` removes) a pair every address keeps, such as the story's `step=4`.
+pub fn set_fixed(key: &str, value: Option<&str>) {
+    BOOK.with(|b| {
+        let mut b = b.borrow_mut();
+        let at = b.fixed.iter().position(|(k, _)| k == key);
+        match (at, value) {
+            (Some(i), Some(v)) if b.fixed[i].1 == v => return,
+            (Some(i), Some(v)) => b.fixed[i].1 = v.to_string(),
+            (None, Some(v)) => b.fixed.push((key.to_string(), v.to_string())),
+            (Some(i), None) => {
+                b.fixed.remove(i);
+            }
+            (None, None) => return,
+        }
+        if b.pending.is_none() {
+            b.pending = Some(Timeout::new(THROTTLE_MS, flush));
+        }
+    });
+}
+
 impl Address {
+    /// The address slot of the panel whose keys carry `prefix`: its old slot, emptied, when
+    /// that panel is mounted again.
     pub fn new(prefix: &'static str) -> Address {
         let slot = BOOK.with(|b| {
             let mut b = b.borrow_mut();
-            b.parts.push(Vec::new());
+            if let Some(i) = b.parts.iter().position(|(p, _)| *p == prefix) {
+                b.parts[i].1.clear();
+                return i;
+            }
+            b.parts.push((prefix, Vec::new()));
             b.parts.len() - 1
         });
         Address { slot, prefix }
@@ -56,7 +83,7 @@ impl Address {
         let pairs = write_changes(fields, s, base, self.prefix);
         BOOK.with(|b| {
             let mut b = b.borrow_mut();
-            let Some(part) = b.parts.get_mut(self.slot) else {
+            let Some((_, part)) = b.parts.get_mut(self.slot) else {
                 return;
             };
             if *part == pairs {
@@ -73,7 +100,8 @@ impl Address {
 /// The query the book describes, "" when every panel is at its defaults.
 fn compose(b: &Book) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in b.fixed.iter().chain(b.parts.iter().flatten()) {
+    let parts = b.parts.iter().flat_map(|(_, p)| p);
+    for (k, v) in b.fixed.iter().chain(parts) {
         out.append_pair(k, v);
     }
     out.finish()

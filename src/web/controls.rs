@@ -1,11 +1,34 @@
 //! A panel's controls built from its field table: a labelled slider or menu per field, read
 //! and written by looping over the same table that parses links.
+//!
+//! A teacher's lesson link (see [`crate::lesson`]) leaves some rows out (`hide=`) and locks
+//! others (`lock=`): a locked control shows its value, stays disabled whatever the panel
+//! does, and says it is fixed for this lesson. The page passes the lesson with
+//! [`with_lesson`] around a panel's mount, so the panels' own files need not know of it.
 
-use super::dom::{Select, Slider};
+use super::dom::{self, Select, Slider};
+use crate::lesson::Lesson;
 use crate::spec::{Control, Field, Value};
 use gloo_events::EventListener;
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element, HtmlElement};
+
+thread_local! {
+    /// The lesson for the panel being mounted; the first `FieldControls` built takes it.
+    static LESSON: RefCell<Option<Lesson>> = const { RefCell::new(None) };
+}
+
+/// Runs `mount` with `lesson` applying to the controls it builds.
+pub fn with_lesson<T>(lesson: Lesson, mount: impl FnOnce() -> T) -> T {
+    LESSON.with(|l| *l.borrow_mut() = Some(lesson));
+    let out = mount();
+    LESSON.with(|l| l.borrow_mut().take());
+    out
+}
+
+/// What a locked control says beside it.
+pub const FIXED_NOTE: &str = "Fixed for this lesson";
 
 enum Widget {
     Slider(Slider),
@@ -15,6 +38,7 @@ enum Widget {
 /// One control per field, in table order.
 pub struct FieldControls {
     widgets: Vec<(&'static str, Widget)>,
+    lesson: Lesson,
 }
 
 impl FieldControls {
@@ -45,11 +69,35 @@ impl FieldControls {
             };
             widgets.push((f.key(), w));
         }
-        Ok(FieldControls { widgets })
+        let lesson = LESSON.with(|l| l.borrow_mut().take()).unwrap_or_default();
+        let controls = FieldControls { widgets, lesson };
+        controls.lock(doc, prefix)?;
+        Ok(controls)
     }
 
-    /// The row (label, control, value) of a field, to place it in the panel.
+    /// Disables every locked control and says beside it that it is fixed for this lesson.
+    fn lock(&self, doc: &Document, prefix: &str) -> Result<(), JsValue> {
+        for key in &self.lesson.locked {
+            let (Some(row), Some(input)) = (self.row(key), self.input(key)) else {
+                continue;
+            };
+            let note_id = format!("{prefix}-{key}-fixed");
+            let note = dom::el(doc, "span", "fixed", FIXED_NOTE)?;
+            note.set_id(&note_id);
+            row.append_child(&note)?;
+            row.class_list().add_1("locked")?;
+            input.set_attribute("aria-describedby", &note_id)?;
+            self.set_disabled(key, true);
+        }
+        Ok(())
+    }
+
+    /// The row (label, control, value) of a field, to place it in the panel; none for a
+    /// field the lesson hides.
     pub fn row(&self, key: &str) -> Option<&Element> {
+        if self.lesson.is_hidden(key) {
+            return None;
+        }
         self.widget(key).map(|w| match w {
             Widget::Slider(s) => &s.row,
             Widget::Menu(m) => &m.row,
@@ -105,8 +153,10 @@ impl FieldControls {
         Ok(())
     }
 
-    /// Disables a field's control (a setting that does not matter now), or enables it.
+    /// Disables a field's control (a setting that does not matter now), or enables it; a
+    /// locked control stays disabled.
     pub fn set_disabled(&self, key: &str, disabled: bool) {
+        let disabled = disabled || self.lesson.is_locked(key);
         match self.widget(key) {
             Some(Widget::Slider(s)) => s.input.set_disabled(disabled),
             Some(Widget::Menu(m)) => m.select.set_disabled(disabled),

@@ -9,8 +9,10 @@ pub mod controls;
 pub mod dom;
 mod errors;
 mod pixel_ratio;
+pub mod story;
 mod text_canvas;
 
+use crate::lesson::{self, Lesson};
 use crate::panels::{self, PanelInfo};
 use crate::spec::{echo, limit_query, lookup, pairs_for_prefix, query_pairs, MAX_QUERY_BYTES};
 use address::Address;
@@ -96,7 +98,8 @@ pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
         ))
     })?;
     pixel_ratio::watch();
-    mount_info(host, info, &query_pairs(limit_query(query).0), None)
+    let pairs = query_pairs(limit_query(query).0);
+    mount_info(host, info, &pairs, None, &pairs)
 }
 
 /// Removes the panel mounted in `host`: its listeners and frame loop go with it.
@@ -118,17 +121,46 @@ pub fn mounted_count() -> usize {
     MOUNTED.with(|m| m.borrow().len())
 }
 
+/// The keys of a panel's field table: the names a lesson link may hide or lock.
+fn field_keys(name: &str) -> Vec<&'static str> {
+    match name {
+        "activation" => panels::activation::state::FIELDS
+            .iter()
+            .map(|f| f.key())
+            .collect(),
+        "neuron" => panels::neuron::state::FIELDS
+            .iter()
+            .map(|f| f.key())
+            .collect(),
+        _ => panels::network::settings::FIELDS
+            .iter()
+            .map(|f| f.key())
+            .collect(),
+    }
+}
+
+/// Mounts a panel from its (unprefixed) `pairs`, its controls following the lesson read from
+/// `lesson_pairs` (`hide=`, `lock=`); names the panel lacks get a notice above it.
 fn mount_info(
     host: &Element,
     info: PanelInfo,
     pairs: &[(String, String)],
     address: Option<Address>,
+    lesson_pairs: &[(String, String)],
 ) -> Result<(), JsValue> {
-    let mounted = match info.name {
-        "activation" => panels::activation::web::mount(host, pairs, address)?,
-        "neuron" => panels::neuron::web::mount(host, pairs, address)?,
-        _ => panels::network::web::mount(host, pairs, address)?,
-    };
+    let keys = field_keys(info.name);
+    let lesson = Lesson::read(lesson_pairs, &keys);
+    let notice = lesson.notice(info.title, &keys);
+    let mounted = controls::with_lesson(lesson, || match info.name {
+        "activation" => panels::activation::web::mount(host, pairs, address),
+        "neuron" => panels::neuron::web::mount(host, pairs, address),
+        _ => panels::network::web::mount(host, pairs, address),
+    })?;
+    if let Some(text) = notice {
+        let note = dom::el(&dom::document()?, "p", "notice", &text)?;
+        note.set_attribute("role", "status")?;
+        host.prepend_with_node_1(&note)?;
+    }
     MOUNTED.with(|m| {
         let mut m = m.borrow_mut();
         m.retain(|(el, _)| el != host);
@@ -186,14 +218,21 @@ pub fn start() {
     if let (Some(_), Some(body)) = (&only, doc.body()) {
         let _ = body.class_list().add_1("embed");
     }
-    let fixed = only.map(|o| vec![("panel".to_string(), o.name.to_string())]);
-    address::begin(fixed.unwrap_or_default());
+    let mut fixed: Vec<(String, String)> = only
+        .map(|o| vec![("panel".to_string(), o.name.to_string())])
+        .unwrap_or_default();
+    // A lesson link stays a lesson link while the controls rewrite the address.
+    fixed.extend(lesson::keep_in_address(&pairs, only.is_some()));
+    address::begin(fixed);
     if let Ok(hosts) = doc.query_selector_all("[data-panel]") {
         for i in 0..hosts.length() {
             if let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                 start_panel(&host, only, &pairs);
             }
         }
+    }
+    if only.is_none() {
+        story::start(&doc, &pairs);
     }
     if let Some(body) = doc.body() {
         // When the page became usable, from navigation start (read by the benchmark).
@@ -232,8 +271,11 @@ fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(String, String)
     let preset = host.get_attribute("data-query").unwrap_or_default();
     let mut pairs = query_pairs(limit_query(&preset).0);
     let prefix = if only.is_some() { "" } else { info.prefix };
+    let mut lesson_pairs = pairs.clone();
+    lesson_pairs.extend(lesson_pairs_for(page, prefix));
     pairs.extend(pairs_for_prefix(page, prefix));
-    if let Err(e) = mount_info(host, info, &pairs, Some(Address::new(prefix))) {
+    let address = Some(Address::new(prefix));
+    if let Err(e) = mount_info(host, info, &pairs, address, &lesson_pairs) {
         let msg = format!(
             "The “{}” panel could not start: {}",
             info.name,
@@ -242,4 +284,29 @@ fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(String, String)
         host.set_text_content(Some(&msg));
         show_error(&msg);
     }
+}
+
+/// The lesson keys a panel reads from the page's address: plain ones in an embed (`prefix`
+/// ""), only its own prefixed ones on the full page, so `neuron.hide=alpha` leaves the
+/// activation panel's α alone.
+fn lesson_pairs_for(page: &[(String, String)], prefix: &str) -> Vec<(String, String)> {
+    if prefix.is_empty() {
+        return page.to_vec();
+    }
+    page.iter()
+        .filter_map(|(k, v)| k.strip_prefix(prefix).map(|k| (k.to_string(), v.clone())))
+        .collect()
+}
+
+/// Mounts a page panel again with a story step's `pairs` (its plain keys) on top of nothing
+/// but its defaults, keeping the page's lesson for it and its place in the address.
+pub(crate) fn remount_page_panel(
+    host: &Element,
+    info: PanelInfo,
+    pairs: &[(String, String)],
+    page: &[(String, String)],
+) -> Result<(), JsValue> {
+    let lesson_pairs = lesson_pairs_for(page, info.prefix);
+    let address = Some(Address::new(info.prefix));
+    mount_info(host, info, pairs, address, &lesson_pairs)
 }

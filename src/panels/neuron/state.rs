@@ -171,15 +171,19 @@ pub struct State {
 }
 
 impl State {
+    /// R at the start; a bias that starts it with its gate shut counts as shut, so a later
+    /// reopening is a recovery.
     pub fn new(settings: Settings) -> State {
-        State {
+        let mut s = State {
             neuron: Neuron::new(settings.activation(), settings.bias, SEED),
             settings,
             was_shut: false,
             before_large: None,
             training: false,
             problem: None,
-        }
+        };
+        s.note_gate();
+        s
     }
 
     /// Applies one message: every rule of the panel is here.

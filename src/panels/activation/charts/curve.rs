@@ -87,6 +87,32 @@ pub fn clip_to_window(points: &[(f64, f64)], y: (f64, f64)) -> Vec<Vec<(f64, f64
     runs
 }
 
+/// The legend's words: in full on a wide canvas, short on a narrow one (a phone), where the
+/// full ones would run off the canvas.
+pub struct Labels {
+    pub dead: &'static str,
+    pub vanishing: &'static str,
+    pub slope: &'static str,
+}
+
+impl Labels {
+    pub fn for_theme(theme: &Theme) -> Labels {
+        if theme.compact {
+            Labels {
+                dead: "f′ = 0 (dead side)",
+                vanishing: "f′ < 0.05 (vanishing)",
+                slope: "f′(x), dashed",
+            }
+        } else {
+            Labels {
+                dead: "f′ = 0: no gradient flows (dead side)",
+                vanishing: "0 < f′ < 0.05: gradient vanishing",
+                slope: "f′(x), dashed: the gradient it passes back",
+            }
+        }
+    }
+}
+
 /// Draws f and f' of `f` with the zero-gradient side shaded.
 pub fn draw<DB: DrawingBackend>(
     area: &Area<'_, DB>,
@@ -138,9 +164,9 @@ fn draw_regions<DB: DrawingBackend>(
             .iter()
             .map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], dead_fill)),
     )?;
+    let labels = Labels::for_theme(theme);
     if !regions.zero.is_empty() {
-        dead.label("f′ = 0: no gradient flows (dead side)")
-            .legend(swatch(theme, dead_fill));
+        dead.label(labels.dead).legend(swatch(theme, dead_fill));
     }
     let vanishing = chart.draw_series(
         regions
@@ -150,7 +176,7 @@ fn draw_regions<DB: DrawingBackend>(
     )?;
     if !regions.vanishing.is_empty() {
         vanishing
-            .label(format!("0 < f′ < {VANISHING}: gradient vanishing"))
+            .label(labels.vanishing)
             .legend(swatch(theme, vanishing_fill));
     }
     Ok(())
@@ -192,7 +218,12 @@ fn draw_curves<DB: DrawingBackend>(
     for (i, run) in clip_to_window(&value, Y_RANGE).into_iter().enumerate() {
         let s = chart.draw_series(LineSeries::new(run, f_style))?;
         if i == 0 {
-            s.label(format!("f(x): {}", f.describe()))
+            let name = if theme.compact {
+                f.kind.label().to_string()
+            } else {
+                f.describe()
+            };
+            s.label(format!("f(x): {name}"))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], f_style));
         }
     }
@@ -200,7 +231,7 @@ fn draw_curves<DB: DrawingBackend>(
     for (i, run) in clip_to_window(&slope, Y_RANGE).into_iter().enumerate() {
         let s = chart.draw_series(DashedLineSeries::new(run, dash, dash / 2 + 1, d_style))?;
         if i == 0 {
-            s.label("f′(x), dashed: the gradient it passes back")
+            s.label(Labels::for_theme(theme).slope)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw / 2, y)], d_style));
         }
     }
@@ -234,6 +265,18 @@ mod tests {
         let r = gradient_regions(ActivationKind::Sigmoid.with_alpha(0.0));
         assert!(r.zero.is_empty());
         assert!(!r.vanishing.is_empty());
+    }
+
+    #[test]
+    fn the_vanishing_label_names_the_threshold_in_use() {
+        for compact in [false, true] {
+            let l = Labels::for_theme(&Theme::light(1.0).compact(compact));
+            assert!(
+                l.vanishing.contains(&VANISHING.to_string()),
+                "{}",
+                l.vanishing
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,223 @@
+//! The steps' content, in the order of the seeds' argument: what ReLU is, the gradient gate,
+//! the unit R and its one large step, dead for good, the causes, the cures, seed 002's
+//! experiment, and the trade-off with vanishing gradients.
+
+use super::{Action, Claim, Step, Try};
+
+/// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
+/// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
+pub const STEPS: [Step; 11] = [
+    Step {
+        title: "ReLU, and why it is popular",
+        words: "ReLU passes a positive input through unchanged and turns a negative one into 0. \
+                It is cheap to compute, and on its positive side its slope is exactly 1, so \
+                gradients pass back at full size: that is why it became the default. On its \
+                negative side, shaded orange, the slope is exactly 0.",
+        seed_differs: None,
+        set: &[("activation", "f=relu")],
+        try_this: Try {
+            text: "Pick Sigmoid in the Function menu and compare its slope.",
+            panel: "activation",
+            action: Action::Choose("f", "sigmoid"),
+        },
+        question: "Why is a slope of exactly 0 worse than a small one?",
+        answer: "Backpropagation multiplies the gradient by the slope. A small slope shrinks \
+                 the gradient; a slope of 0 erases it, so nothing before the unit learns \
+                 from that example.",
+        before: Claim::ActivationSays("f′ = 0, so no gradient flows back"),
+        after: Claim::ActivationSays("never exactly 0"),
+    },
+    Step {
+        title: "The gradient gate",
+        words: "Meet R, the unit from the story: a = w1·x1 + w2·x2 + b, then y = ReLU(a). \
+                Its inputs put a in a narrow bell centred at +0.1, so the gate is open for \
+                almost every input. Gradients flow back through it to w1, w2 and b.",
+        seed_differs: None,
+        set: &[("neuron", "f=relu&lr=0.01&b=0")],
+        try_this: Try {
+            text: "Press Step a few times and watch w1, w2 and b move on the timelines.",
+            panel: "neuron",
+            action: Action::Press("Step"),
+        },
+        question: "What would the gate do to a gradient if a were negative?",
+        answer: "ReLU's slope there is 0, so the gate would multiply the gradient by 0: \
+                 w1, w2 and b would get nothing from that input.",
+        before: Claim::NeuronAlive,
+        after: Claim::NeuronMoved,
+    },
+    Step {
+        title: "One large gradient step",
+        words: "Now one example with a wildly wrong label sends a large gradient back. R's \
+                gate is open, so R passes it on in full, and one SGD step moves w1, w2 and b \
+                a long way. The bell jumps from +0.1 to −0.1: a small move, but it crosses 0.",
+        seed_differs: None,
+        set: &[("neuron", "f=relu&lr=0.01&b=0")],
+        try_this: Try {
+            text: "Press Large gradient step.",
+            panel: "neuron",
+            action: Action::Press("Large gradient step"),
+        },
+        question: "Why did such a small shift matter so much?",
+        answer: "ReLU's gate is either open or shut: below 0 every input gets slope 0. \
+                 Moving the bell by 0.2 carried all of it across that edge.",
+        before: Claim::NeuronAlive,
+        after: Claim::NeuronDead,
+    },
+    Step {
+        title: "Dead for good",
+        words: "Here R starts where the large step left it: b = −0.2 puts its bell at −0.1. \
+                Every input shuts the gate, so the gradient to w1, w2 and b is exactly 0. SGD \
+                moves a parameter by learning rate × gradient, so it moves nothing, however \
+                long it trains.",
+        seed_differs: None,
+        set: &[("neuron", "f=relu&lr=0.01&b=-0.2")],
+        try_this: Try {
+            text: "Press Train, watch for a few seconds, then press Pause.",
+            panel: "neuron",
+            action: Action::Press("Train"),
+        },
+        question: "Why does Train not move w1 now?",
+        answer: "w1 changes by learning rate × gradient, and its gradient is the error × \
+                 f′(a) × x1. With f′(a) = 0 for every input that product is 0, step after step.",
+        before: Claim::NeuronDead,
+        after: Claim::NeuronFrozen,
+    },
+    Step {
+        title: "Cause: a large negative bias",
+        words: "The seeds name two causes. The first is a large negative bias: b is added to \
+                every input's a, so a negative b slides the whole bell to the left. Once all of \
+                it is below 0, R is dead without any accident.",
+        seed_differs: None,
+        set: &[("neuron", "f=relu&lr=0.01&b=0")],
+        try_this: Try {
+            text: "Drag Bias b down to −0.3.",
+            panel: "neuron",
+            action: Action::Slide("b", -0.3),
+        },
+        question: "Why does the bias move every input at once?",
+        answer: "a = w1·x1 + w2·x2 + b, and b is the same for every example, so changing it \
+                 shifts every a by the same amount.",
+        before: Claim::NeuronAlive,
+        after: Claim::NeuronDead,
+    },
+    Step {
+        title: "Cause and cure: the learning rate",
+        words: "The second cause is a high learning rate: an SGD step is learning rate × \
+                gradient, so the same large gradient moves R ten times less at a learning rate \
+                ten times smaller. Here it is 0.001 instead of 0.01.",
+        seed_differs: None,
+        set: &[("neuron", "f=relu&lr=0.001&b=0")],
+        try_this: Try {
+            text: "Press Large gradient step, as before.",
+            panel: "neuron",
+            action: Action::Press("Large gradient step"),
+        },
+        question: "Where does the bell end up this time?",
+        answer: "The step that moved it by 0.2 at 0.01 moves it by 0.02 at 0.001: from +0.1 \
+                 to +0.08, still on the open side.",
+        before: Claim::NeuronAlive,
+        after: Claim::NeuronAlive,
+    },
+    Step {
+        title: "Cure: a positive starting bias",
+        words: "A positive starting bias puts the bell further right, so the same accident \
+                leaves it on the open side. Here b starts at 0.3, so a is centred at +0.4, \
+                and the learning rate is back at 0.01.",
+        seed_differs: None,
+        set: &[("neuron", "f=relu&lr=0.01&b=0.3")],
+        try_this: Try {
+            text: "Press Large gradient step.",
+            panel: "neuron",
+            action: Action::Press("Large gradient step"),
+        },
+        question: "Does a positive bias make R safe for good?",
+        answer: "No, it only buys a margin. Press Large gradient step once more: the bell \
+                 moves another 0.2 left, to about 0, and the gate shuts for about half the \
+                 inputs.",
+        before: Claim::NeuronAlive,
+        after: Claim::NeuronAlive,
+    },
+    Step {
+        title: "Cure: Leaky ReLU",
+        words: "Leaky ReLU keeps a small slope α below 0, here 0.1. R starts with its bell at \
+                −0.1, where ReLU was dead, but a tenth of each gradient still leaks through \
+                the gate, so SGD can pull the bell back across 0. ELU and SELU also keep a \
+                slope below 0.",
+        seed_differs: None,
+        set: &[("neuron", "f=leaky_relu&alpha=0.1&lr=0.01&b=-0.2")],
+        try_this: Try {
+            text: "Press Train and watch the bell climb back; press Pause when it is open.",
+            panel: "neuron",
+            action: Action::Press("Train"),
+        },
+        question: "Why can Leaky ReLU recover when ReLU cannot?",
+        answer: "Its slope below 0 is α = 0.1, not 0, so each gradient reaches w1, w2 and b \
+                 at a tenth of its size: small, but enough to move them.",
+        before: Claim::NeuronLeaking,
+        after: Claim::NeuronRecovered,
+    },
+    Step {
+        title: "Seed 002's experiment",
+        words: "A small network learns a target that is always negative: the sum of four \
+                inputs drawn from (−1, 0). A ReLU output can never be negative, so the best it \
+                can do is output 0, and it dies: the loss sits on the dead line, 4.33, with \
+                every gradient 0. The seed found that more data, more layers, more epochs and \
+                other initialisers do not help; Compare presets reruns those here.",
+        seed_differs: None,
+        set: &[("network", "preset=relu3&n=20000&epochs=3")],
+        try_this: Try {
+            text: "Press Train and watch the loss fall onto the dead line.",
+            panel: "network",
+            action: Action::Press("Train"),
+        },
+        question: "Why would more epochs not help?",
+        answer: "Once the output unit is dead every gradient in the network is exactly 0, so \
+                 each further epoch changes no weight at all.",
+        before: Claim::NetworkReady,
+        after: Claim::NetworkDead,
+    },
+    Step {
+        title: "SELU with lecun_normal",
+        words: "The seed's fix is SELU with the lecun_normal initialiser it was made for. \
+                Below 0 its slope is never 0 and its output goes down to about −1.76, so the \
+                error keeps flowing back. Same data, same seed.",
+        seed_differs: None,
+        set: &[("network", "preset=selu&n=20000&epochs=3")],
+        try_this: Try {
+            text: "Press Train and compare the loss with the last step's.",
+            panel: "network",
+            action: Action::Press("Train"),
+        },
+        question: "Why is SELU's loss not 0 either?",
+        answer: "The output unit is a SELU too, and it cannot go below about −1.76, while \
+                 some targets are near −4; it still learns most of the way.",
+        before: Claim::NetworkReady,
+        after: Claim::NetworkLearns(1.0),
+    },
+    Step {
+        title: "Vanishing is not dead",
+        words: "Here every layer is tanh. Its slope shrinks far from 0 but is never 0, so the \
+                network keeps learning, down to where its output, which cannot go below −1, \
+                stops it. A vanishing gradient slows learning; a dead unit ends it. The seeds \
+                end on this trade-off: something is better than nothing.",
+        seed_differs: Some(
+            "Seed 002 says that on this data tanh, sigmoid and Leaky ReLU all fail too. Our \
+             runs (4-8-8-8-1, 20,000 samples, 3 epochs) part from it: Leaky ReLU learns \
+             (loss about 0.03), tanh falls from 7.8 to about 1.35 and stops at its floor of \
+             −1, and only sigmoid stays near the dead line, because its output cannot be \
+             negative; even then its gradients never become exactly 0. On the single unit R \
+             all three keep learning from the spot where ReLU died.",
+        ),
+        set: &[("network", "act=tanh&n=20000&epochs=3")],
+        try_this: Try {
+            text: "Press Train; then pick sigmoid, then Leaky ReLU, and train each.",
+            panel: "network",
+            action: Action::Press("Train"),
+        },
+        question: "Which is worse for learning, a tiny gradient or a zero one?",
+        answer: "A zero one. A tiny gradient still moves the weights a little at every step, \
+                 and the steps add up; a zero gradient moves nothing, ever.",
+        before: Claim::NetworkReady,
+        after: Claim::NetworkLearns(2.0),
+    },
+];

@@ -1,0 +1,322 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The story's steps, natively: every step's query parses without a warning through its
+//! panel's field table, every try names a real control, and every claim a step makes about
+//! the activation, neuron and network panels holds when its try is done through the panels'
+//! pure `update`. Also the runs behind the step where the live runs part from seed 002.
+
+use dying_relu::panels::activation::{state as act, words as act_words};
+use dying_relu::panels::network::run::Run;
+use dying_relu::panels::network::settings::{Settings as NetSettings, FIELDS as NET_FIELDS};
+use dying_relu::panels::network::words as net_words;
+use dying_relu::panels::neuron::state::{self as neuron, Msg, State};
+use dying_relu::panels::neuron::words as neuron_words;
+use dying_relu::panels::{self, PANELS};
+use dying_relu::sim::data::SEED002_DEAD_LOSS;
+use dying_relu::sim::stats::EpochStats;
+use dying_relu::spec::{query_pairs, Control, Value};
+use dying_relu::story::{self, Action, Claim, Step, STEPS};
+
+fn clock() -> impl FnMut() -> f64 {
+    let mut t = 0.0;
+    move || {
+        t += 0.01;
+        t
+    }
+}
+
+fn query(step: &Step, panel: &str) -> Vec<(String, String)> {
+    let q = step.set.iter().find(|(p, _)| *p == panel).map(|(_, q)| *q);
+    query_pairs(q.unwrap_or_else(|| panic!("{}: sets no {panel}", step.title)))
+}
+
+#[test]
+fn every_steps_query_parses_without_warnings_through_its_panels_table() {
+    assert!((9..=12).contains(&STEPS.len()), "about ten steps");
+    for step in &STEPS {
+        assert!(!step.set.is_empty(), "{}", step.title);
+        for (panel, q) in step.set {
+            assert!(panels::find(panel).is_some(), "{}: {panel}", step.title);
+            let pairs = query_pairs(q);
+            let warnings = match *panel {
+                "activation" => act::from_pairs(&pairs).1,
+                "neuron" => neuron::from_pairs(&pairs).1,
+                "network" => NetSettings::from_pairs(&pairs).1,
+                other => panic!("no table for {other}"),
+            };
+            assert!(warnings.is_empty(), "{}: {q}: {warnings:?}", step.title);
+            for (k, _) in &pairs {
+                assert!(keys(panel).contains(&k.as_str()), "{}: {k}", step.title);
+            }
+        }
+    }
+}
+
+fn keys(panel: &str) -> Vec<&'static str> {
+    match panel {
+        "activation" => act::FIELDS.iter().map(|f| f.key()).collect(),
+        "neuron" => neuron::FIELDS.iter().map(|f| f.key()).collect(),
+        _ => NET_FIELDS.iter().map(|f| f.key()).collect(),
+    }
+}
+
+fn control(panel: &str, key: &str) -> Control {
+    let found = match panel {
+        "activation" => act::FIELDS
+            .iter()
+            .find(|f| f.key() == key)
+            .map(|f| f.control),
+        "neuron" => neuron::FIELDS
+            .iter()
+            .find(|f| f.key() == key)
+            .map(|f| f.control),
+        _ => NET_FIELDS
+            .iter()
+            .find(|f| f.key() == key)
+            .map(|f| f.control),
+    };
+    found.unwrap_or_else(|| panic!("{panel} has no control {key}"))
+}
+
+#[test]
+fn every_step_reads_as_a_step_and_its_try_names_a_real_control() {
+    for (i, step) in STEPS.iter().enumerate() {
+        let sentences = step.words.matches(". ").count() + 1;
+        assert!((2..=5).contains(&sentences), "{}: {sentences}", step.title);
+        assert!(step.question.ends_with('?'), "{}", step.title);
+        assert!(!step.answer.is_empty() && !step.try_this.text.is_empty());
+        assert!(
+            step.set.iter().any(|(p, _)| *p == step.try_this.panel),
+            "{}: the try is on a panel the step sets",
+            step.title
+        );
+        match step.try_this.action {
+            Action::Press(label) => assert!(step.try_this.text.contains(label), "{}", step.title),
+            Action::Choose(key, id) => match control(step.try_this.panel, key) {
+                Control::Menu(c) => assert!(c.find(id).is_some(), "{}: {id}", step.title),
+                Control::Slider(_) => panic!("{}: {key} is a slider", step.title),
+            },
+            Action::Slide(key, v) => match control(step.try_this.panel, key) {
+                Control::Slider(s) => assert_eq!(s.clamp(v), Some(v), "{}", step.title),
+                Control::Menu(_) => panic!("{}: {key} is a menu", step.title),
+            },
+        }
+        let said = story::announcement(i);
+        assert!(said.starts_with(&format!("Step {} of {}: ", i + 1, STEPS.len())));
+    }
+    assert_eq!(
+        STEPS.iter().filter(|s| s.seed_differs.is_some()).count(),
+        1,
+        "the step where the runs part from seed 002 says so"
+    );
+    // Every panel but one the story cannot yet use appears in some step.
+    for p in PANELS {
+        assert!(STEPS.iter().any(|s| s.panel() == p.name), "{}", p.name);
+    }
+}
+
+#[test]
+fn the_address_names_a_step_and_a_wrong_one_is_said() {
+    let (i, w) = story::step_from_pairs(&query_pairs("step=4&neuron.b=1"));
+    assert_eq!((i, w), (Some(3), None));
+    assert_eq!(story::step_from_pairs(&query_pairs("b=1")), (None, None));
+    let (i, w) = story::step_from_pairs(&query_pairs("step=99"));
+    assert_eq!(i, Some(STEPS.len() - 1));
+    assert!(w.unwrap().contains("past the last step"));
+    let (i, w) = story::step_from_pairs(&query_pairs("step=%E2%80%AE2"));
+    assert_eq!(i, Some(0));
+    let w = w.unwrap();
+    assert!(w.contains("[U+202E]2") && !w.contains('\u{202E}'), "{w}");
+}
+
+fn neuron_claim(claim: Claim, s: &State, before: &State) -> Result<(), String> {
+    let stats = s.neuron.stats();
+    let said = neuron_words::summary(
+        s.neuron.f,
+        &stats,
+        &s.gradient_now(),
+        s.was_shut,
+        s.settings.lr,
+    );
+    let ok = match claim {
+        Claim::NeuronAlive => stats.open_fraction > 0.5 && said.contains("alive"),
+        Claim::NeuronDead => stats.open_fraction == 0.0 && said.contains("R is dead"),
+        Claim::NeuronLeaking => stats.open_fraction == 0.0 && said.contains("leaks"),
+        Claim::NeuronFrozen => {
+            s.neuron.steps() > before.neuron.steps()
+                && s.neuron.w == before.neuron.w
+                && s.neuron.b == before.neuron.b
+                && said.contains("R is dead")
+        }
+        Claim::NeuronMoved => s.neuron.w != before.neuron.w,
+        Claim::NeuronRecovered => stats.open_fraction > 0.5 && said.starts_with("R recovered"),
+        other => return Err(format!("{other:?} is not a neuron claim")),
+    };
+    ok.then_some(()).ok_or(format!("{claim:?}: {said}"))
+}
+
+fn neuron_try(s: &mut State, action: Action) {
+    match action {
+        Action::Press("Step") => (0..3).for_each(|_| s.update(Msg::Step)),
+        Action::Press("Large gradient step") => s.update(Msg::LargeStep),
+        Action::Press("Train") => {
+            s.update(Msg::ToggleTrain);
+            (0..300).for_each(|_| s.update(Msg::Tick));
+        }
+        Action::Slide(key, v) => s.update(Msg::Set(key, Value::Number(v))),
+        other => panic!("no neuron try {other:?}"),
+    }
+}
+
+#[test]
+fn the_neuron_steps_claims_hold_before_and_after_their_try() {
+    for step in STEPS.iter().filter(|s| s.try_this.panel == "neuron") {
+        let (settings, _) = neuron::from_pairs(&query(step, "neuron"));
+        let mut s = State::new(settings);
+        let start = State::new(settings);
+        neuron_claim(step.before, &s, &start).unwrap_or_else(|e| panic!("{}: {e}", step.title));
+        neuron_try(&mut s, step.try_this.action);
+        neuron_claim(step.after, &s, &start).unwrap_or_else(|e| panic!("{}: {e}", step.title));
+    }
+}
+
+#[test]
+fn a_positive_bias_only_buys_a_margin() {
+    let step = STEPS.iter().find(|s| s.title.contains("positive")).unwrap();
+    let (settings, _) = neuron::from_pairs(&query(step, "neuron"));
+    let mut s = State::new(settings);
+    s.update(Msg::LargeStep);
+    assert!(s.neuron.stats().open_fraction > 0.5);
+    s.update(Msg::LargeStep);
+    let st = s.neuron.stats();
+    assert!(
+        st.mean.abs() < 0.02,
+        "once more: centred at about 0: {st:?}"
+    );
+    assert!((0.3..0.7).contains(&st.open_fraction), "half shut: {st:?}");
+}
+
+#[test]
+fn the_activation_steps_claims_hold() {
+    for step in STEPS.iter().filter(|s| s.try_this.panel == "activation") {
+        let (mut settings, _) = act::from_pairs(&query(step, "activation"));
+        let says = |s: &act::Settings, claim: Claim| match claim {
+            Claim::ActivationSays(t) => {
+                let said = act_words::summary(s.activation());
+                assert!(said.contains(t), "{}: {said}", step.title);
+            }
+            other => panic!("{other:?}"),
+        };
+        says(&settings, step.before);
+        let Action::Choose(key, id) = step.try_this.action else {
+            panic!("{}", step.title)
+        };
+        act::update(&mut settings, act::Msg::Set(key, Value::Choice(id.into())));
+        says(&settings, step.after);
+    }
+}
+
+fn run(q: &str) -> Run {
+    let (settings, w) = NetSettings::from_pairs(&query_pairs(q));
+    assert!(w.is_empty(), "{w:?}");
+    let mut run = Run::new(settings, None);
+    run.run_to_end(&mut clock());
+    assert!(run.failure().is_none(), "{q}: {:?}", run.failure());
+    run
+}
+
+fn network_claim(claim: Claim, last: &EpochStats) -> bool {
+    match claim {
+        Claim::NetworkDead => {
+            net_words::output_dead(last)
+                && last.gradients_all_zero()
+                && (last.val_loss - SEED002_DEAD_LOSS).abs() / SEED002_DEAD_LOSS < 0.01
+        }
+        Claim::NetworkLearns(max) => {
+            !net_words::output_dead(last) && !last.gradients_all_zero() && last.val_loss < max
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn the_network_steps_end_as_they_say() {
+    for step in STEPS.iter().filter(|s| s.try_this.panel == "network") {
+        assert_eq!(step.before, Claim::NetworkReady);
+        let (_, q) = step.set[0];
+        let r = run(q);
+        assert_eq!(r.epochs_done(), 3, "{}", step.title);
+        let last = r.latest().unwrap();
+        assert!(
+            network_claim(step.after, last),
+            "{}: {:?} loss {}",
+            step.title,
+            step.after,
+            last.val_loss
+        );
+    }
+}
+
+/// The runs behind "Vanishing is not dead", where the live runs part from seed 002's claim
+/// that tanh, sigmoid and Leaky ReLU all fail on its data.
+#[test]
+fn tanh_sigmoid_and_leaky_relu_on_seed_002s_data_as_the_step_says() {
+    let q = |act: &str| format!("act={act}&n=20000&epochs=3");
+    let leaky = run(&q("leaky_relu"));
+    let l = leaky.latest().unwrap();
+    assert!(l.val_loss < 0.1, "Leaky ReLU learns: {}", l.val_loss);
+    let tanh = run(&q("tanh"));
+    let (first, t) = (&tanh.history[0], tanh.latest().unwrap());
+    assert!(
+        first.val_loss > 7.0,
+        "tanh starts near 7.8: {}",
+        first.val_loss
+    );
+    assert!(
+        (1.3..1.45).contains(&t.val_loss),
+        "tanh ends near 1.35: {}",
+        t.val_loss
+    );
+    let median = t.layers.last().unwrap().output.percentiles[4];
+    assert!(
+        median < -0.99,
+        "tanh's output sits at its floor of −1: {median}"
+    );
+    assert!(t.layers.iter().all(|l| l.grad_norm_mean > 0.0));
+    let sigmoid = run(&q("sigmoid"));
+    let s = sigmoid.latest().unwrap();
+    let above = (s.val_loss - SEED002_DEAD_LOSS) / SEED002_DEAD_LOSS;
+    assert!(
+        (0.0..0.03).contains(&above),
+        "sigmoid near the dead line: {}",
+        s.val_loss
+    );
+    assert!(
+        s.layers.iter().all(|l| l.grad_norm_mean > 0.0),
+        "its gradients never become exactly 0"
+    );
+    assert!(!s.gradients_all_zero() && !net_words::output_dead(s));
+    let relu = run(&q("relu"));
+    assert!(net_words::ends_dead(relu.latest().unwrap()), "ReLU dies");
+}
+
+#[test]
+fn on_the_unit_r_tanh_sigmoid_and_leaky_relu_keep_learning_where_relu_died() {
+    for f in ["relu", "tanh", "sigmoid", "leaky_relu"] {
+        let (settings, _) = neuron::from_pairs(&query_pairs(&format!("f={f}&b=-0.2")));
+        let mut s = State::new(settings);
+        let (w, loss) = (s.neuron.w, s.neuron.loss());
+        s.update(Msg::ToggleTrain);
+        (0..500).for_each(|_| s.update(Msg::Tick));
+        if f == "relu" {
+            assert_eq!(s.neuron.w, w, "ReLU: dead, nothing moves");
+        } else {
+            assert!(
+                s.neuron.loss() < 0.5 * loss,
+                "{f}: {} → {}",
+                loss,
+                s.neuron.loss()
+            );
+            assert!((s.neuron.w[0] - w[0]).abs() > 0.1, "{f} moves w1");
+        }
+    }
+}
