@@ -73,7 +73,10 @@ fn csv_has_a_row_per_epoch_and_a_column_per_header() {
     assert_eq!(lines.len(), history.len() + 1, "header + one row per epoch");
     let header: Vec<&str> = lines[0].split(',').collect();
     // 4 leading columns, then per layer 2 fractions and 9 + 9 percentiles.
-    assert_eq!(header.len(), 4 + state.n_layers() * (2 + 2 * TB_PERCENTILES.len()));
+    assert_eq!(
+        header.len(),
+        4 + state.n_layers() * (2 + 2 * TB_PERCENTILES.len())
+    );
     assert_eq!(&header[..4], ["epoch", "step", "train_loss", "val_loss"]);
     assert!(header.contains(&"hidden1_dead_fraction"));
     assert!(header.contains(&"output_mostly_off_fraction"));
@@ -84,7 +87,10 @@ fn csv_has_a_row_per_epoch_and_a_column_per_header() {
         assert_eq!(cells.len(), header.len(), "{row}");
         assert_eq!(cells[0], stats.epoch.to_string());
         let val: f64 = cells[3].parse().unwrap();
-        assert_eq!(val, stats.val_loss, "exact round trip of the validation loss");
+        assert_eq!(
+            val, stats.val_loss,
+            "exact round trip of the validation loss"
+        );
         let dead: f64 = cells[4].parse().unwrap();
         assert_eq!(dead, stats.layers[0].dead_fraction);
     }
@@ -179,7 +185,9 @@ fn scripts_parse_as_python_and_carry_the_settings() {
             };
             assert!(script.contains(optimizer), "{framework}: {optimizer}");
             if let Some(result) = python("import ast,sys; ast.parse(sys.stdin.read())", &script) {
-                result.unwrap_or_else(|e| panic!("{framework} script for {s:?} is not Python: {e}\n{script}"));
+                result.unwrap_or_else(|e| {
+                    panic!("{framework} script for {s:?} is not Python: {e}\n{script}")
+                });
                 parsed += 1;
             }
         }
@@ -254,7 +262,10 @@ fn file_names_say_what_and_with_which_settings() {
         kind: ActivationKind::LeakyRelu,
         alpha: 0.1,
     };
-    assert_eq!(act.file_name(0, "svg"), "activation-curve_leaky_relu_alpha0.1.svg");
+    assert_eq!(
+        act.file_name(0, "svg"),
+        "activation-curve_leaky_relu_alpha0.1.svg"
+    );
     let neuron = NeuronState::new(dying_relu::panels::neuron::state::Settings {
         kind: ActivationKind::LeakyRelu,
         alpha: 0.1,

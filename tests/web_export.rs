@@ -37,7 +37,9 @@ impl Saves {
         let listener = EventListener::new_with_options(&doc, "click", options, {
             let seen = seen.clone();
             move |e| {
-                let Some(a) = e.target().and_then(|t| t.dyn_into::<HtmlAnchorElement>().ok())
+                let Some(a) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlAnchorElement>().ok())
                 else {
                     return;
                 };
@@ -54,7 +56,11 @@ impl Saves {
     }
 
     fn last(&self) -> (String, String) {
-        self.seen.borrow().last().cloned().expect("a download link was clicked")
+        self.seen
+            .borrow()
+            .last()
+            .cloned()
+            .expect("a download link was clicked")
     }
 }
 
@@ -91,15 +97,27 @@ fn every_neuron_chart_saves_as_png_at_pixel_size_and_as_svg() {
         let canvas: HtmlCanvasElement = canvases.item(i as u32).unwrap().dyn_into().unwrap();
         by_label(&host, &format!("Save PNG of the {title}")).click();
         let (name, href) = saves.last();
-        assert_eq!(name, format!("neuron-{slug}_leaky_relu_alpha0.1_lr0.01_b0_step0.png"));
+        assert_eq!(
+            name,
+            format!("neuron-{slug}_leaky_relu_alpha0.1_lr0.01_b0_step0.png")
+        );
         assert_eq!(png_size(&href), (canvas.width(), canvas.height()), "{slug}");
         by_label(&host, &format!("Save SVG of the {title}")).click();
         let (name, href) = saves.last();
-        assert!(name.ends_with(".svg") && href.starts_with("blob:"), "{name} {href}");
+        assert!(
+            name.ends_with(".svg") && href.starts_with("blob:"),
+            "{name} {href}"
+        );
         let last = export::downloads().pop().unwrap();
-        assert_eq!((last.name.as_str(), last.mime.as_str()), (name.as_str(), "image/svg+xml"));
+        assert_eq!(
+            (last.name.as_str(), last.mime.as_str()),
+            (name.as_str(), "image/svg+xml")
+        );
         let svg = last.text.unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("width=\"960\""), "{slug}");
+        assert!(
+            svg.starts_with("<svg") && svg.contains("width=\"960\""),
+            "{slug}"
+        );
         let parsed = web_sys::DomParser::new()
             .unwrap()
             .parse_from_string(&svg, web_sys::SupportedType::ImageSvgXml)
@@ -139,7 +157,11 @@ async fn the_network_run_downloads_as_csv_json_and_python() {
     assert_eq!(csv.name, saves.last().0);
     assert!(csv.name.starts_with("network-run_relu3_") && csv.name.ends_with("_epoch2.csv"));
     let text = csv.text.unwrap();
-    assert_eq!(text.lines().count(), 1 + 3, "a header, epoch 0 and two epochs");
+    assert_eq!(
+        text.lines().count(),
+        1 + 3,
+        "a header, epoch 0 and two epochs"
+    );
     assert!(text.starts_with("epoch,step,train_loss,val_loss,hidden1_dead_fraction"));
     button(&host, "Download JSON").click();
     let json = export::downloads().pop().unwrap();
@@ -154,7 +176,11 @@ async fn the_network_run_downloads_as_csv_json_and_python() {
         let script = py.text.unwrap();
         assert!(script.contains("LEARNING_RATE = 0.001") && script.contains("SAMPLES = 2000"));
         let shown = find::<Element>(&host, &format!("pre[aria-label='{framework} script']"));
-        assert_eq!(shown.text_content().unwrap(), script, "the page shows the same script");
+        assert_eq!(
+            shown.text_content().unwrap(),
+            script,
+            "the page shows the same script"
+        );
     }
     by_label(&host, "Save PNG of the loss chart").click();
     assert!(saves.last().0.starts_with("network-loss_relu3_"));
@@ -201,7 +227,11 @@ fn two_panels_on_one_page_change_independently() {
     slider.set_value("1.5");
     support::fire(&slider, "input");
     assert_eq!(a.get_attribute("data-b").as_deref(), Some("1.5"));
-    assert_eq!(b.get_attribute("data-b").as_deref(), Some("0.1"), "the other panel kept its b");
+    assert_eq!(
+        b.get_attribute("data-b").as_deref(),
+        Some("0.1"),
+        "the other panel kept its b"
+    );
     button(&b, "Large gradient step").click();
     assert_eq!(b.get_attribute("data-steps").as_deref(), Some("1"));
     assert_eq!(a.get_attribute("data-steps").as_deref(), Some("0"));
@@ -228,7 +258,10 @@ fn cycle(host: &Element) {
         let handle = mount_js(host.clone().into(), panel.into(), "".into()).unwrap();
         if panel == "neuron" {
             button(host, "Train").click();
-            assert!(animation::live_frame_loops() > 0, "training runs a frame loop");
+            assert!(
+                animation::live_frame_loops() > 0,
+                "training runs a frame loop"
+            );
         }
         handle.destroy();
     }
@@ -258,11 +291,17 @@ async fn two_hundred_mounts_and_destroys_leave_nothing_behind() {
     }
     sleep(50).await;
     assert_eq!(mounted_count(), panels);
-    assert_eq!(animation::live_frame_loops(), loops, "no frame loop left running");
+    assert_eq!(
+        animation::live_frame_loops(),
+        loops,
+        "no frame loop left running"
+    );
     assert_eq!(live_listeners(), listeners, "no listener left behind");
     assert_eq!(host.child_element_count(), 0, "the host is empty");
     let grown = memory_bytes() - memory;
-    web_sys::console::log_1(&format!("wasm memory before {memory} B, growth over 200 cycles {grown} B").into());
+    web_sys::console::log_1(
+        &format!("wasm memory before {memory} B, growth over 200 cycles {grown} B").into(),
+    );
     assert_eq!(grown, 0, "the wasm memory stays flat");
     host.remove();
 }

@@ -228,7 +228,8 @@ fn fallback_copy(text: &str) -> CopyPath {
         let body = doc.body().ok_or_else(|| JsValue::from_str("no <body>"))?;
         body.append_child(&area)?;
         area.select();
-        let exec: js_sys::Function = js_sys::Reflect::get(&doc, &"execCommand".into())?.dyn_into()?;
+        let exec: js_sys::Function =
+            js_sys::Reflect::get(&doc, &"execCommand".into())?.dyn_into()?;
         let ok = exec.call1(&doc, &"copy".into())?.as_bool().unwrap_or(false);
         area.remove();
         Ok(ok)
@@ -243,6 +244,8 @@ fn fallback_copy(text: &str) -> CopyPath {
 pub fn copied_words(path: CopyPath, what: &str, text: &str) -> String {
     match path {
         CopyPath::Clipboard | CopyPath::Fallback => format!("Copied the {what}."),
-        CopyPath::Failed => format!("Could not reach the clipboard here; select and copy the {what}: {text}"),
+        CopyPath::Failed => {
+            format!("Could not reach the clipboard here; select and copy the {what}: {text}")
+        }
     }
 }

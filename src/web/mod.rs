@@ -7,8 +7,8 @@ pub mod api;
 pub mod canvas;
 pub mod controls;
 pub mod dom;
-pub mod export;
 mod errors;
+pub mod export;
 mod pixel_ratio;
 mod text_canvas;
 

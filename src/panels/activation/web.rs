@@ -91,10 +91,7 @@ pub fn mount(
         0,
         "activation chart",
     )?;
-    view.borrow()
-        .chart
-        .canvas
-        .after_with_node_1(&tools)?;
+    view.borrow().chart.canvas.after_with_node_1(&tools)?;
     listeners.extend(saves);
     listeners.push(on_resize({
         let view = view.clone();

@@ -220,8 +220,14 @@ pub fn mount(
 fn figure_buttons(doc: &web_sys::Document, view: &Shared) -> Result<Vec<EventListener>, JsValue> {
     type Pick = fn(&View) -> (&State, &web_sys::HtmlCanvasElement);
     let charts: [(Pick, &str); 3] = [
-        (|v| (&v.state, &v.gate_chart.canvas), "histogram of the pre-activation"),
-        (|v| (&v.state, &v.flow_chart.canvas), "gradient-flow diagram"),
+        (
+            |v| (&v.state, &v.gate_chart.canvas),
+            "histogram of the pre-activation",
+        ),
+        (
+            |v| (&v.state, &v.flow_chart.canvas),
+            "gradient-flow diagram",
+        ),
         (|v| (&v.state, &v.timeline_chart.canvas), "timelines"),
     ];
     let mut listeners = Vec::new();

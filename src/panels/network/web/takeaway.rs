@@ -101,12 +101,27 @@ impl Takeaway {
 type Pick = fn(&Mounted) -> (&State, &HtmlCanvasElement);
 
 /// Save buttons under each chart; returns their listeners.
-pub(super) fn figure_buttons(doc: &Document, shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
+pub(super) fn figure_buttons(
+    doc: &Document,
+    shared: &Shared,
+) -> Result<Vec<EventListener>, JsValue> {
     let charts: [(usize, Pick, &str); 4] = [
         (LOSS, |m| (&m.state, &m.view.loss.canvas), "loss chart"),
-        (DEAD_MAP, |m| (&m.state, &m.view.map.canvas), "dead-unit map"),
-        (DISTRIBUTION, |m| (&m.state, &m.view.dist.canvas), "distributions chart"),
-        (COMPARISON, |m| (&m.state, &m.view.compare_chart.canvas), "comparison chart"),
+        (
+            DEAD_MAP,
+            |m| (&m.state, &m.view.map.canvas),
+            "dead-unit map",
+        ),
+        (
+            DISTRIBUTION,
+            |m| (&m.state, &m.view.dist.canvas),
+            "distributions chart",
+        ),
+        (
+            COMPARISON,
+            |m| (&m.state, &m.view.compare_chart.canvas),
+            "comparison chart",
+        ),
     ];
     let mut listeners = Vec::new();
     for (index, pick, title) in charts {
