@@ -4,15 +4,17 @@
 //!   optimizers, statistics). Pure Rust, tested natively, timed by the benchmark.
 //! - [`spec`]: what every panel's settings share: number and choice specs, the field table
 //!   that parses links and drives the controls, the warnings a repaired value gives.
-//! - [`chart`]: shared plotters helpers and the theme.
 //! - [`story`]: the seeds' argument as guided steps that set the panels' state, and
 //!   [`lesson`]: teachers' links that hide or lock chosen controls.
+//! - [`chart`]: shared plotters helpers, the theme, and the figures a panel exports.
+//! - [`embed`]: the `<iframe>` snippet a panel's "Copy embed code" button copies.
 //! - [`panels`]: one folder per panel: its settings and rules (`state`), its words, its
 //!   charts, and its wasm-only `web` file.
 //! - `web` (wasm32 only): what every panel shares in the page: mounting, DOM helpers,
 //!   canvases, the frame loop, the page address, errors.
 
 pub mod chart;
+pub mod embed;
 pub mod lesson;
 pub mod panels;
 pub mod sim;

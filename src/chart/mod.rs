@@ -2,6 +2,7 @@
 //! function of a `DrawingArea` over any `DrawingBackend`, so the page draws onto a canvas and
 //! the native tests draw the very same chart into an SVG string and read its labels.
 
+pub mod figure;
 pub mod theme;
 
 pub use theme::Theme;

@@ -1,8 +1,17 @@
 //! A loop of animation frames that stops when its handle is dropped or its tick says so.
 
 use gloo_render::{request_animation_frame, AnimationFrame};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+thread_local! {
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many frame loops exist now: a removed panel must leave none behind.
+pub fn live_frame_loops() -> usize {
+    LIVE.with(Cell::get)
+}
 
 /// Runs `tick` once per animation frame while it returns true. Dropping the handle cancels the
 /// pending frame, so a panel that pauses or goes away leaves nothing running.
@@ -18,7 +27,14 @@ impl FrameLoop {
         let slot = Rc::new(RefCell::new(None));
         let tick: Tick = Rc::new(RefCell::new(tick));
         schedule(&slot, tick);
+        LIVE.with(|n| n.set(n.get() + 1));
         FrameLoop { _slot: slot }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        LIVE.with(|n| n.set(n.get().saturating_sub(1)));
     }
 }
 

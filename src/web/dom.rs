@@ -2,7 +2,9 @@
 //! so nothing from a URL can become markup.
 
 use crate::spec::{NumberSpec, ParamWarning};
-use std::cell::Cell;
+use gloo_events::EventListener;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
@@ -182,28 +184,75 @@ pub fn lay_out(
     Ok(())
 }
 
-/// A link that reopens this panel alone with its current settings: what a teacher copies
-/// into an iframe. Its address is built by our own serializer, never from page text.
+/// A link that reopens this panel alone with its current settings, and a "Copy embed code"
+/// button that copies the `<iframe>` a teacher pastes into their notes (announced in a live
+/// region). Its address is built by our own serializer, never from page text.
 pub struct Permalink {
+    /// The row holding the link, the button and the announcement: what a panel places.
     pub link: Element,
+    anchor: Element,
     panel: &'static str,
+    query: Rc<RefCell<String>>,
+    _copy: EventListener,
 }
 
 impl Permalink {
     pub fn new(doc: &Document, panel: &'static str) -> Result<Self, JsValue> {
-        let link = el(
+        let row = el(doc, "div", "share", "")?;
+        let anchor = el(
             doc,
             "a",
             "permalink",
             "Link to this panel with these settings",
         )?;
-        Ok(Permalink { link, panel })
+        let copy = button(doc, "Copy embed code")?;
+        copy.set_class_name("copy-embed");
+        let said = el(doc, "p", "share-status", "")?;
+        said.set_attribute("role", "status")?;
+        said.set_attribute("aria-live", "polite")?;
+        for e in [&anchor, &copy, &said] {
+            row.append_child(e)?;
+        }
+        let query = Rc::new(RefCell::new(String::new()));
+        let on_copy = {
+            let query = query.clone();
+            EventListener::new(&copy, "click", move |_| {
+                let page = web_sys::window()
+                    .and_then(|w| w.location().href().ok())
+                    .unwrap_or_default();
+                let snippet = crate::embed::iframe(&page, panel, &query.borrow());
+                said.set_text_content(None);
+                let said = said.clone();
+                let shown = snippet.clone();
+                super::export::copy_text(snippet, move |path| {
+                    let words = super::export::copied_words(path, "embed code", &shown);
+                    said.set_text_content(Some(&words));
+                });
+            })
+        };
+        super::count_listeners(1);
+        Ok(Permalink {
+            link: row,
+            anchor,
+            panel,
+            query,
+            _copy: on_copy,
+        })
     }
 
-    /// Points the link at `?panel=NAME&query`.
+    /// Points the link at `?panel=NAME&query`, and the embed code at the same settings.
     pub fn update(&self, query: &str) -> Result<(), JsValue> {
+        if *self.query.borrow() != query {
+            *self.query.borrow_mut() = query.to_string();
+        }
         let sep = if query.is_empty() { "" } else { "&" };
-        self.link
+        self.anchor
             .set_attribute("href", &format!("?panel={}{sep}{query}", self.panel))
+    }
+}
+
+impl Drop for Permalink {
+    fn drop(&mut self) {
+        super::count_listeners(-1);
     }
 }

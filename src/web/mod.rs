@@ -8,6 +8,7 @@ pub mod canvas;
 pub mod controls;
 pub mod dom;
 mod errors;
+pub mod export;
 mod pixel_ratio;
 pub mod story;
 mod text_canvas;
@@ -33,11 +34,33 @@ pub struct Panel {
 
 impl Panel {
     pub fn new(listeners: Vec<EventListener>, state: Box<dyn Any>) -> Self {
+        count_listeners(listeners.len() as isize);
         Panel {
             _listeners: listeners,
             _state: state,
         }
     }
+}
+
+impl Drop for Panel {
+    fn drop(&mut self) {
+        count_listeners(-(self._listeners.len() as isize));
+    }
+}
+
+thread_local! {
+    static LIVE_LISTENERS: std::cell::Cell<isize> = const { std::cell::Cell::new(0) };
+}
+
+/// Keeps the count of event listeners that panels hold (see [`live_listeners`]).
+pub(crate) fn count_listeners(change: isize) {
+    LIVE_LISTENERS.with(|n| n.set(n.get() + change));
+}
+
+/// How many event listeners the mounted panels hold now (their own and their controls'):
+/// a removed panel must leave none behind.
+pub fn live_listeners() -> isize {
+    LIVE_LISTENERS.with(|n| n.get())
 }
 
 thread_local! {

@@ -1,10 +1,12 @@
-//! plotters' canvas backend, measuring text with the canvas itself.
+//! plotters' canvas and SVG backends, measuring text with a canvas.
 //!
 //! plotters 0.3.7 sizes every label by adding a styled `<span>` to the page and reading its
 //! box: a forced layout of the whole page per label (tens of milliseconds for one chart on a
 //! long page), and an inline `style` that a strict Content-Security-Policy refuses.
 //! `measureText` on the canvas's own context measures exactly what `fillText` draws, with the
-//! same font string, and touches no layout. Everything else is passed through.
+//! same font string, and touches no layout. Everything else is passed through. The SVG export
+//! draws through the same wrapper over plotters' `SVGBackend` (measuring with a detached
+//! canvas), so exporting a figure adds no element and no style to the page either.
 
 use plotters::prelude::DrawingBackend;
 use plotters_backend::{
@@ -14,37 +16,51 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-type Error = DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>;
+type Error<B> = DrawingErrorKind<<B as DrawingBackend>::ErrorType>;
 
-pub struct MeasuringCanvas {
-    inner: CanvasBackend,
+/// A backend `B` whose text is measured with a canvas context's `measureText`.
+pub struct Measuring<B> {
+    inner: B,
     context: CanvasRenderingContext2d,
 }
+
+/// What the page's charts draw on.
+pub type MeasuringCanvas = Measuring<CanvasBackend>;
 
 impl MeasuringCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Option<Self> {
         let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
         let inner = CanvasBackend::with_canvas_object(canvas)?;
-        Some(MeasuringCanvas { inner, context })
+        Some(Measuring { inner, context })
     }
 }
 
-impl DrawingBackend for MeasuringCanvas {
-    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+impl<B: DrawingBackend> Measuring<B> {
+    /// `inner`, measuring its text with a canvas of its own (never added to the page).
+    pub fn detached(inner: B) -> Option<Self> {
+        let doc = web_sys::window()?.document()?;
+        let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        Some(Measuring { inner, context })
+    }
+}
+
+impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
+    type ErrorType = B::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
         self.inner.get_size()
     }
 
-    fn ensure_prepared(&mut self) -> Result<(), Error> {
+    fn ensure_prepared(&mut self) -> Result<(), Error<B>> {
         self.inner.ensure_prepared()
     }
 
-    fn present(&mut self) -> Result<(), Error> {
+    fn present(&mut self) -> Result<(), Error<B>> {
         self.inner.present()
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), Error> {
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), Error<B>> {
         self.inner.draw_pixel(point, color)
     }
 
@@ -53,7 +69,7 @@ impl DrawingBackend for MeasuringCanvas {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<B>> {
         self.inner.draw_line(from, to, style)
     }
 
@@ -63,7 +79,7 @@ impl DrawingBackend for MeasuringCanvas {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<B>> {
         self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
 
@@ -71,7 +87,7 @@ impl DrawingBackend for MeasuringCanvas {
         &mut self,
         path: I,
         style: &S,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<B>> {
         self.inner.draw_path(path, style)
     }
 
@@ -81,7 +97,7 @@ impl DrawingBackend for MeasuringCanvas {
         radius: u32,
         style: &S,
         fill: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<B>> {
         self.inner.draw_circle(center, radius, style, fill)
     }
 
@@ -89,7 +105,7 @@ impl DrawingBackend for MeasuringCanvas {
         &mut self,
         vert: I,
         style: &S,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<B>> {
         self.inner.fill_polygon(vert, style)
     }
 
@@ -98,7 +114,7 @@ impl DrawingBackend for MeasuringCanvas {
         text: &str,
         style: &S,
         pos: BackendCoord,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<B>> {
         self.inner.draw_text(text, style, pos)
     }
 
@@ -106,7 +122,7 @@ impl DrawingBackend for MeasuringCanvas {
         &self,
         text: &str,
         style: &S,
-    ) -> Result<(u32, u32), Error> {
+    ) -> Result<(u32, u32), Error<B>> {
         // The same font string as CanvasBackend::draw_text sets before filling.
         self.context.set_font(&format!(
             "{} {}px {}",
@@ -129,7 +145,7 @@ impl DrawingBackend for MeasuringCanvas {
         pos: BackendCoord,
         size: (u32, u32),
         src: &[u8],
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<B>> {
         self.inner.blit_bitmap(pos, size, src)
     }
 }

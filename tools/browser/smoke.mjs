@@ -7,7 +7,9 @@
 // <body data-ready="true">, fails on console errors, page errors, failed requests, HTTP errors
 // or <body data-error>, and saves full-page screenshots as <out-dir>/page-desktop.png and
 // page-phone.png. Each extra (a query string such as "?act=leaky", or any URL relative to
-// <url>) is loaded the same way and saved as <out-dir>/<slug>-desktop.png / -phone.png.
+// <url>) is loaded the same way and saved as <out-dir>/<slug>-desktop.png / -phone.png;
+// an extra written "strict:URL" is a site served with a strict Content-Security-Policy
+// (axe, an inline script, is not injected there).
 // Then the checks of interact.mjs (address round trip, pixel ratio change, frame budget),
 // each counted as one more load.
 // Last line: "smoke result: N passed; M failed" (one per page load); exit code 1 on failure.
@@ -63,8 +65,10 @@ async function axeProblems(page) {
   return violations;
 }
 
-async function accessibilityProblems(page) {
-  const fromAxe = await axeProblems(page);
+// Under a strict Content-Security-Policy axe cannot be injected (an inline script): those
+// loads get the page's own checks only; the same pages are audited by axe without the policy.
+async function accessibilityProblems(page, strict) {
+  const fromAxe = strict ? [] : await axeProblems(page);
   return fromAxe.concat(await ownChecks(page));
 }
 
@@ -76,8 +80,11 @@ async function ownChecks(page) {
       if (!named) out.push(`control without a name: ${c.outerHTML.slice(0, 80)}`);
     }
     for (const host of document.querySelectorAll('section:not([hidden]) [data-panel]')) {
-      if (!host.querySelector('[aria-live]')) out.push(`panel ${host.dataset.panel} has no aria-live summary`);
-      else if (!host.querySelector('[aria-live]').textContent.trim()) out.push(`panel ${host.dataset.panel}: empty summary`);
+      // The summary is the first live region with class "status" (a panel has others, such as
+      // the "copied" announcement, which stay empty until something happens).
+      const summary = host.querySelector('.status[aria-live]');
+      if (!summary) out.push(`panel ${host.dataset.panel} has no aria-live summary`);
+      else if (!summary.textContent.trim()) out.push(`panel ${host.dataset.panel}: empty summary`);
       for (const c of host.querySelectorAll('canvas')) {
         if (!c.getAttribute('aria-label')) out.push(`panel ${host.dataset.panel}: canvas without aria-label`);
       }
@@ -99,7 +106,12 @@ async function ownChecks(page) {
 
 const targets = [
   { label: 'page', url },
-  ...extras.map((extra) => ({ label: `page-${slug(extra)}`, url: new URL(extra, url).href })),
+  // "strict:URL": a site served with a strict Content-Security-Policy header.
+  ...extras.map((extra) => {
+    const strict = extra.startsWith('strict:');
+    const target = strict ? extra.slice('strict:'.length) : extra;
+    return { label: `page-${slug(target)}`, url: new URL(target, url).href, strict };
+  }),
 ];
 
 deadline(240_000 + targets.length * VIEWPORTS.length * 45_000, 'smoke.mjs');
@@ -118,7 +130,7 @@ try {
       try {
         const error = await loadAndWait(page, target.url);
         if (error) problems.push(`body data-error: ${error}`);
-        problems.push(...(await accessibilityProblems(page)));
+        problems.push(...(await accessibilityProblems(page, target.strict)));
       } catch (err) {
         problems.push(`not ready: ${err.message.split('\n')[0]}`);
       }

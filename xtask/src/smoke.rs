@@ -23,11 +23,31 @@ pub fn run_smoke(root: &Path, extras: &[String]) -> Captured {
     };
     let url = format!("http://127.0.0.1:{port}/");
     eprintln!("serving dist/ at {url}");
+    // The same site as a careful host serves it: from a sub-path, under a strict policy.
+    let strict = static_server::Options {
+        prefix: "/courses/ml/dying-relu/".into(),
+        csp: Some(static_server::STRICT_CSP.into()),
+    };
+    let mut extras = extras.to_vec();
+    extras.push("embed.html".into());
+    match static_server::start_with(&root.join("dist"), strict.clone()) {
+        Ok(p) => {
+            let strict_url = format!("http://127.0.0.1:{p}{}", strict.prefix);
+            eprintln!(
+                "serving dist/ at {strict_url} with {}",
+                static_server::STRICT_CSP
+            );
+            extras.push(format!("strict:{strict_url}"));
+            extras.push(format!("strict:{strict_url}embed.html"));
+            extras.push(format!("strict:{strict_url}?panel=network&preset=selu"));
+        }
+        Err(e) => eprintln!("cannot serve dist/ with a strict policy: {e}"),
+    }
     let mut node = Command::new("node");
     node.arg(cmd::browser_dir(root).join("smoke.mjs"))
         .arg(&url)
         .arg(root.join(SCREENSHOTS))
-        .args(extras)
+        .args(&extras)
         .env("CHROMIUM", ensure::CHROMIUM)
         .current_dir(root);
     cmd::run_tee(&mut node, false)

@@ -7,24 +7,41 @@ use std::path::{Component, Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
+/// The strict policy a careful host sets: the site must start and work under it.
+pub const STRICT_CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/// How to serve: under a sub-path (`/deep/path/`), with a Content-Security-Policy header.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Requests must start with this path ("/" when empty); the rest names the file.
+    pub prefix: String,
+    pub csp: Option<String>,
+}
+
 /// Serves `dir` on 127.0.0.1 at a free port (bound to port 0) from a background thread;
 /// returns the port. The server lives until the process ends.
 pub fn start(dir: &Path) -> io::Result<u16> {
+    start_with(dir, Options::default())
+}
+
+/// [`start`] with options.
+pub fn start_with(dir: &Path, options: Options) -> io::Result<u16> {
     let listener = TcpListener::bind(("127.0.0.1", 0))?;
     let port = listener.local_addr()?.port();
     let dir = dir.to_path_buf();
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let dir = dir.clone();
+            let (dir, options) = (dir.clone(), options.clone());
             thread::spawn(move || {
-                let _ = handle(stream, &dir);
+                let _ = handle(stream, &dir, &options);
             });
         }
     });
     Ok(port)
 }
 
-fn handle(mut stream: TcpStream, dir: &Path) -> io::Result<()> {
+fn handle(mut stream: TcpStream, dir: &Path, options: &Options) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -37,13 +54,34 @@ fn handle(mut stream: TcpStream, dir: &Path) -> io::Result<()> {
     }
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let csp = options.csp.as_deref();
     if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, 405, "text/plain", b"method not allowed", true);
+        return respond(
+            &mut stream,
+            405,
+            "text/plain",
+            b"method not allowed",
+            true,
+            csp,
+        );
     }
     let body_wanted = method == "GET";
-    match resolve(dir, target).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-        Some((path, body)) => respond(&mut stream, 200, mime(&path), &body, body_wanted),
-        None => respond(&mut stream, 404, "text/plain", b"not found", body_wanted),
+    let prefix = options.prefix.trim_end_matches('/');
+    let found = target
+        .strip_prefix(prefix)
+        .filter(|rest| rest.starts_with('/'))
+        .and_then(|rest| resolve(dir, rest))
+        .and_then(|p| std::fs::read(&p).ok().map(|b| (p, b)));
+    match found {
+        Some((path, body)) => respond(&mut stream, 200, mime(&path), &body, body_wanted, csp),
+        None => respond(
+            &mut stream,
+            404,
+            "text/plain",
+            b"not found",
+            body_wanted,
+            csp,
+        ),
     }
 }
 
@@ -105,15 +143,19 @@ fn respond(
     content_type: &str,
     body: &[u8],
     send_body: bool,
+    csp: Option<&str>,
 ) -> io::Result<()> {
     let reason = match status {
         200 => "OK",
         404 => "Not Found",
         _ => "Method Not Allowed",
     };
+    let policy = csp
+        .map(|p| format!("Content-Security-Policy: {p}\r\n"))
+        .unwrap_or_default();
     let head = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+         {policy}Cache-Control: no-store\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
@@ -149,6 +191,25 @@ mod tests {
         assert!(get(port, "/app_bg.wasm").contains("Content-Type: application/wasm"));
         assert!(get(port, "/../Cargo.toml").starts_with("HTTP/1.1 404"));
         assert!(get(port, "/%2e%2e/x").starts_with("HTTP/1.1 404"));
+        let strict = start_with(
+            &dir,
+            Options {
+                prefix: "/deep/path/".into(),
+                csp: Some(STRICT_CSP.into()),
+            },
+        )
+        .unwrap();
+        let page = get(strict, "/deep/path/?panel=neuron");
+        assert!(
+            page.starts_with("HTTP/1.1 200") && page.ends_with("<p>hi</p>"),
+            "{page}"
+        );
+        assert!(page.contains(&format!("Content-Security-Policy: {STRICT_CSP}\r\n")));
+        assert!(
+            get(strict, "/index.html").starts_with("HTTP/1.1 404"),
+            "outside the sub-path"
+        );
+        assert!(get(strict, "/deep/pathindex.html").starts_with("HTTP/1.1 404"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

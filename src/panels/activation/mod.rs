@@ -2,6 +2,7 @@
 //! where f′ = 0 shaded, the side where a unit can die.
 
 pub mod charts;
+pub mod figures;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

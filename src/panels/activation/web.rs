@@ -6,7 +6,7 @@ use super::words;
 use crate::web::address::Address;
 use crate::web::canvas::ChartCanvas;
 use crate::web::controls::FieldControls;
-use crate::web::{dom, on_resize, report, Panel};
+use crate::web::{dom, export, on_resize, report, Panel};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -84,6 +84,15 @@ pub fn mount(
         }
     };
     let mut listeners = view.borrow().controls.listen("input", send);
+    let (tools, saves) = export::figure_buttons(
+        &doc,
+        &view,
+        |v: &View| (&v.settings, &v.chart.canvas),
+        0,
+        "activation chart",
+    )?;
+    view.borrow().chart.canvas.after_with_node_1(&tools)?;
+    listeners.extend(saves);
     listeners.push(on_resize({
         let view = view.clone();
         move || report(view.borrow().render())

@@ -8,6 +8,9 @@
 //! - `words`: its status line, autopsies and comparison lines.
 
 pub mod charts;
+pub mod export;
+pub mod figures;
+pub mod reproduce;
 pub mod run;
 pub mod settings;
 pub mod state;

@@ -2,6 +2,7 @@
 //! step and cures it with a positive bias, a smaller learning rate or a leaky activation.
 
 pub mod charts;
+pub mod figures;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -8,7 +8,7 @@ use crate::web::address::Address;
 use crate::web::animation::FrameLoop;
 use crate::web::canvas::ChartCanvas;
 use crate::web::controls::FieldControls;
-use crate::web::{dom, frames_per_redraw, on_resize, report, Panel};
+use crate::web::{dom, export, frames_per_redraw, on_resize, report, Panel};
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -238,8 +238,32 @@ pub fn mount(
         running: None,
     }));
     view.borrow().render()?;
-    let listeners = listen(&view)?;
+    let mut listeners = listen(&view)?;
+    listeners.extend(figure_buttons(&doc, &view)?);
     Ok(Panel::new(listeners, Box::new(view)))
+}
+
+/// "Save PNG" and "Save SVG" under each chart.
+fn figure_buttons(doc: &web_sys::Document, view: &Shared) -> Result<Vec<EventListener>, JsValue> {
+    type Pick = fn(&View) -> (&State, &web_sys::HtmlCanvasElement);
+    let charts: [(Pick, &str); 3] = [
+        (
+            |v| (&v.state, &v.gate_chart.canvas),
+            "histogram of the pre-activation",
+        ),
+        (
+            |v| (&v.state, &v.flow_chart.canvas),
+            "gradient-flow diagram",
+        ),
+        (|v| (&v.state, &v.timeline_chart.canvas), "timelines"),
+    ];
+    let mut listeners = Vec::new();
+    for (index, (pick, title)) in charts.into_iter().enumerate() {
+        let (tools, saves) = export::figure_buttons(doc, view, pick, index, title)?;
+        pick(&view.borrow()).1.after_with_node_1(&tools)?;
+        listeners.extend(saves);
+    }
+    Ok(listeners)
 }
 
 fn controls_column(

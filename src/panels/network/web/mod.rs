@@ -2,6 +2,7 @@
 //! messages for [`State`], runs its frames, and redraws what each message calls for.
 
 mod frames;
+mod takeaway;
 mod view;
 
 use super::charts::dead_map;
@@ -39,6 +40,7 @@ struct View {
     compare_chart: ChartCanvas,
     compare_status: Element,
     link: dom::Permalink,
+    takeaway: takeaway::Takeaway,
 }
 
 /// The mounted panel: its elements, its pure state, and its frame loop.
@@ -86,7 +88,9 @@ pub fn mount(
         m.mark_pending()?;
         m.render_all()?;
     }
-    let listeners = listen(&shared)?;
+    let mut listeners = listen(&shared)?;
+    listeners.extend(takeaway::figure_buttons(&doc, &shared)?);
+    listeners.extend(takeaway::listen(&shared));
     Ok(Panel::new(listeners, Box::new(shared)))
 }
 
@@ -131,6 +135,7 @@ fn build_view(
         compare_chart,
         compare_status,
         link: dom::Permalink::new(doc, "network")?,
+        takeaway: takeaway::Takeaway::new(doc)?,
     })
 }
 
@@ -169,6 +174,8 @@ fn figure_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
     figure.append_child(&buttons)?;
     figure.append_child(&v.compare_status)?;
     figure.append_child(&v.compare_chart.canvas)?;
+    let takeaway = v.takeaway.build(doc)?;
+    figure.append_child(&takeaway)?;
     if let Some(el) = v.map.canvas.dyn_ref::<HtmlElement>() {
         el.set_title("Point at a unit's row to read its autopsy");
     }

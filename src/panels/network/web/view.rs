@@ -49,6 +49,7 @@ impl Mounted {
                 }
                 self.write_controls()?;
                 self.rebuild_menus()?;
+                self.view.takeaway.render(&self.state);
                 self.render_spread()
             }
         }
@@ -186,9 +187,11 @@ impl Mounted {
                 "Compare presets runs every preset on the same data and seed, one after another.",
             ));
             canvas.set_hidden(true);
+            self.show_compare_tools(false)?;
             return Ok(());
         };
         canvas.set_hidden(false);
+        self.show_compare_tools(true)?;
         let entries: Vec<comparison::Entry> = c
             .runs
             .iter()
@@ -217,6 +220,14 @@ impl Mounted {
         self.view
             .compare_chart
             .draw(|area, theme| comparison::draw(area, &entries, epochs, SEED002_DEAD_LOSS, theme))
+    }
+
+    /// The comparison chart's save buttons show with the chart.
+    fn show_compare_tools(&self, shown: bool) -> Result<(), JsValue> {
+        if let Some(tools) = &self.view.takeaway.compare_tools {
+            tools.toggle_attribute_with_force("hidden", !shown)?;
+        }
+        Ok(())
     }
 
     /// Shows the settings in the controls (only when they change: a slider being dragged

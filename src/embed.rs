@@ -1,0 +1,63 @@
+//! What a teacher pastes into their own page: an `<iframe>` showing one panel with the
+//! settings on screen. Pure, so the snippet is tested natively; the page fills in its own
+//! address and copies it to the clipboard (`web::export`).
+
+use crate::panels;
+
+/// Height in CSS pixels that shows the whole panel on a laptop without inner scrolling.
+pub fn frame_height(panel: &str) -> u32 {
+    match panel {
+        "activation" => 720,
+        "neuron" => 1250,
+        _ => 1900,
+    }
+}
+
+/// Text safe inside a double-quoted HTML attribute.
+pub fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The page address a panel's embed points at: `page` without its query and fragment, then
+/// `?panel=NAME` and the panel's own settings (a query written by our serializer).
+pub fn frame_url(page: &str, panel: &str, query: &str) -> String {
+    let base = page.split(['?', '#']).next().unwrap_or(page);
+    let sep = if query.is_empty() { "" } else { "&" };
+    format!("{base}?panel={panel}{sep}{query}")
+}
+
+/// `<iframe src="…?panel=neuron&amp;b=0.3" title="…" …></iframe>`: the snippet the "Copy
+/// embed code" button copies.
+pub fn iframe(page: &str, panel: &str, query: &str) -> String {
+    let title = panels::find(panel).map_or("a panel", |p| p.title);
+    format!(
+        "<iframe src=\"{}\" title=\"Dying ReLU Explorer: {}\" width=\"100%\" height=\"{}\" loading=\"lazy\"></iframe>",
+        attribute(&frame_url(page, panel, query)),
+        attribute(title),
+        frame_height(panel)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_snippet_points_at_the_panel_with_its_settings() {
+        let s = iframe(
+            "https://example.org/dying-relu/?act.f=elu#h-neuron",
+            "neuron",
+            "f=leaky_relu&b=0.3",
+        );
+        assert_eq!(
+            s,
+            "<iframe src=\"https://example.org/dying-relu/?panel=neuron&amp;f=leaky_relu&amp;b=0.3\" \
+             title=\"Dying ReLU Explorer: One neuron\" width=\"100%\" height=\"1250\" loading=\"lazy\"></iframe>"
+        );
+        assert!(iframe("x", "activation", "").contains("src=\"x?panel=activation\""));
+        assert_eq!(attribute("\"<a>&"), "&quot;&lt;a&gt;&amp;");
+    }
+}

@@ -1,0 +1,200 @@
+//! The run's numbers, to take away: one CSV row per epoch, and a JSON document with the
+//! settings, the seed and the same series. Pure, so the header and the rows are tested
+//! natively against the run that made them.
+
+use super::settings::Settings;
+use crate::sim::data::SEED002_DEAD_LOSS;
+use crate::sim::stats::{EpochStats, LayerStats, TB_PERCENTILES};
+
+/// "hidden1", "hidden2", …, "output": a layer's name in column headers and JSON.
+pub fn layer_key(layer: usize, n_layers: usize) -> String {
+    if layer + 1 == n_layers {
+        "output".into()
+    } else {
+        format!("hidden{}", layer + 1)
+    }
+}
+
+/// "p6.68": a percentile's name in column headers.
+fn percentile_key(p: f64) -> String {
+    format!("p{p}")
+}
+
+/// Share of the layer's units that are alive but off on more than 99 % of validation
+/// samples ("mostly off" as the page counts it: the dead are counted apart).
+pub fn mostly_off_fraction(l: &LayerStats) -> f64 {
+    let n = l
+        .mostly_off
+        .iter()
+        .zip(&l.alive)
+        .filter(|(m, a)| **m && **a)
+        .count();
+    if l.units == 0 {
+        0.0
+    } else {
+        n as f64 / l.units as f64
+    }
+}
+
+/// The CSV's columns: the epoch, the global step, both losses, then per layer its dead and
+/// mostly-off fractions and TensorBoard's nine percentiles of its outputs and of its weight
+/// gradients.
+pub fn csv_header(n_layers: usize) -> Vec<String> {
+    let mut h: Vec<String> = ["epoch", "step", "train_loss", "val_loss"]
+        .map(String::from)
+        .to_vec();
+    for l in 0..n_layers {
+        let name = layer_key(l, n_layers);
+        h.push(format!("{name}_dead_fraction"));
+        h.push(format!("{name}_mostly_off_fraction"));
+        for what in ["output", "weight_grad"] {
+            for p in TB_PERCENTILES {
+                h.push(format!("{name}_{what}_{}", percentile_key(p)));
+            }
+        }
+    }
+    h
+}
+
+/// A number as CSV and JSON both read it: shortest round-trip form, empty (CSV) or null
+/// (JSON) when not finite.
+fn number(v: f64, missing: &str) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        missing.into()
+    }
+}
+
+fn csv_row(s: &EpochStats) -> Vec<String> {
+    let mut row = vec![
+        s.epoch.to_string(),
+        s.step.to_string(),
+        number(s.train_loss, ""),
+        number(s.val_loss, ""),
+    ];
+    for l in &s.layers {
+        row.push(number(l.dead_fraction, ""));
+        row.push(number(mostly_off_fraction(l), ""));
+        for d in [&l.output, &l.weight_grad] {
+            row.extend(d.percentiles.iter().map(|&p| number(p, "")));
+        }
+    }
+    row
+}
+
+/// The run as CSV: a header line, then one line per epoch of `history` (epoch 0 is the
+/// network before training). Lines end with "\n".
+pub fn csv(history: &[EpochStats], n_layers: usize) -> String {
+    let mut out = csv_header(n_layers).join(",");
+    out.push('\n');
+    for s in history {
+        out.push_str(&csv_row(s).join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// A JSON string literal.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn json_numbers(values: &[f64]) -> String {
+    let parts: Vec<String> = values.iter().map(|&v| number(v, "null")).collect();
+    format!("[{}]", parts.join(","))
+}
+
+fn json_settings(s: &Settings) -> String {
+    let preset = s.preset.map_or("null".to_string(), |p| json_string(p.id()));
+    format!(
+        "{{\"preset\":{preset},\"samples\":{},\"hidden_layers\":{},\"width\":{},\"shape\":{},\
+         \"activation\":{},\"alpha\":{},\"kernel_initializer\":{},\"initial_bias\":{},\
+         \"optimizer\":{},\"learning_rate\":{},\"batch_size\":{},\"epochs\":{},\"seed\":{}}}",
+        s.samples,
+        s.layers,
+        s.width,
+        json_string(&s.shape()),
+        json_string(s.activation.id()),
+        number(s.alpha, "null"),
+        json_string(&s.init.id()),
+        number(s.bias, "null"),
+        json_string(s.optimizer.id()),
+        number(s.lr, "null"),
+        s.batch,
+        s.epochs,
+        s.seed
+    )
+}
+
+fn json_epoch(s: &EpochStats, n_layers: usize) -> String {
+    let layers: Vec<String> = s
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            format!(
+                "{{\"layer\":{},\"units\":{},\"dead_fraction\":{},\"mostly_off_fraction\":{},\
+                 \"output_percentiles\":{},\"weight_grad_percentiles\":{}}}",
+                json_string(&layer_key(i, n_layers)),
+                l.units,
+                number(l.dead_fraction, "null"),
+                number(mostly_off_fraction(l), "null"),
+                json_numbers(&l.output.percentiles),
+                json_numbers(&l.weight_grad.percentiles)
+            )
+        })
+        .collect();
+    format!(
+        "{{\"epoch\":{},\"step\":{},\"train_loss\":{},\"val_loss\":{},\"layers\":[{}]}}",
+        s.epoch,
+        s.step,
+        number(s.train_loss, "null"),
+        number(s.val_loss, "null"),
+        layers.join(",")
+    )
+}
+
+/// The run as JSON: the settings (with the query that reopens them), the seed, what the
+/// numbers mean, and one entry per epoch.
+pub fn json(settings: &Settings, history: &[EpochStats]) -> String {
+    let n_layers = settings.layers + 1;
+    let epochs: Vec<String> = history.iter().map(|s| json_epoch(s, n_layers)).collect();
+    let definitions = format!(
+        "{{\"data\":{},\"dead\":{},\"mostly_off\":{},\"percentiles\":{},\"dead_line\":{}}}",
+        json_string("seed 002: inputs x1..x4 uniform in (-1, 0), target their sum; the first 70% of samples train, the rest validate"),
+        json_string("a unit is dead when f'(z) = 0 on every validation sample"),
+        json_string("alive, but f'(z) = 0 on more than 99% of validation samples"),
+        json_string("TensorBoard's distribution bands, over the layer's outputs (validation samples) and its weight gradients (the epoch's last step)"),
+        json_string("E[y^2] = 13/3, the loss of an output stuck at 0"),
+    );
+    format!(
+        "{{\"explorer\":\"Dying ReLU Explorer\",\"panel\":\"network\",\"settings\":{},\"query\":{},\
+         \"seed\":{},\"dead_line\":{},\"percentiles\":{},\"definitions\":{definitions},\"epochs\":[{}]}}\n",
+        json_settings(settings),
+        json_string(&settings.to_query()),
+        settings.seed,
+        number(SEED002_DEAD_LOSS, "null"),
+        json_numbers(&TB_PERCENTILES),
+        epochs.join(",")
+    )
+}
+
+/// "network-run_relu3_….csv": the data files' names follow the figures'.
+pub fn file_name(tag: &str, extension: &str) -> String {
+    crate::chart::figure::file_name(&["network", "run"], tag, extension)
+}

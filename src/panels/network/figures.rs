@@ -1,0 +1,118 @@
+//! The panel's charts, for the export buttons: drawn from the state exactly as the page draws
+//! them. The comparison is listed once it has been run.
+
+use super::charts::{comparison, dead_map, distribution, loss};
+use super::state::State;
+use crate::chart::figure::{number_tag, FigureInfo, Figures};
+use crate::chart::{Area, ChartResult, Theme};
+use crate::sim::data::SEED002_DEAD_LOSS;
+use plotters::prelude::DrawingBackend;
+
+/// The charts' indices, in page order.
+pub const LOSS: usize = 0;
+pub const DEAD_MAP: usize = 1;
+pub const DISTRIBUTION: usize = 2;
+pub const COMPARISON: usize = 3;
+
+impl State {
+    /// The layer whose distributions are shown.
+    pub fn shown_layer(&self) -> usize {
+        self.layer_shown.min(self.n_layers() - 1)
+    }
+}
+
+impl Figures for State {
+    const PANEL: &'static str = "network";
+
+    fn figures(&self) -> Vec<FigureInfo> {
+        let mut list = vec![
+            FigureInfo {
+                slug: "loss".into(),
+                title: "loss chart",
+            },
+            FigureInfo {
+                slug: "dead-map".into(),
+                title: "dead-unit map",
+            },
+            FigureInfo {
+                slug: format!("distribution-layer{}", self.shown_layer() + 1),
+                title: "distributions chart",
+            },
+        ];
+        if self.comparison.is_some() {
+            list.push(FigureInfo {
+                slug: "comparison".into(),
+                title: "comparison chart",
+            });
+        }
+        list
+    }
+
+    fn settings_tag(&self) -> String {
+        let s = &self.settings;
+        let preset = s.preset.map_or("custom", |p| p.id());
+        let mut act = s.activation.id().to_string();
+        if s.activation.uses_alpha() {
+            act.push_str(&format!("_alpha{}", number_tag(s.alpha)));
+        }
+        format!(
+            "{preset}_{act}_{}_{}_bias{}_{}_lr{}_batch{}_seed{}_epoch{}",
+            s.shape(),
+            s.init.id(),
+            number_tag(s.bias),
+            s.optimizer.id(),
+            number_tag(s.lr),
+            s.batch,
+            s.seed,
+            self.run.epochs_done()
+        )
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        index: usize,
+        area: &Area<'_, DB>,
+        theme: &Theme,
+    ) -> ChartResult<DB> {
+        let (history, epochs) = (&self.run.history, self.epochs_axis());
+        match index {
+            LOSS => {
+                let data = loss::LossData {
+                    epochs,
+                    history,
+                    trace: &self.run.trace,
+                    dead_loss: SEED002_DEAD_LOSS,
+                };
+                loss::draw(area, &data, theme)
+            }
+            DEAD_MAP => {
+                let units = self.units();
+                let data = dead_map::MapData {
+                    history,
+                    epochs,
+                    units: &units,
+                    selected: Some(self.selected),
+                };
+                dead_map::draw(area, &data, theme)
+            }
+            DISTRIBUTION => {
+                let n = self.n_layers();
+                distribution::draw(area, history, epochs, self.shown_layer(), n, theme)
+            }
+            _ => {
+                let entries: Vec<comparison::Entry> = self
+                    .comparison
+                    .iter()
+                    .flat_map(|c| c.runs.iter())
+                    .map(|(p, r)| comparison::Entry {
+                        label: p.label(),
+                        history: &r.history,
+                        failed: r.failure().is_some(),
+                    })
+                    .collect();
+                let epochs = self.settings.epochs;
+                comparison::draw(area, &entries, epochs, SEED002_DEAD_LOSS, theme)
+            }
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! The panel's run as a script a learner runs at home, in PyTorch or in Keras: seed 002's
+//! data, the same architecture, initializer, initial bias, optimizer, batch size and epochs,
+//! printing the loss per epoch and the dead units per layer in the page's words.
+//!
+//! The settings come first, as Python constants; the code that depends on a choice (the
+//! activation, the initializer, the optimizer) is written for that choice only, so the script
+//! reads as plain code, not as a switchboard.
+
+use super::settings::{Optimizer, Settings};
+use crate::sim::activation::ActivationKind;
+use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
+
+/// Which numbers a learner can expect to see again, and which not.
+pub const WHAT_MATCHES: &str = "What will match: the regime. Whether the output unit dies (the loss goes flat at the dead line 13/3 ≈ 4.33 and every gradient is 0), gets stuck just above it, or learns (the loss falls far below it), and roughly in which epoch. What cannot match: the exact losses and which units die, because PyTorch, Keras and this page draw the data and the initial weights from different random streams. Try a few seeds on both sides to compare regimes, not digits.";
+
+/// A Python number literal (Rust's shortest round-trip form is valid Python).
+fn py(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:?}")
+    } else {
+        "float('nan')".into()
+    }
+}
+
+/// Keras' variance scaling of an initializer: (scale, fan mode, distribution).
+fn variance_scaling(init: Initializer) -> Option<(f64, &'static str, &'static str)> {
+    match init {
+        Initializer::HeNormal => Some((2.0, "fan_in", "normal")),
+        Initializer::HeUniform => Some((2.0, "fan_in", "uniform")),
+        Initializer::LecunNormal => Some((1.0, "fan_in", "normal")),
+        Initializer::LecunUniform => Some((1.0, "fan_in", "uniform")),
+        Initializer::GlorotNormal => Some((1.0, "fan_avg", "normal")),
+        Initializer::GlorotUniform => Some((1.0, "fan_avg", "uniform")),
+        _ => None,
+    }
+}
+
+/// The settings block both scripts open with.
+fn settings_block(s: &Settings, framework: &str) -> String {
+    let preset = s.preset.map_or("custom settings".to_string(), |p| {
+        format!("preset “{}”", p.label())
+    });
+    let what = WHAT_MATCHES.replace(". ", ".\n# ");
+    format!(
+        "# Dying ReLU Explorer, “A small network”, reproduced in {framework}: {preset}.\n\
+         # The page's settings: ?panel=network&{query}\n\
+         #\n\
+         # {what}\n\
+         \n\
+         SEED = {seed}\n\
+         SAMPLES = {samples}  # 70% train, 30% validation\n\
+         HIDDEN_LAYERS = {layers}\n\
+         WIDTH = {width}  # units per hidden layer: a {shape} network\n\
+         ACTIVATION = \"{act}\"  # every layer, the output included\n\
+         ALPHA = {alpha}  # Leaky ReLU's slope and ELU's α (unused by other activations)\n\
+         KERNEL_INITIALIZER = \"{init}\"\n\
+         INITIAL_BIAS = {bias}\n\
+         OPTIMIZER = \"{opt}\"\n\
+         LEARNING_RATE = {lr}\n\
+         BATCH_SIZE = {batch}\n\
+         EPOCHS = {epochs}\n\
+         DEAD_LINE = 13 / 3  # E[y²]: the loss of an output stuck at 0\n\
+         MOSTLY_OFF = 0.99  # off on more than this share of validation samples\n",
+        query = s.to_query(),
+        seed = s.seed,
+        samples = s.samples,
+        layers = s.layers,
+        width = s.width.max(1),
+        shape = s.shape(),
+        act = s.activation.id(),
+        alpha = py(s.alpha),
+        init = s.init.id(),
+        bias = py(s.bias),
+        opt = s.optimizer.id(),
+        lr = py(s.lr),
+        batch = s.batch.max(1),
+        epochs = s.epochs.max(1),
+    )
+}
+
+/// Seed 002's data, generated with numpy (the same in both scripts).
+const DATA: &str = r#"
+# Seed 002's data: four inputs uniform in (-1, 0), the target their sum.
+rng = np.random.default_rng(SEED)
+x = rng.uniform(-1.0, 0.0, size=(SAMPLES, 4)).astype(np.float32)
+y = x.sum(axis=1, keepdims=True).astype(np.float32)
+n_train = min(max(round(SAMPLES * 0.7), 1), SAMPLES - 1)
+x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+"#;
+
+/// The report both scripts print, in the page's words.
+const REPORT: &str = r#"
+
+def layer_name(i, n):
+    return "output" if i == n - 1 else f"hidden layer {i + 1}"
+
+
+def report(epoch, train_loss, val_loss, layers):
+    """layers: (dead, mostly_off, units) per layer, the output last."""
+    loss = "" if train_loss is None else f"training loss {train_loss:.3g}, "
+    parts = []
+    for i, (dead, mostly, units) in enumerate(layers):
+        part = f"{layer_name(i, len(layers))}: {dead} of {units} dead"
+        if mostly:
+            part += f", {mostly} mostly off"
+        parts.append(part)
+    print(f"epoch {epoch}: {loss}validation loss {val_loss:.3g}; " + "; ".join(parts))
+
+
+def verdict(val_loss, layers):
+    dead, mostly, units = layers[-1]
+    if dead == units:
+        print(f"Output unit dead: it outputs a constant on every sample, so no gradient reaches the layers below it. The dead line, what an output stuck at 0 scores, is {DEAD_LINE:.3g}.")
+    elif dead + mostly == units and abs(val_loss - DEAD_LINE) <= 0.02 * DEAD_LINE:
+        print(f"The output is 0 on over 99% of samples and the loss sits at the dead line ({DEAD_LINE:.3g}): the network has all but stopped learning.")
+    else:
+        print(f"Learning: validation loss {val_loss:.3g}, against {DEAD_LINE:.3g} for an output stuck at 0.")
+"#;
+
+/// The PyTorch script for these settings.
+pub fn pytorch(s: &Settings) -> String {
+    let mut out = settings_block(s, "PyTorch");
+    out.push_str("\nimport math\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\ntorch.manual_seed(SEED)\n");
+    out.push_str(DATA);
+    out.push_str(&torch_activation(s));
+    out.push_str(&torch_init(s.init));
+    out.push_str(TORCH_MODEL);
+    out.push_str(&torch_optimizer(s.optimizer));
+    out.push_str(REPORT);
+    out.push_str(TORCH_TRAIN);
+    out
+}
+
+fn torch_activation(s: &Settings) -> String {
+    let make = match s.activation {
+        ActivationKind::Relu => "nn.ReLU()",
+        ActivationKind::LeakyRelu => "nn.LeakyReLU(negative_slope=ALPHA)",
+        ActivationKind::Elu => "nn.ELU(alpha=ALPHA)",
+        ActivationKind::Selu => "nn.SELU()",
+        ActivationKind::Tanh => "nn.Tanh()",
+        ActivationKind::Sigmoid => "nn.Sigmoid()",
+        ActivationKind::Linear => "nn.Identity()",
+        ActivationKind::Gelu => "nn.GELU()",
+        ActivationKind::Swish => "nn.SiLU()",
+    };
+    format!("\n\ndef make_activation():\n    return {make}\n")
+}
+
+/// Keras' initializers written out for PyTorch (its own `kaiming_*` and `xavier_*` are not
+/// truncated the same way).
+fn torch_init(init: Initializer) -> String {
+    let body = match (init, variance_scaling(init)) {
+        (_, Some((scale, mode, dist))) => {
+            let fan = match mode {
+                "fan_in" => "fan_in",
+                _ => "(fan_in + fan_out) / 2",
+            };
+            let draw = if dist == "normal" {
+                format!(
+                    "    # a normal truncated at two of its σ, σ = sqrt(scale / fan) / {TRUNCATED_NORMAL_STDDEV}\n    \
+                     std = math.sqrt(scale / fan) / {TRUNCATED_NORMAL_STDDEV}\n    \
+                     nn.init.trunc_normal_(weight, mean=0.0, std=std, a=-2 * std, b=2 * std)"
+                )
+            } else {
+                "    limit = math.sqrt(3 * scale / fan)\n    nn.init.uniform_(weight, -limit, limit)"
+                    .to_string()
+            };
+            format!(
+                "    # Keras' {id}: variance scaling, scale {scale}, fan = {fan}\n    \
+                 fan_out, fan_in = weight.shape\n    scale, fan = {scale:?}, {fan}\n{draw}",
+                id = init.id()
+            )
+        }
+        (Initializer::RandomUniform { lo, hi }, None) => {
+            format!("    nn.init.uniform_(weight, {}, {})", py(lo), py(hi))
+        }
+        (Initializer::Constant(v), None) => format!("    nn.init.constant_(weight, {})", py(v)),
+        _ => "    pass".into(),
+    };
+    format!("\n\ndef init_kernel(weight):\n{body}\n")
+}
+
+const TORCH_MODEL: &str = r#"
+
+layers = []
+width_in = 4
+for width in [WIDTH] * HIDDEN_LAYERS + [1]:
+    dense = nn.Linear(width_in, width)
+    init_kernel(dense.weight.data)
+    nn.init.constant_(dense.bias.data, INITIAL_BIAS)
+    layers.append((dense, make_activation()))
+    width_in = width
+model = nn.Sequential(*[m for pair in layers for m in pair])
+"#;
+
+fn torch_optimizer(o: Optimizer) -> String {
+    let make = match o {
+        Optimizer::Sgd => "torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)",
+        Optimizer::Adam => {
+            "torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-7)  # Keras' defaults"
+        }
+    };
+    format!("optimizer = {make}\n")
+}
+
+const TORCH_TRAIN: &str = r#"
+
+def dead_units():
+    """(dead, mostly off, units) per layer: f'(z) = 0 on every validation sample, or on more
+    than MOSTLY_OFF of them while alive."""
+    out = []
+    h = torch.from_numpy(x_val)
+    for dense, act in layers:
+        z = dense(h).detach().requires_grad_(True)
+        a = act(z)
+        a.sum().backward()
+        off = (z.grad == 0).float().mean(dim=0)
+        dead = int((off == 1).sum())
+        mostly = int(((off > MOSTLY_OFF) & (off < 1)).sum())
+        out.append((dead, mostly, off.numel()))
+        h = a.detach()
+    return out
+
+
+def validation_loss():
+    with torch.no_grad():
+        return float(nn.functional.mse_loss(model(torch.from_numpy(x_val)), torch.from_numpy(y_val)))
+
+
+report(0, None, validation_loss(), dead_units())
+xt, yt = torch.from_numpy(x_train), torch.from_numpy(y_train)
+for epoch in range(1, EPOCHS + 1):
+    order = torch.randperm(n_train)
+    total = 0.0
+    for start in range(0, n_train, BATCH_SIZE):
+        batch = order[start:start + BATCH_SIZE]
+        loss = nn.functional.mse_loss(model(xt[batch]), yt[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += float(loss) * len(batch)
+    report(epoch, total / n_train, validation_loss(), dead_units())
+verdict(validation_loss(), dead_units())
+"#;
+
+/// The Keras script for these settings (TensorFlow's Keras, 2 or 3).
+pub fn keras(s: &Settings) -> String {
+    let mut out = settings_block(s, "Keras");
+    out.push_str(
+        "\nimport numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\n\nkeras.utils.set_random_seed(SEED)\n",
+    );
+    out.push_str(DATA);
+    out.push_str(&format!(
+        "\nactivation = {}\nkernel_initializer = {}\noptimizer = {}\n",
+        keras_activation(s.activation),
+        keras_init(s.init),
+        keras_optimizer(s.optimizer)
+    ));
+    out.push_str(KERAS_MODEL);
+    out.push_str(REPORT);
+    out.push_str(KERAS_TRAIN);
+    out
+}
+
+fn keras_activation(k: ActivationKind) -> &'static str {
+    match k {
+        ActivationKind::Relu => "\"relu\"",
+        ActivationKind::LeakyRelu => "lambda z: tf.nn.leaky_relu(z, alpha=ALPHA)",
+        ActivationKind::Elu => "lambda z: keras.activations.elu(z, alpha=ALPHA)",
+        ActivationKind::Selu => "\"selu\"",
+        ActivationKind::Tanh => "\"tanh\"",
+        ActivationKind::Sigmoid => "\"sigmoid\"",
+        ActivationKind::Linear => "\"linear\"",
+        ActivationKind::Gelu => "lambda z: tf.nn.gelu(z, approximate=False)",
+        ActivationKind::Swish => "tf.nn.silu",
+    }
+}
+
+fn keras_init(init: Initializer) -> String {
+    let seeded = |name: &str| format!("keras.initializers.{name}(seed=SEED)");
+    match init {
+        Initializer::HeNormal => seeded("HeNormal"),
+        Initializer::HeUniform => seeded("HeUniform"),
+        Initializer::LecunNormal => seeded("LecunNormal"),
+        Initializer::LecunUniform => seeded("LecunUniform"),
+        Initializer::GlorotNormal => seeded("GlorotNormal"),
+        Initializer::GlorotUniform => seeded("GlorotUniform"),
+        Initializer::RandomUniform { lo, hi } => format!(
+            "keras.initializers.RandomUniform(minval={}, maxval={}, seed=SEED)",
+            py(lo),
+            py(hi)
+        ),
+        Initializer::Constant(v) => format!("keras.initializers.Constant({})", py(v)),
+    }
+}
+
+fn keras_optimizer(o: Optimizer) -> &'static str {
+    match o {
+        Optimizer::Sgd => "keras.optimizers.SGD(learning_rate=LEARNING_RATE)",
+        Optimizer::Adam => {
+            "keras.optimizers.Adam(learning_rate=LEARNING_RATE, beta_1=0.9, beta_2=0.999, epsilon=1e-7)"
+        }
+    }
+}
+
+const KERAS_MODEL: &str = r#"
+model = keras.Sequential([keras.Input(shape=(4,))] + [
+    keras.layers.Dense(
+        width,
+        activation=activation,
+        kernel_initializer=kernel_initializer,
+        bias_initializer=keras.initializers.Constant(INITIAL_BIAS),
+    )
+    for width in [WIDTH] * HIDDEN_LAYERS + [1]
+])
+model.compile(optimizer=optimizer, loss="mse")
+"#;
+
+const KERAS_TRAIN: &str = r#"
+
+def dead_units():
+    """(dead, mostly off, units) per layer: f'(z) = 0 on every validation sample, or on more
+    than MOSTLY_OFF of them while alive."""
+    out = []
+    h = tf.constant(x_val)
+    for dense in model.layers:
+        z = tf.matmul(h, dense.kernel) + dense.bias
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            a = dense.activation(z)
+        off = tf.reduce_mean(tf.cast(tape.gradient(a, z) == 0, tf.float32), axis=0).numpy()
+        out.append((int((off == 1).sum()), int(((off > MOSTLY_OFF) & (off < 1)).sum()), off.size))
+        h = a
+    return out
+
+
+def validation_loss():
+    return float(model.evaluate(x_val, y_val, batch_size=1024, verbose=0))
+
+
+report(0, None, validation_loss(), dead_units())
+for epoch in range(1, EPOCHS + 1):
+    history = model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=1, shuffle=True, verbose=0)
+    report(epoch, history.history["loss"][-1], validation_loss(), dead_units())
+verdict(validation_loss(), dead_units())
+"#;
+
+/// "network-run_…_pytorch.py".
+pub fn file_name(tag: &str, framework: &str) -> String {
+    crate::chart::figure::file_name(&["network", "run"], &format!("{tag}_{framework}"), "py")
+}

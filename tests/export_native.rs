@@ -1,0 +1,288 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! What leaves the page, checked natively: the run as CSV and JSON (header and rows match the
+//! run), the run as PyTorch and Keras scripts (they parse as Python and carry the settings),
+//! and every chart as a slide-sized SVG (well-formed XML with its title and axis labels).
+
+use dying_relu::chart::figure::{slide_svg, Figures, SLIDE_SIZE};
+use dying_relu::panels::activation::state::Settings as ActivationSettings;
+use dying_relu::panels::network::export;
+use dying_relu::panels::network::reproduce;
+use dying_relu::panels::network::settings::{Optimizer, Preset, Settings};
+use dying_relu::panels::network::state::{Msg, State as NetworkState};
+use dying_relu::panels::neuron::state::{Msg as NeuronMsg, State as NeuronState};
+use dying_relu::sim::activation::ActivationKind;
+use dying_relu::sim::init::Initializer;
+use dying_relu::sim::stats::TB_PERCENTILES;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// A small run of `settings` to the end (1,000 samples).
+fn trained(settings: Settings) -> NetworkState {
+    let mut state = NetworkState::new(Settings {
+        samples: 1_000,
+        ..settings
+    });
+    let mut t = 0.0;
+    state.run.run_to_end(&mut || {
+        t += 1.0;
+        t
+    });
+    state
+}
+
+/// Runs `python3 -c CODE` with `input` on stdin: Some(Ok) when it succeeded, Some(Err(stderr))
+/// when it failed, None when there is no python3 on this machine.
+fn python(code: &str, input: &str) -> Option<Result<(), String>> {
+    let mut child = match Command::new("python3")
+        .args(["-c", code])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(_) => {
+            println!("python3 is not on this machine: the Python parser check was skipped");
+            return None;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Some(if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    })
+}
+
+#[test]
+fn csv_has_a_row_per_epoch_and_a_column_per_header() {
+    let state = trained(Settings {
+        epochs: 3,
+        ..Settings::default()
+    });
+    let history = &state.run.history;
+    assert_eq!(history.len(), 4, "epoch 0 (initial) and 3 epochs");
+    let csv = export::csv(history, state.n_layers());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), history.len() + 1, "header + one row per epoch");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    // 4 leading columns, then per layer 2 fractions and 9 + 9 percentiles.
+    assert_eq!(
+        header.len(),
+        4 + state.n_layers() * (2 + 2 * TB_PERCENTILES.len())
+    );
+    assert_eq!(&header[..4], ["epoch", "step", "train_loss", "val_loss"]);
+    assert!(header.contains(&"hidden1_dead_fraction"));
+    assert!(header.contains(&"output_mostly_off_fraction"));
+    assert!(header.contains(&"hidden3_output_p6.68"));
+    assert!(header.contains(&"output_weight_grad_p100"));
+    for (row, stats) in lines[1..].iter().zip(history) {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells.len(), header.len(), "{row}");
+        assert_eq!(cells[0], stats.epoch.to_string());
+        let val: f64 = cells[3].parse().unwrap();
+        assert_eq!(
+            val, stats.val_loss,
+            "exact round trip of the validation loss"
+        );
+        let dead: f64 = cells[4].parse().unwrap();
+        assert_eq!(dead, stats.layers[0].dead_fraction);
+    }
+}
+
+#[test]
+fn json_holds_the_settings_the_seed_and_the_same_series() {
+    let settings = Preset::LeakyRelu.apply(&Settings {
+        epochs: 2,
+        seed: 7,
+        ..Settings::default()
+    });
+    let state = trained(settings);
+    let text = export::json(&state.settings, &state.run.history);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["seed"], 7);
+    assert_eq!(v["settings"]["activation"], "leaky_relu");
+    assert_eq!(v["settings"]["preset"], "leaky");
+    assert_eq!(v["settings"]["samples"], 1000);
+    assert_eq!(v["settings"]["learning_rate"], 0.001);
+    let epochs = v["epochs"].as_array().unwrap();
+    assert_eq!(epochs.len(), state.run.history.len());
+    for (e, s) in epochs.iter().zip(&state.run.history) {
+        assert_eq!(e["epoch"], s.epoch);
+        assert_eq!(e["val_loss"].as_f64().unwrap(), s.val_loss);
+        let layers = e["layers"].as_array().unwrap();
+        assert_eq!(layers.len(), 4);
+        assert_eq!(layers[3]["layer"], "output");
+        assert_eq!(layers[0]["output_percentiles"].as_array().unwrap().len(), 9);
+    }
+    // Epoch 0 has no training loss: null, not NaN (which JSON cannot hold).
+    assert!(epochs[0]["train_loss"].is_null() || epochs[0]["train_loss"].is_number());
+}
+
+/// Settings that exercise every branch of the script writers: each preset, plus SGD, ELU with
+/// its α, a constant-free custom bias and a small batch.
+fn script_cases() -> Vec<Settings> {
+    let mut cases: Vec<Settings> = Preset::ALL
+        .iter()
+        .map(|p| p.apply(&Settings::default()))
+        .collect();
+    cases.push(Settings {
+        preset: None,
+        activation: ActivationKind::Elu,
+        alpha: 0.35,
+        init: Initializer::HeUniform,
+        bias: -0.25,
+        optimizer: Optimizer::Sgd,
+        lr: 0.05,
+        batch: 8,
+        epochs: 12,
+        seed: 1234,
+        layers: 2,
+        width: 16,
+        samples: 5_000,
+    });
+    cases
+}
+
+#[test]
+fn scripts_parse_as_python_and_carry_the_settings() {
+    let mut parsed = 0;
+    for s in script_cases() {
+        for (framework, script) in [
+            ("pytorch", reproduce::pytorch(&s)),
+            ("keras", reproduce::keras(&s)),
+        ] {
+            let expect = [
+                format!("SEED = {}", s.seed),
+                format!("SAMPLES = {}", s.samples),
+                format!("HIDDEN_LAYERS = {}", s.layers),
+                format!("WIDTH = {}", s.width),
+                format!("ACTIVATION = \"{}\"", s.activation.id()),
+                format!("ALPHA = {:?}", s.alpha),
+                format!("KERNEL_INITIALIZER = \"{}\"", s.init.id()),
+                format!("INITIAL_BIAS = {:?}", s.bias),
+                format!("OPTIMIZER = \"{}\"", s.optimizer.id()),
+                format!("LEARNING_RATE = {:?}", s.lr),
+                format!("BATCH_SIZE = {}", s.batch),
+                format!("EPOCHS = {}", s.epochs),
+            ];
+            for e in &expect {
+                assert!(script.contains(e.as_str()), "{framework} lacks `{e}`");
+            }
+            assert!(script.contains(&s.to_query()), "the page's query");
+            assert!(script.contains("What will match: the regime"));
+            let optimizer = match (framework, s.optimizer) {
+                ("pytorch", Optimizer::Adam) => "torch.optim.Adam(",
+                ("pytorch", Optimizer::Sgd) => "torch.optim.SGD(",
+                (_, Optimizer::Adam) => "keras.optimizers.Adam(",
+                (_, Optimizer::Sgd) => "keras.optimizers.SGD(",
+            };
+            assert!(script.contains(optimizer), "{framework}: {optimizer}");
+            if let Some(result) = python("import ast,sys; ast.parse(sys.stdin.read())", &script) {
+                result.unwrap_or_else(|e| {
+                    panic!("{framework} script for {s:?} is not Python: {e}\n{script}")
+                });
+                parsed += 1;
+            }
+        }
+    }
+    println!("{parsed} scripts parsed by Python's ast");
+}
+
+#[test]
+fn keras_initializers_are_named_and_torch_writes_them_out() {
+    let s = Preset::SeluLecun.apply(&Settings::default());
+    assert!(reproduce::keras(&s).contains("keras.initializers.LecunNormal(seed=SEED)"));
+    let torch = reproduce::pytorch(&s);
+    assert!(torch.contains("0.8796256610342398"), "truncated normal's σ");
+    assert!(torch.contains("nn.SELU()"));
+    let neg = Preset::UniformNeg.apply(&Settings::default());
+    assert!(reproduce::pytorch(&neg).contains("nn.init.uniform_(weight, -1.0, 0.0)"));
+    assert!(reproduce::keras(&neg).contains("RandomUniform(minval=-1.0, maxval=0.0"));
+}
+
+/// Checks an SVG is well-formed XML (with Python's parser when there is one) and holds `texts`.
+fn check_svg(svg: &str, texts: &[&str]) {
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    let (w, h) = SLIDE_SIZE;
+    assert!(svg.contains(&format!("width=\"{w}\"")) && svg.contains(&format!("height=\"{h}\"")));
+    for t in texts {
+        assert!(svg.contains(t), "SVG lacks “{t}”");
+    }
+    if let Some(r) = python(
+        "import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())",
+        svg,
+    ) {
+        r.expect("the SVG parses as XML");
+    }
+}
+
+#[test]
+fn every_chart_exports_a_slide_svg_with_its_labels() {
+    let act = ActivationSettings::default();
+    check_svg(
+        &slide_svg(&act, 0).unwrap(),
+        &["pre-activation x (no unit)", "f(x): ReLU"],
+    );
+    let mut neuron = NeuronState::new(Default::default());
+    neuron.update(NeuronMsg::LargeStep);
+    for i in 0..neuron.figures().len() {
+        check_svg(&slide_svg(&neuron, i).unwrap(), &[]);
+    }
+    check_svg(&slide_svg(&neuron, 2).unwrap(), &["w1"]);
+    let mut net = trained(Settings {
+        epochs: 2,
+        ..Settings::default()
+    });
+    let figures = net.figures();
+    assert_eq!(figures.len(), 3, "no comparison until one is run");
+    check_svg(
+        &slide_svg(&net, 0).unwrap(),
+        &[
+            "epoch (passes over the training data)",
+            "loss: mean squared error (no unit)",
+        ],
+    );
+    check_svg(&slide_svg(&net, 1).unwrap(), &[]);
+    check_svg(&slide_svg(&net, 2).unwrap(), &["share of values (%)"]);
+    net.update(Msg::Compare);
+    assert_eq!(net.figures().len(), 4);
+    check_svg(&slide_svg(&net, 3).unwrap(), &["val. loss (no unit)"]);
+}
+
+#[test]
+fn file_names_say_what_and_with_which_settings() {
+    let act = ActivationSettings {
+        kind: ActivationKind::LeakyRelu,
+        alpha: 0.1,
+    };
+    assert_eq!(
+        act.file_name(0, "svg"),
+        "activation-curve_leaky_relu_alpha0.1.svg"
+    );
+    let neuron = NeuronState::new(dying_relu::panels::neuron::state::Settings {
+        kind: ActivationKind::LeakyRelu,
+        alpha: 0.1,
+        lr: 0.01,
+        bias: 0.0,
+    });
+    assert_eq!(
+        neuron.file_name(0, "png"),
+        "neuron-gate_leaky_relu_alpha0.1_lr0.01_b0_step0.png"
+    );
+    let net = NetworkState::new(Settings::default());
+    assert_eq!(
+        net.file_name(0, "svg"),
+        "network-loss_relu3_relu_4-8-8-8-1_glorot_uniform_bias0_adam_lr0.001_batch32_seed4_epoch0.svg"
+    );
+    assert_eq!(
+        export::file_name(&net.settings_tag(), "csv"),
+        "network-run_relu3_relu_4-8-8-8-1_glorot_uniform_bias0_adam_lr0.001_batch32_seed4_epoch0.csv"
+    );
+}
