@@ -160,6 +160,11 @@ async fn after_reset_every_data_attribute_of_the_network_is_its_ready_value() {
     assert_ne!(trained, ready);
     assert!(trained.iter().any(|(k, _)| k == "data-val-loss"));
     button(&host, "Reset").click();
+    // Its charts are redrawn one per frame; then every attribute is as at the start.
+    while host.get_attribute("data-charts-pending").as_deref() != Some("0") {
+        assert!(perf.now() - t0 < 30_000.0, "the charts were not redrawn");
+        sleep(20).await;
+    }
     assert_eq!(
         data_attributes(&host),
         ready,

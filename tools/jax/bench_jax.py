@@ -33,6 +33,8 @@ def parse_args():
     p.add_argument("--widths", default="8,16,32,64")
     p.add_argument("--epochs", type=int, default=3, help="calls per width; the first compiles")
     p.add_argument("--samples", type=int, default=200_000)
+    p.add_argument("--no-seed002", action="store_true",
+                   help="skip seed 002's own net (4-8-8-8-1 ReLU, glorot_uniform)")
     p.add_argument("--one-thread", action="store_true",
                    help="ask XLA for one thread, like the single-threaded Rust trainer")
     return p.parse_args()
@@ -60,25 +62,32 @@ def seed002(n, key):
     return x[:n_train], y[:n_train]
 
 
-def init_params(key, widths):
+def init_params(key, widths, init="lecun_normal"):
     params = []
     for n_in, n_out in zip(widths[:-1], widths[1:]):
         key, sub = jax.random.split(key)
-        # lecun_normal: a normal truncated at 2 sigma, scaled so its variance is 1/fan_in.
-        std = (1.0 / n_in) ** 0.5 / 0.87962566103423978
-        w = std * jax.random.truncated_normal(sub, -2.0, 2.0, (n_in, n_out), jnp.float32)
+        if init == "glorot_uniform":
+            # Keras' default: uniform in +-sqrt(6 / (fan_in + fan_out)).
+            lim = (6.0 / (n_in + n_out)) ** 0.5
+            w = jax.random.uniform(sub, (n_in, n_out), jnp.float32, -lim, lim)
+        else:
+            # lecun_normal: a normal truncated at 2 sigma, scaled so its variance is 1/fan_in.
+            std = (1.0 / n_in) ** 0.5 / 0.87962566103423978
+            w = std * jax.random.truncated_normal(sub, -2.0, 2.0, (n_in, n_out), jnp.float32)
         params.append((w, jnp.zeros((n_out,), jnp.float32)))
     return params
 
 
-def forward(params, x):
+def forward(params, x, act):
     for w, b in params:
-        x = jax.nn.selu(x @ w + b)
+        x = act(x @ w + b)
     return x
 
 
-def loss_fn(params, x, y):
-    return jnp.mean((forward(params, x) - y) ** 2)
+def make_loss(act):
+    def loss_fn(params, x, y):
+        return jnp.mean((forward(params, x, act) - y) ** 2)
+    return loss_fn
 
 
 def adam_step(params, m, v, g, t):
@@ -91,8 +100,11 @@ def adam_step(params, m, v, g, t):
     return params, m, v
 
 
-@jax.jit
-def train_epoch(state, x, y, key):
+def make_epoch(act):
+    return jax.jit(lambda state, x, y, key: train_epoch(state, x, y, key, make_loss(act)))
+
+
+def train_epoch(state, x, y, key, loss_fn):
     steps = x.shape[0] // BATCH
     perm = jax.random.permutation(key, x.shape[0])[: steps * BATCH]
     xb = x[perm].reshape(steps, BATCH, x.shape[1])
@@ -114,9 +126,10 @@ def flops_per_sample(widths):
                for l, (a, b) in enumerate(zip(widths[:-1], widths[1:])))
 
 
-def bench_width(width, x, y, epochs):
-    widths = [4, width, width, width, width, 1]
-    params = init_params(jax.random.PRNGKey(2), widths)
+def bench_width(width, x, y, epochs, hidden=4, act=jax.nn.selu, init="lecun_normal"):
+    widths = [4] + [width] * hidden + [1]
+    train_epoch = make_epoch(act)
+    params = init_params(jax.random.PRNGKey(2), widths, init)
     zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
     state = (params, zeros, zeros, jnp.float32(0.0))
     key = jax.random.PRNGKey(0x9E37)
@@ -146,7 +159,10 @@ def main():
     widths = [int(w) for w in ARGS.widths.split(",") if w.strip()]
     x, y = seed002(ARGS.samples, jax.random.PRNGKey(2))
     results = [bench_width(w, x, y, ARGS.epochs) for w in widths]
+    seed = None if ARGS.no_seed002 else bench_width(
+        8, x, y, ARGS.epochs, hidden=3, act=jax.nn.relu, init="glorot_uniform")
     print(json.dumps({
+        "seed002": seed,
         "jax_version": jax.__version__,
         "backend": jax.default_backend(),
         "one_thread": ARGS.one_thread,
