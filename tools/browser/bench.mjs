@@ -125,6 +125,10 @@ try {
     throw new Error(`bench_seed002 returned no numeric "ms_per_epoch": ${raw}`);
   }
   if (!error && problems.length) console.error(`warnings while benchmarking:\n  ${problems.join('\n  ')}`);
+  // Wide nets: 4 hidden SELU layers of 8 to 64 units, the same epochs as the native run.
+  const scaling = JSON.parse(
+    await page.evaluate(async (n) => await window.wasmBindings.bench_scaling(n), Math.min(epochs, 3)),
+  );
   // Dragging a slider must stay within a 60 fps frame (16.7 ms): time the page's own work for
   // each `input` event of a sweep over the "One neuron" bias slider (three charts redrawn).
   const drag = await page.evaluate(() => {
@@ -164,6 +168,7 @@ try {
       wasm_first_epoch_ms: result.first_epoch_ms,
       wasm_later_ms_per_epoch: result.later_ms_per_epoch,
       epochs,
+      wasm_scaling: scaling,
       ready_ms_median_of_5: Math.round(load.readyMs),
       load_longest_task_ms: Math.round(load.longest),
       wasm_bytes: load.raw,

@@ -4,7 +4,7 @@
 
 use crate::cmd;
 use crate::ensure::{self, Needs};
-use crate::{site, static_server};
+use crate::{scaling, site, static_server};
 use std::path::Path;
 use std::process::Command;
 
@@ -121,9 +121,40 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for key in PAGE_FIGURES {
         fields.push((key, page_figure(key)));
     }
+    let (scaling, seed_jax) = wide_nets(root, native_line, &wasm.lines);
+    fields.push(("scaling", scaling));
+    let wasm_later_ms = wasm_later.unwrap_or(wasm_ms);
+    fields.push(("jax_seed002_ms_per_epoch", opt(seed_jax)));
+    fields.push((
+        "wasm_seed002_over_jax",
+        opt(seed_jax.map(|j| wasm_later_ms / j)),
+    ));
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
     println!("{{{}}}", body.join(","));
     Ok(())
+}
+
+/// The wide-net table (native, page, JAX) and JAX's seed-002 epoch, when JAX is at hand.
+fn wide_nets(root: &Path, native_line: &str, wasm_lines: &[String]) -> (String, Option<f64>) {
+    let native = scaling::rows(native_line, "scaling", "later_ms_per_epoch");
+    let wasm = wasm_lines
+        .iter()
+        .find(|l| l.contains("\"wasm_scaling\""))
+        .map(|l| scaling::rows(l, "wasm_scaling", "later_ms_per_epoch"))
+        .unwrap_or_default();
+    let (jax, seed) = match scaling::jax_line(root) {
+        Ok(line) => {
+            let seed = line
+                .find("\"seed002\"")
+                .and_then(|i| scaling::number(&line[i..], "ms_per_epoch"));
+            (scaling::rows(&line, "jax", "ms_per_epoch"), seed)
+        }
+        Err(why) => {
+            eprintln!("no JAX figures: {why}");
+            (Vec::new(), None)
+        }
+    };
+    (scaling::table(&native, &wasm, &jax), seed)
 }
 
 /// The page's own figures that bench.mjs prints, copied into the one line of results.

@@ -12,6 +12,7 @@ mod bench;
 mod cmd;
 mod ensure;
 mod lock;
+mod scaling;
 mod serve;
 mod site;
 mod smoke;
