@@ -36,8 +36,9 @@ impl Panel {
 }
 
 thread_local! {
-    /// Panels mounted by `start` or `mount`, kept alive for the page's life.
-    static MOUNTED: RefCell<Vec<(Element, Panel)>> = const { RefCell::new(Vec::new()) };
+    /// Panels mounted by `start` or `mount`, kept alive for the page's life, with their place
+    /// in the page's address (so that `remount` keeps it).
+    static MOUNTED: RefCell<Vec<(Element, Panel, Option<Address>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Shows an error from a handler on the page.
@@ -102,16 +103,40 @@ fn mount_info(
     address: Option<Address>,
 ) -> Result<(), JsValue> {
     let mounted = match info.name {
-        "activation" => panels::activation::web::mount(host, pairs, address)?,
-        "neuron" => panels::neuron::web::mount(host, pairs, address)?,
-        _ => panels::network::web::mount(host, pairs, address)?,
+        "activation" => panels::activation::web::mount(host, pairs, address.clone())?,
+        "neuron" => panels::neuron::web::mount(host, pairs, address.clone())?,
+        "dying" => panels::dying::web::mount(host, pairs, address.clone())?,
+        _ => panels::network::web::mount(host, pairs, address.clone())?,
     };
     MOUNTED.with(|m| {
         let mut m = m.borrow_mut();
-        m.retain(|(el, _)| el != host);
-        m.push((host.clone(), mounted));
+        m.retain(|(el, _, _)| el != host);
+        m.push((host.clone(), mounted, address));
     });
     Ok(())
+}
+
+/// Mounts the page's own panel `panel` again, in place, with the settings in `query` (that
+/// panel's own keys), keeping its place in the page's address: how one panel hands a
+/// configuration to another without importing it. Returns the panel's host, or None when the
+/// page shows no such panel.
+pub fn remount(panel: &str, query: &str) -> Result<Option<Element>, JsValue> {
+    let info = panels::find(panel)
+        .ok_or_else(|| JsValue::from_str(&format!("there is no panel called “{panel}”")))?;
+    let doc = dom::document()?;
+    let hosts = doc.query_selector_all(&format!("[data-panel='{}']", info.name))?;
+    let host = (0..hosts.length())
+        .filter_map(|i| hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .find(|h| h.closest("[hidden]").ok().flatten().is_none());
+    let Some(host) = host else { return Ok(None) };
+    let address = MOUNTED.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(el, _, _)| *el == host)
+            .and_then(|(_, _, a)| a.clone())
+    });
+    mount_info(&host, info, &query_pairs(query), address)?;
+    Ok(Some(host))
 }
 
 /// The panel named by `panel=` in the query, if it is one we have. An unknown name is
