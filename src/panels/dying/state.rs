@@ -45,7 +45,8 @@ pub const EPOCHS: NumberSpec = slider(
     (1.0, 10.0),
     3.0,
 );
-pub const RES: NumberSpec = slider("res", "Map resolution (cells per side)", (4.0, 32.0), 20.0);
+/// Odd by default, so that bias 0 (seed 002's) is a row of the map.
+pub const RES: NumberSpec = slider("res", "Map resolution (cells per side)", (4.0, 32.0), 21.0);
 pub const BORN_WIDTH: NumberSpec = slider(
     "bwidth",
     "Width N of the born-dead nets",
@@ -112,7 +113,7 @@ pub struct Settings {
 }
 
 impl Default for Settings {
-    /// Seed 002's 4-8-8-8-1 ReLU net with Adam, 3 epochs per cell, a 20 × 20 map; born-dead
+    /// Seed 002's 4-8-8-8-1 ReLU net with Adam, 3 epochs per cell, a 21 × 21 map; born-dead
     /// nets of width 3.
     fn default() -> Self {
         Settings {

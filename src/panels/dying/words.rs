@@ -145,6 +145,13 @@ pub fn map_status(state: &State) -> String {
     if let Some(low) = row_sentence(&s, cells, 0) {
         parts.push(low);
     }
+    let out = cells.iter().flatten().filter(|c| c.output_dead).count();
+    if out > 0 {
+        parts.push(format!(
+            "The output unit ends dead in {out} of {} cells: every target is negative, and a ReLU output stuck at 0 is where training leads",
+            cells.len()
+        ));
+    }
     let diverged = cells.iter().flatten().filter(|c| c.diverged).count();
     if diverged > 0 {
         parts.push(format!("{diverged} runs blew up (grey crosses)"));

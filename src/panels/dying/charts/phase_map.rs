@@ -65,7 +65,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&theme.background)?;
     let (w, _) = area.dim_in_pixel();
-    let bar_w = theme.px(if theme.compact { 64.0 } else { 92.0 }).min(w / 3);
+    let bar_w = theme.px(if theme.compact { 84.0 } else { 92.0 }).min(w / 3);
     let (left, right) = area.split_horizontally(w - bar_w);
     let layout = draw_cells(&left, d, theme)?;
     draw_bar(&right, d.view, theme, &layout)?;
@@ -224,7 +224,8 @@ fn draw_marks<DB: DrawingBackend>(
         ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.5)),
     )])?;
     let label = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
-    chart.draw_series([Text::new("seed 002", (at.0 + 1.6 * hx, at.1), label)])?;
+    let gap = r + theme.px(4.0) as i32;
+    chart.draw_series([EmptyElement::at(at) + Text::new("seed 002", (gap, 0), label)])?;
     if let Some(f) = d.focus.filter(|&f| f < d.spec.cells()) {
         let (i, j) = d.spec.position(f);
         let (cx, cy) = (d.spec.lr(i).log10(), d.spec.bias(j));
@@ -290,7 +291,7 @@ fn draw_bar<DB: DrawingBackend>(
         .transform(FontTransform::Rotate270)
         .pos(Pos::new(HPos::Center, VPos::Top));
     let mid = (top + bottom) / 2;
-    let tx = x + bw + theme.px(if theme.compact { 34.0 } else { 50.0 }) as i32;
+    let tx = x + bw + theme.px(if theme.compact { 48.0 } else { 50.0 }) as i32;
     area.draw(&Text::new(title, (tx, mid), vertical))?;
     Ok(())
 }
