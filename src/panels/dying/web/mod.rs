@@ -168,6 +168,12 @@ fn controls_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
 
 /// Sends a message and does what it calls for.
 fn send(shared: &Shared, msg: Msg) {
+    send_quietly(shared, msg);
+    // The exact state for scripts at once; the drawing waits for the next frame.
+    report(shared.borrow().mark_host());
+}
+
+fn send_quietly(shared: &Shared, msg: Msg) {
     if matches!(&msg, Msg::Set(k, _) if *k == super::state::ENGINE.key) {
         // A new choice of engine tries the workers again.
         shared.borrow_mut().fallback = false;

@@ -231,6 +231,7 @@ fn frame(shared: &Shared) -> bool {
             .host
             .set_attribute("data-max-frame-ms", &format!("{:.1}", m.max_frame_ms));
         note_map_time(&mut m);
+        let _ = m.mark_host();
         (r, m.state.busy())
     };
     let (map, born) = match redraw {

@@ -142,7 +142,7 @@ impl Mounted {
     }
 
     /// Exact state for scripts and tests.
-    fn mark_host(&self) -> Result<(), JsValue> {
+    pub(super) fn mark_host(&self) -> Result<(), JsValue> {
         let h = &self.view.host;
         let s = &self.state;
         let (cells, total) = s.map_progress();
@@ -152,6 +152,18 @@ impl Mounted {
         h.set_attribute("data-born-done", &chunks.to_string())?;
         h.set_attribute("data-born", &all.to_string())?;
         h.set_attribute("data-running", &s.busy().to_string())?;
+        let focused = s.focus.and_then(|f| s.cells.get(f).copied().flatten());
+        if let Some(c) = focused {
+            h.set_attribute("data-focus-loss", &c.loss.to_string())?;
+            h.set_attribute("data-focus-output-dead", &c.output_dead.to_string())?;
+            h.set_attribute("data-focus-dead", &c.dead.to_string())?;
+        }
+        let l = &self.layout;
+        let bbox = format!("{} {} {} {}", l.x.start, l.y.start, l.x.end, l.y.end);
+        self.view
+            .map
+            .canvas
+            .set_attribute("data-cells-box", &bbox)?;
         // Every finished cell's verdict, for scripts: "d" mostly dead, "a" alive, "x" blown up.
         let verdicts: String = s
             .cells
