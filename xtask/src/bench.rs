@@ -100,7 +100,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         f64::NAN
     };
     println!(
-        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"wasm_first_epoch_ms\":{},\"native_later_ms_per_epoch\":{},\"wasm_later_ms_per_epoch\":{},\"ratio_later\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{},\"page_5_epochs_ms\":{},\"page_max_frame_work_ms\":{},\"page_long_tasks\":{},\"page_max_long_task_ms\":{},\"page_4x64_epoch_ms\":{},\"page_4x64_max_frame_work_ms\":{},\"page_4x64_long_tasks\":{}}}",
+        "{{\"native_ms_per_epoch\":{},\"wasm_ms_per_epoch\":{},\"ratio_wasm_over_native\":{},\"wasm_first_epoch_ms\":{},\"native_later_ms_per_epoch\":{},\"wasm_later_ms_per_epoch\":{},\"ratio_later\":{},\"epochs\":{epochs},\"slider_redraw_median_ms\":{},\"slider_redraw_p95_ms\":{},\"page_5_epochs_ms\":{},\"page_max_frame_work_ms\":{},\"page_long_tasks\":{},\"page_max_long_task_ms\":{},\"page_4x64_epoch_ms\":{},\"page_4x64_max_frame_work_ms\":{},\"page_4x64_long_tasks\":{},{}}}",
         round(native_ms),
         round(wasm_ms),
         round(ratio),
@@ -116,9 +116,33 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         page_figure("page_max_long_task_ms"),
         page_figure("page_4x64_epoch_ms"),
         page_figure("page_4x64_max_frame_work_ms"),
-        page_figure("page_4x64_long_tasks")
+        page_figure("page_4x64_long_tasks"),
+        dying_figures(&page_figure)
     );
     Ok(())
+}
+
+/// "Where neurons die" (tools/browser/dying_bench.mjs): the 20 x 20 phase map's time with one
+/// worker, with a worker per core, and on the main thread, measured in the same run, and the
+/// main thread's longest task while the workers filled it.
+const DYING_FIGURES: [&str; 9] = [
+    "dying_map_20x20_1_worker_ms",
+    "dying_map_20x20_all_workers_ms",
+    "dying_workers",
+    "dying_ratio_1_over_all",
+    "dying_max_long_task_ms",
+    "dying_long_tasks",
+    "dying_map_20x20_main_thread_ms",
+    "dying_main_thread_max_frame_ms",
+    "dying_main_thread_long_tasks",
+];
+
+fn dying_figures(figure: &dyn Fn(&str) -> String) -> String {
+    DYING_FIGURES
+        .iter()
+        .map(|k| format!("\"{k}\":{}", figure(k)))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Four significant digits are plenty for a timing.

@@ -51,6 +51,9 @@ struct Mounted {
     /// A redraw waiting for the next animation frame (results arrive faster than frames).
     draw_due: Option<AnimationFrame>,
     dirty: (bool, bool),
+    /// When the charts were last drawn: while results stream in, at most every
+    /// `REDRAW_EVERY_MS`, so the main thread stays free for the page (and the cores for work).
+    last_draw: f64,
     layout: MapLayout,
     /// When the current map's first job went out, and how long the map took.
     map_started: Option<f64>,
@@ -90,6 +93,7 @@ pub fn mount(
         fallback: false,
         draw_due: None,
         dirty: (true, true),
+        last_draw: 0.0,
         layout: MapLayout::default(),
         map_started: None,
         map_ms: None,
@@ -237,13 +241,25 @@ fn schedule_draw(shared: &Shared, map: bool, born: bool) {
     }
     let weak = Rc::downgrade(shared);
     m.draw_due = Some(gloo_render::request_animation_frame(move |_| {
-        if let Some(rc) = weak.upgrade() {
+        let Some(rc) = weak.upgrade() else { return };
+        let t = now();
+        let wait = {
             let mut m = rc.borrow_mut();
             m.draw_due = None;
-            report(m.render_dirty());
+            m.state.busy() && t - m.last_draw < REDRAW_EVERY_MS
+        };
+        if wait {
+            schedule_draw(&rc, false, false);
+            return;
         }
+        let mut m = rc.borrow_mut();
+        m.last_draw = t;
+        report(m.render_dirty());
     }));
 }
+
+/// Milliseconds between redraws of the charts while results stream in.
+const REDRAW_EVERY_MS: f64 = 150.0;
 
 fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
     let m = shared.borrow();

@@ -20,11 +20,14 @@ const WORKER_URL: &str = "./worker_loader.js";
 const MAX_WORKERS: usize = 8;
 /// How long to wait for the first "ready" before working on the main thread instead.
 const READY_TIMEOUT_MS: u32 = 5_000;
+/// Jobs queued at each worker at once.
+const IN_FLIGHT: usize = 3;
 
 struct Slot {
     worker: Worker,
     ready: bool,
-    busy: bool,
+    /// Jobs sent and not answered yet.
+    busy: usize,
     _listeners: [EventListener; 2],
 }
 
@@ -106,7 +109,7 @@ fn spawn(weak: &Weak<std::cell::RefCell<super::Mounted>>, k: usize) -> Result<Sl
     Ok(Slot {
         worker,
         ready: false,
-        busy: false,
+        busy: 0,
         _listeners: [on_message, on_error],
     })
 }
@@ -142,7 +145,7 @@ fn received(shared: &Shared, k: usize, data: JsValue) {
         .as_mut()
         .and_then(|p| p.slots.get_mut(k))
     {
-        slot.busy = false;
+        slot.busy = slot.busy.saturating_sub(1);
     }
     let numbers = js_sys::Float64Array::new(&data).to_vec();
     match jobs::decode(&numbers) {
@@ -162,14 +165,26 @@ pub(super) fn pump(shared: &Shared) {
     };
     let _ = m.view.host.set_attribute("data-engine", &engine);
     if let Some(pool) = m.pool.as_mut() {
-        for slot in pool.slots.iter_mut().filter(|s| s.ready && !s.busy) {
-            let Some(job) = m.state.next_job() else { break };
-            let text = jobs::encode(job, &m.state.settings);
-            if slot.worker.post_message(&JsValue::from_str(&text)).is_ok() {
-                slot.busy = true;
-            }
-            if matches!(job, crate::panels::dying::state::Job::Cell { .. }) {
-                m.map_started.get_or_insert_with(now);
+        // A few jobs queued at each worker: a cell takes about a millisecond, and a worker
+        // waiting for the page to answer its last result would idle.
+        for slot in pool.slots.iter_mut().filter(|s| s.ready) {
+            while slot.busy < IN_FLIGHT {
+                let Some(job) = m.state.next_job() else { break };
+                let text = jobs::encode(job, &m.state.settings);
+                if slot.worker.post_message(&JsValue::from_str(&text)).is_err() {
+                    break;
+                }
+                slot.busy += 1;
+                if matches!(job, crate::panels::dying::state::Job::Cell { .. })
+                    && m.map_started.is_none()
+                {
+                    let t = now();
+                    m.map_started = Some(t);
+                    let _ = m
+                        .view
+                        .host
+                        .set_attribute("data-map-start", &format!("{t:.0}"));
+                }
             }
         }
     }
@@ -219,8 +234,12 @@ fn frame(shared: &Shared) -> bool {
     let t0 = now();
     let (redraw, busy) = {
         let mut m = shared.borrow_mut();
-        if m.state.busy() {
-            m.map_started.get_or_insert(t0);
+        if m.state.busy() && m.map_started.is_none() {
+            m.map_started = Some(t0);
+            let _ = m
+                .view
+                .host
+                .set_attribute("data-map-start", &format!("{t0:.0}"));
         }
         let mut clock = now;
         let r = m.state.frame(BUDGET_MS, &mut clock);
