@@ -7,6 +7,7 @@ use crate::chart::{themed_mesh, Area, ChartResult, Theme};
 use crate::panels::dying::state::View;
 use crate::panels::dying::sweep::{CellResult, MapSpec, SEED002_BIAS, SEED002_LR};
 use crate::sim::data::SEED002_DEAD_LOSS;
+use crate::spec::format_sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -49,11 +50,34 @@ impl MapLayout {
     }
 }
 
+/// The finished cells' smallest and largest final loss (the loss view's scale: with a ReLU
+/// output and targets that are all negative, no net can go below 13/3, so a fixed scale from
+/// 0 would paint every cell the same).
+pub fn loss_range(cells: &[Option<CellResult>]) -> (f64, f64) {
+    let losses = cells
+        .iter()
+        .flatten()
+        .map(|c| c.loss)
+        .filter(|l| l.is_finite());
+    let (lo, hi) = losses.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), l| {
+        (a.min(l), b.max(l))
+    });
+    let lo = lo.max(1e-6);
+    if lo.is_finite() && hi > lo * 1.01 {
+        (lo, hi)
+    } else if lo.is_finite() {
+        (lo, lo * 2.0)
+    } else {
+        (0.0, SEED002_DEAD_LOSS)
+    }
+}
+
 /// The colour value of a cell in [0, 1] (NaN when it has none).
-fn value(view: View, c: &CellResult) -> f64 {
+fn value(view: View, c: &CellResult, (lo, hi): (f64, f64)) -> f64 {
     match view {
         View::Dead => c.dead,
-        View::Loss => c.loss / SEED002_DEAD_LOSS,
+        // A log scale: one run that blew up to thousands must not flatten the rest.
+        View::Loss => (c.loss.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln()),
     }
 }
 
@@ -67,8 +91,9 @@ pub fn draw<DB: DrawingBackend>(
     let (w, _) = area.dim_in_pixel();
     let bar_w = theme.px(if theme.compact { 84.0 } else { 92.0 }).min(w / 3);
     let (left, right) = area.split_horizontally(w - bar_w);
-    let layout = draw_cells(&left, d, theme)?;
-    draw_bar(&right, d.view, theme, &layout)?;
+    let range = loss_range(d.cells);
+    let layout = draw_cells(&left, d, theme, range)?;
+    draw_bar(&right, d.view, theme, &layout, range)?;
     Ok(layout)
 }
 
@@ -76,6 +101,7 @@ fn draw_cells<DB: DrawingBackend>(
     area: &Area<'_, DB>,
     d: &MapData<'_>,
     theme: &Theme,
+    range: (f64, f64),
 ) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
     let s = d.spec;
     let res = s.res.max(2);
@@ -116,7 +142,7 @@ fn draw_cells<DB: DrawingBackend>(
                 chart.draw_series([Cross::new((cx, cy), theme.px(3.0) as i32, cross)])?;
             }
             Some(c) => {
-                let color = diverging(theme, value(d.view, c));
+                let color = diverging(theme, value(d.view, c, range));
                 chart.draw_series([Rectangle::new(rect, color.filled())])?;
             }
             None => {
@@ -223,9 +249,10 @@ fn draw_marks<DB: DrawingBackend>(
         r,
         ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.5)),
     )])?;
-    let label = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
-    let gap = r + theme.px(4.0) as i32;
-    chart.draw_series([EmptyElement::at(at) + Text::new("seed 002", (gap, 0), label)])?;
+    // Above the marker, so the label never runs into the cells' border on a narrow map.
+    let label = theme.font(12.0).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let gap = r + theme.px(3.0) as i32;
+    chart.draw_series([EmptyElement::at(at) + Text::new("seed 002", (0, -gap), label)])?;
     if let Some(f) = d.focus.filter(|&f| f < d.spec.cells()) {
         let (i, j) = d.spec.position(f);
         let (cx, cy) = (d.spec.lr(i).log10(), d.spec.bias(j));
@@ -244,6 +271,7 @@ fn draw_bar<DB: DrawingBackend>(
     view: View,
     theme: &Theme,
     layout: &MapLayout,
+    (lo, hi): (f64, f64),
 ) -> ChartResult<DB> {
     let (top, bottom) = (layout.y.start, layout.y.end);
     let x = theme.px(6.0) as i32;
@@ -267,9 +295,9 @@ fn draw_bar<DB: DrawingBackend>(
             (1.0, "100 %".into()),
         ],
         View::Loss => [
-            (0.0, "0".into()),
-            (0.5, "2.17".into()),
-            (1.0, "≥ 4.33".into()),
+            (0.0, format_sig(lo, 3)),
+            (0.5, format_sig((lo * hi).sqrt(), 3)),
+            (1.0, format_sig(hi, 3)),
         ],
     };
     let font = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
@@ -283,8 +311,8 @@ fn draw_bar<DB: DrawingBackend>(
     }
     let title = match (view, theme.compact) {
         (View::Dead, _) => "dead hidden units",
-        (View::Loss, false) => "final loss (4.33: output stuck at 0)",
-        (View::Loss, true) => "final loss",
+        (View::Loss, false) => "final loss (mean squared error, log scale)",
+        (View::Loss, true) => "final loss (MSE)",
     };
     let vertical = theme
         .font(12.0)
