@@ -10,6 +10,7 @@
 //! A panel never imports another panel; what two share lives in `spec`, `chart` or `sim`.
 
 pub mod activation;
+pub mod dying;
 pub mod network;
 pub mod neuron;
 
@@ -25,7 +26,7 @@ pub struct PanelInfo {
 }
 
 /// Every panel, in the page's order.
-pub const PANELS: [PanelInfo; 3] = [
+pub const PANELS: [PanelInfo; 4] = [
     PanelInfo {
         name: "activation",
         prefix: "act.",
@@ -40,6 +41,11 @@ pub const PANELS: [PanelInfo; 3] = [
         name: "network",
         prefix: "net.",
         title: "A small network",
+    },
+    PanelInfo {
+        name: "dying",
+        prefix: "dying.",
+        title: "Where neurons die",
     },
 ];
 

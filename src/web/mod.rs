@@ -64,8 +64,9 @@ pub fn live_listeners() -> isize {
 }
 
 thread_local! {
-    /// Panels mounted by `start` or `mount`, kept alive for the page's life.
-    static MOUNTED: RefCell<Vec<(Element, Panel)>> = const { RefCell::new(Vec::new()) };
+    /// Panels mounted by `start` or `mount`, kept alive for the page's life, with their place
+    /// in the page's address (so that `remount` keeps it).
+    static MOUNTED: RefCell<Vec<(Element, Panel, Option<Address>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Shows an error from a handler on the page.
@@ -130,7 +131,7 @@ pub fn unmount(host: &Element) -> bool {
     let removed = MOUNTED.with(|m| {
         let mut m = m.borrow_mut();
         let before = m.len();
-        m.retain(|(el, _)| el != host);
+        m.retain(|(el, _, _)| el != host);
         before != m.len()
     });
     if removed {
@@ -155,6 +156,10 @@ fn field_keys(name: &str) -> Vec<&'static str> {
             .iter()
             .map(|f| f.key())
             .collect(),
+        "dying" => panels::dying::state::FIELDS
+            .iter()
+            .map(|f| f.key())
+            .collect(),
         _ => panels::network::settings::FIELDS
             .iter()
             .map(|f| f.key())
@@ -175,9 +180,10 @@ fn mount_info(
     let lesson = Lesson::read(lesson_pairs, &keys);
     let notice = lesson.notice(info.title, &keys);
     let mounted = controls::with_lesson(lesson, || match info.name {
-        "activation" => panels::activation::web::mount(host, pairs, address),
-        "neuron" => panels::neuron::web::mount(host, pairs, address),
-        _ => panels::network::web::mount(host, pairs, address),
+        "activation" => panels::activation::web::mount(host, pairs, address.clone()),
+        "neuron" => panels::neuron::web::mount(host, pairs, address.clone()),
+        "dying" => panels::dying::web::mount(host, pairs, address.clone()),
+        _ => panels::network::web::mount(host, pairs, address.clone()),
     })?;
     if let Some(text) = notice {
         let note = dom::el(&dom::document()?, "p", "notice", &text)?;
@@ -186,10 +192,34 @@ fn mount_info(
     }
     MOUNTED.with(|m| {
         let mut m = m.borrow_mut();
-        m.retain(|(el, _)| el != host);
-        m.push((host.clone(), mounted));
+        m.retain(|(el, _, _)| el != host);
+        m.push((host.clone(), mounted, address));
     });
     Ok(())
+}
+
+/// Mounts the page's own panel `panel` again, in place, with the settings in `query` (that
+/// panel's own keys), keeping its place in the page's address: how one panel hands a
+/// configuration to another without importing it. Returns the panel's host, or None when the
+/// page shows no such panel.
+pub fn remount(panel: &str, query: &str) -> Result<Option<Element>, JsValue> {
+    let info = panels::find(panel)
+        .ok_or_else(|| JsValue::from_str(&format!("there is no panel called “{panel}”")))?;
+    let doc = dom::document()?;
+    let hosts = doc.query_selector_all(&format!("[data-panel='{}']", info.name))?;
+    let host = (0..hosts.length())
+        .filter_map(|i| hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .find(|h| h.closest("[hidden]").ok().flatten().is_none());
+    let Some(host) = host else { return Ok(None) };
+    let address = MOUNTED.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(el, _, _)| *el == host)
+            .and_then(|(_, _, a)| a.clone())
+    });
+    let pairs = query_pairs(limit_query(query).0);
+    mount_info(&host, info, &pairs, address, &pairs)?;
+    Ok(Some(host))
 }
 
 /// The panel named by `panel=` in the query, if it is one we have. An unknown name is

@@ -8,6 +8,7 @@
 // {"wasm_ms_per_epoch":..,"epochs":..} on one line.
 import { gzipSync } from 'node:zlib';
 import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
+import { dyingFigures } from './dying_bench.mjs';
 
 const [url, epochsText = '200'] = process.argv.slice(2);
 const epochs = Number.parseInt(epochsText, 10);
@@ -154,6 +155,8 @@ try {
   if (widest.epochs !== 1) throw new Error(`the 4x64 run stopped at epoch ${widest.epochs}`);
   if (full.epochs !== 5) throw new Error(`the page's run stopped at epoch ${full.epochs}`);
   if (!full.observed) console.error('warning: this Chromium does not report long tasks');
+  // "Where neurons die": the 20 x 20 phase map with one worker, a worker per core and none.
+  const dying = await dyingFigures(browser, url);
   console.log(
     JSON.stringify({
       page_5_epochs_ms: Math.round(full.ms),
@@ -175,6 +178,7 @@ try {
       wasm_gzip_bytes: load.gzipped,
       slider_redraw_median_ms: drag ? +drag.median.toFixed(2) : null,
       slider_redraw_p95_ms: drag ? +drag.p95.toFixed(2) : null,
+      ...dying,
     }),
   );
 } catch (err) {

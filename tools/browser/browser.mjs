@@ -29,8 +29,6 @@ export function watch(page) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const where = msg.location()?.url ?? '';
-    // Chromium asks for /favicon.ico on its own; a page without one is not broken.
-    if (new URL(where, 'http://x/').pathname === '/favicon.ico') return;
     problems.push(`console error: ${msg.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

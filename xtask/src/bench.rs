@@ -118,7 +118,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         ("epochs", epochs.to_string()),
     ];
     // Everything else bench.mjs measured in the page, under its own name.
-    for key in PAGE_FIGURES {
+    for key in PAGE_FIGURES.iter().chain(&DYING_FIGURES) {
         fields.push((key, page_figure(key)));
     }
     let (scaling, seed_jax) = wide_nets(root, native_line, &wasm.lines);
@@ -156,6 +156,21 @@ fn wide_nets(root: &Path, native_line: &str, wasm_lines: &[String]) -> (String, 
     };
     (scaling::table(&native, &wasm, &jax), seed)
 }
+
+/// "Where neurons die" (tools/browser/dying_bench.mjs): the 20 x 20 phase map's time with one
+/// worker, with a worker per core, and on the main thread, measured in the same run, and the
+/// main thread's longest task while the workers filled it.
+const DYING_FIGURES: [&str; 9] = [
+    "dying_map_20x20_1_worker_ms",
+    "dying_map_20x20_all_workers_ms",
+    "dying_workers",
+    "dying_ratio_1_over_all",
+    "dying_max_long_task_ms",
+    "dying_long_tasks",
+    "dying_map_20x20_main_thread_ms",
+    "dying_main_thread_max_frame_ms",
+    "dying_main_thread_long_tasks",
+];
 
 /// The page's own figures that bench.mjs prints, copied into the one line of results.
 const PAGE_FIGURES: [&str; 13] = [

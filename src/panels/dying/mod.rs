@@ -1,0 +1,23 @@
+//! "Where neurons die": a phase map of learning rate × initial bias (each cell a short
+//! training of the chosen network on seed 002's data, coloured by its share of dead hidden
+//! units), and the odds that a deep, narrow ReLU net is dead before training starts.
+//!
+//! - `sweep`: one cell's training, in pieces; the grid and the network panel's query.
+//! - `born_dead`: the Monte Carlo of nets born dead (He, RAI, Leaky ReLU) and the formula.
+//! - `state`: settings, field table, messages, jobs, generations, the main-thread fallback.
+//! - `jobs`: a job's text for a worker and the numbers it sends back.
+//! - `words`: the status lines, from the numbers.
+//! - `charts`: the phase map and the born-dead curves, generic over plotters' backends.
+//! - `web` (wasm only): controls, the worker pool, drawing, hover and click.
+
+pub mod born_dead;
+
+pub mod charts;
+pub mod jobs;
+pub mod state;
+pub mod sweep;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+pub mod words;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

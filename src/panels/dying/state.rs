@@ -1,0 +1,645 @@
+//! The panel's settings and their field table, what the learner can do (`Msg`), and the pure
+//! state: the list of jobs (map cells and chunks of born-dead trials), their results, which
+//! work is current (a generation number per chart: a result of an older generation is stale
+//! and dropped), and the main-thread fallback that runs jobs in frame-sized slices.
+
+use super::born_dead::{self, Method, Tally, MAX_WIDTH};
+use super::sweep::{self, CellResult, CellRun, MapSpec, Opt};
+use crate::sim::activation::ActivationKind;
+use crate::sim::data::Dataset;
+use crate::spec::{
+    self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
+    Scale, Value, ALPHA,
+};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Milliseconds of main-thread work per animation frame when no worker can run.
+pub const BUDGET_MS: f64 = 8.0;
+/// Born-dead trials per job.
+pub const TRIALS_PER_CHUNK: usize = 50;
+
+const fn slider(
+    key: &'static str,
+    label: &'static str,
+    range: (f64, f64),
+    default: f64,
+) -> NumberSpec {
+    NumberSpec {
+        key,
+        label,
+        min: range.0,
+        max: range.1,
+        default,
+        step: 1.0,
+        scale: Scale::Linear,
+        digits: 4,
+    }
+}
+
+pub const LAYERS: NumberSpec = slider("layers", "Hidden layers", (1.0, 4.0), 3.0);
+pub const WIDTH: NumberSpec = slider("width", "Units per hidden layer", (1.0, 16.0), 8.0);
+pub const EPOCHS: NumberSpec = slider(
+    "epochs",
+    "Training budget (epochs of 1,400 samples)",
+    (1.0, 10.0),
+    3.0,
+);
+/// Odd by default, so that bias 0 (seed 002's) is a row of the map.
+pub const RES: NumberSpec = slider("res", "Map resolution (cells per side)", (4.0, 32.0), 21.0);
+pub const BORN_WIDTH: NumberSpec = slider(
+    "bwidth",
+    "Width N of the born-dead nets",
+    (1.0, MAX_WIDTH as f64),
+    3.0,
+);
+pub const TRIALS: NumberSpec = NumberSpec {
+    step: 100.0,
+    ..slider("trials", "Nets drawn per curve", (100.0, 5_000.0), 600.0)
+};
+
+/// What the map's colour shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Dead,
+    Loss,
+}
+
+/// Where the work runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// One worker per core (capped), the main thread if none can start.
+    Auto,
+    Workers(usize),
+    /// The main thread, in slices of a frame.
+    Main,
+}
+
+impl Engine {
+    fn id(self) -> String {
+        match self {
+            Engine::Auto => "auto".into(),
+            Engine::Workers(n) => n.to_string(),
+            Engine::Main => "main".into(),
+        }
+    }
+    fn from_id(id: &str) -> Option<Engine> {
+        match id {
+            "auto" => Some(Engine::Auto),
+            "main" => Some(Engine::Main),
+            _ => id
+                .parse::<usize>()
+                .ok()
+                .filter(|n| [1, 2, 4, 8].contains(n))
+                .map(Engine::Workers),
+        }
+    }
+}
+
+/// Everything the panel's controls set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub layers: usize,
+    pub width: usize,
+    pub activation: ActivationKind,
+    pub alpha: f64,
+    pub opt: Opt,
+    pub epochs: usize,
+    pub res: usize,
+    pub view: View,
+    pub born_width: usize,
+    pub trials: usize,
+    pub engine: Engine,
+}
+
+impl Default for Settings {
+    /// Seed 002's 4-8-8-8-1 ReLU net with Adam, 3 epochs per cell, a 21 × 21 map; born-dead
+    /// nets of width 3.
+    fn default() -> Self {
+        Settings {
+            layers: 3,
+            width: 8,
+            activation: ActivationKind::Relu,
+            alpha: ALPHA.default,
+            opt: Opt::Adam,
+            epochs: EPOCHS.default as usize,
+            res: RES.default as usize,
+            view: View::Dead,
+            born_width: BORN_WIDTH.default as usize,
+            trials: TRIALS.default as usize,
+            engine: Engine::Auto,
+        }
+    }
+}
+
+pub const ACTIVATION: ChoiceSpec = ChoiceSpec {
+    key: "act",
+    label: "Activation (every layer)",
+    options: spec::activation_options,
+};
+pub const OPTIMIZER: ChoiceSpec = ChoiceSpec {
+    key: "opt",
+    label: "Optimizer",
+    options: || vec![("sgd".into(), "SGD".into()), ("adam".into(), "Adam".into())],
+};
+pub const VIEW: ChoiceSpec = ChoiceSpec {
+    key: "view",
+    label: "Colour the map by",
+    options: || {
+        vec![
+            ("dead".into(), "Dead hidden units (%)".into()),
+            ("loss".into(), "Final loss".into()),
+        ]
+    },
+};
+pub const ENGINE: ChoiceSpec = ChoiceSpec {
+    key: "engine",
+    label: "Compute on",
+    options: || {
+        vec![
+            ("auto".into(), "Every core (one worker each)".into()),
+            ("1".into(), "1 worker".into()),
+            ("2".into(), "2 workers".into()),
+            ("4".into(), "4 workers".into()),
+            ("8".into(), "8 workers".into()),
+            ("main".into(), "The page itself (no workers)".into()),
+        ]
+    },
+};
+
+fn number(v: f64) -> Value {
+    Value::Number(v)
+}
+
+/// Every setting, in the order the panel shows them.
+pub const FIELDS: [Field<Settings>; 11] = [
+    Field {
+        control: Control::Slider(LAYERS),
+        get: |s| number(s.layers as f64),
+        set: |s, v| s.layers = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(WIDTH),
+        get: |s| number(s.width as f64),
+        set: |s, v| s.width = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(ACTIVATION),
+        get: |s| Value::Choice(s.activation.id().into()),
+        set: |s, v| s.activation = activation_of(v).unwrap_or(s.activation),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(ALPHA),
+        get: |s| number(s.alpha),
+        set: |s, v| s.alpha = v.number().unwrap_or(s.alpha),
+        applies: |s| s.activation.uses_alpha(),
+    },
+    Field {
+        control: Control::Menu(OPTIMIZER),
+        get: |s| Value::Choice(s.opt.id().into()),
+        set: |s, v| s.opt = v.choice().and_then(Opt::from_id).unwrap_or(s.opt),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(EPOCHS),
+        get: |s| number(s.epochs as f64),
+        set: |s, v| s.epochs = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(RES),
+        get: |s| number(s.res as f64),
+        set: |s, v| s.res = whole(v).max(2),
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(VIEW),
+        get: |s| Value::Choice(if s.view == View::Dead { "dead" } else { "loss" }.into()),
+        set: |s, v| {
+            s.view = match v.choice() {
+                Some("loss") => View::Loss,
+                _ => View::Dead,
+            }
+        },
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(BORN_WIDTH),
+        get: |s| number(s.born_width as f64),
+        set: |s, v| s.born_width = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(TRIALS),
+        get: |s| number(s.trials as f64),
+        set: |s, v| s.trials = whole(v).max(1),
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(ENGINE),
+        get: |s| Value::Choice(s.engine.id()),
+        set: |s, v| s.engine = v.choice().and_then(Engine::from_id).unwrap_or(s.engine),
+        applies: always,
+    },
+];
+
+/// Keys whose change means a new map; the born-dead curves' keys.
+const MAP_KEYS: [&str; 7] = ["layers", "width", "act", "alpha", "opt", "epochs", "res"];
+const BORN_KEYS: [&str; 2] = ["bwidth", "trials"];
+
+impl Settings {
+    pub fn from_pairs(pairs: &[(String, String)]) -> (Self, Vec<ParamWarning>) {
+        let mut s = Settings::default();
+        let w = spec::read_query(&FIELDS, pairs, &mut s);
+        (s, w)
+    }
+
+    pub fn to_query(&self) -> String {
+        spec::write_query(&FIELDS, self)
+    }
+
+    pub fn set(&mut self, key: &str, value: &Value) {
+        if let Some(f) = FIELDS.iter().find(|f| f.key() == key) {
+            (f.set)(self, value);
+        }
+    }
+
+    /// The map every cell of these settings belongs to.
+    pub fn map(&self) -> MapSpec {
+        MapSpec {
+            layers: self.layers,
+            width: self.width,
+            activation: self.activation.with_alpha(self.alpha),
+            opt: self.opt,
+            epochs: self.epochs,
+            res: self.res,
+        }
+    }
+
+    /// Born-dead jobs: `TRIALS_PER_CHUNK` trials of one method each, methods interleaved.
+    pub fn born_chunks(&self) -> usize {
+        self.trials.div_ceil(TRIALS_PER_CHUNK) * Method::ALL.len()
+    }
+
+    /// Chunk `c`: (method, first trial, trials).
+    pub fn born_chunk(&self, c: usize) -> (Method, u64, u64) {
+        let m = Method::ALL[c % Method::ALL.len()];
+        let first = (c / Method::ALL.len()) * TRIALS_PER_CHUNK;
+        let count = TRIALS_PER_CHUNK.min(self.trials.saturating_sub(first));
+        (m, first as u64, count as u64)
+    }
+}
+
+/// The seed of every born-dead draw.
+pub const BORN_SEED: u64 = 1903_06733;
+/// Input points of the born-dead nets: the first 64 validation inputs of the map's data.
+pub const BORN_POINTS: usize = 64;
+
+/// The born-dead input set, row-major, four features per point.
+pub fn born_inputs(data: &Dataset) -> Vec<f64> {
+    let n = BORN_POINTS.min(data.n_val()) * data.n_features;
+    data.val_x[..n].iter().map(|&v| v as f64).collect()
+}
+
+/// One piece of work, for a worker or the main thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    Cell { gen: u32, index: usize },
+    Born { gen: u32, chunk: usize },
+}
+
+/// What the learner (and the workers) can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// A control changed.
+    Set(&'static str, Value),
+    /// Compute what is missing (again after Stop).
+    Start,
+    /// Stop computing; what is done stays.
+    Stop,
+    /// A cell's result arrived.
+    CellDone {
+        gen: u32,
+        index: usize,
+        result: CellResult,
+    },
+    /// A chunk of born-dead trials arrived.
+    BornDone {
+        gen: u32,
+        chunk: usize,
+        tally: Tally,
+    },
+    /// The pointer or the keyboard is on this cell (None: off the map).
+    Focus(Option<usize>),
+    /// An arrow key: move the focused cell by (columns, rows); rows go up the bias axis.
+    Move(i32, i32),
+}
+
+/// What the view must draw after a message or a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redraw {
+    Nothing,
+    Status,
+    Map,
+    Born,
+    /// A new engine or new jobs: the page must (re)start its workers or frames.
+    Work,
+    All,
+}
+
+/// A main-thread job under way.
+enum Local {
+    Cell(usize, Box<CellRun>),
+    Born(usize, u64, Tally),
+}
+
+pub struct State {
+    pub settings: Settings,
+    pub map_gen: u32,
+    pub born_gen: u32,
+    pub cells: Vec<Option<CellResult>>,
+    /// Per method (He, RAI, Leaky).
+    pub tallies: [Tally; 3],
+    born_done: Vec<bool>,
+    pending: VecDeque<Job>,
+    pub running: bool,
+    pub focus: Option<usize>,
+    local: Option<(u32, Local)>,
+    data: Option<Rc<Dataset>>,
+    inputs: Vec<f64>,
+}
+
+impl State {
+    pub fn new(settings: Settings) -> State {
+        let mut s = State {
+            settings,
+            map_gen: 0,
+            born_gen: 0,
+            cells: Vec::new(),
+            tallies: Default::default(),
+            born_done: Vec::new(),
+            pending: VecDeque::new(),
+            running: true,
+            focus: None,
+            local: None,
+            data: None,
+            inputs: Vec::new(),
+        };
+        s.new_born();
+        s.new_map();
+        s
+    }
+
+    fn new_map(&mut self) {
+        self.map_gen = self.map_gen.wrapping_add(1);
+        self.cells = vec![None; self.settings.map().cells()];
+        self.focus = self.focus.filter(|&i| i < self.cells.len());
+        self.requeue();
+    }
+
+    fn new_born(&mut self) {
+        self.born_gen = self.born_gen.wrapping_add(1);
+        self.tallies = Default::default();
+        self.born_done = vec![false; self.settings.born_chunks()];
+        self.requeue();
+    }
+
+    /// Every unfinished job of the current generations: born-dead chunks first (quick), then
+    /// the map's cells.
+    fn requeue(&mut self) {
+        self.local = None;
+        let born = (0..self.born_done.len())
+            .filter(|&c| !self.born_done[c])
+            .map(|chunk| Job::Born {
+                gen: self.born_gen,
+                chunk,
+            });
+        let cells = (0..self.cells.len())
+            .filter(|&i| self.cells[i].is_none())
+            .map(|index| Job::Cell {
+                gen: self.map_gen,
+                index,
+            });
+        self.pending = born.chain(cells).collect();
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Redraw {
+        match msg {
+            Msg::Set(key, value) => {
+                let before = self.settings.clone();
+                self.settings.set(key, &value);
+                if before.map() != self.settings.map() && MAP_KEYS.contains(&key) {
+                    self.new_map();
+                }
+                if before.trials != self.settings.trials
+                    || before.born_width != self.settings.born_width
+                {
+                    self.new_born();
+                }
+                let work = MAP_KEYS.contains(&key) || BORN_KEYS.contains(&key) || key == ENGINE.key;
+                if work {
+                    self.running = true;
+                    Redraw::Work
+                } else {
+                    Redraw::All
+                }
+            }
+            Msg::Start => {
+                self.running = true;
+                self.requeue();
+                Redraw::Work
+            }
+            Msg::Stop => {
+                self.running = false;
+                self.requeue();
+                Redraw::Status
+            }
+            Msg::CellDone { gen, index, result } => self.cell_done(gen, index, result),
+            Msg::BornDone { gen, chunk, tally } => self.born_result(gen, chunk, &tally),
+            Msg::Focus(f) => {
+                let f = f.filter(|&i| i < self.cells.len());
+                if f == self.focus {
+                    return Redraw::Nothing;
+                }
+                self.focus = f;
+                Redraw::Map
+            }
+            Msg::Move(dx, dy) => {
+                let res = self.settings.res as i32;
+                let (i, j) = match self.focus {
+                    Some(f) => self.settings.map().position(f),
+                    None => (0, self.settings.map().row_near(0.0)),
+                };
+                let i = (i as i32 + dx).clamp(0, res - 1) as usize;
+                let j = (j as i32 + dy).clamp(0, res - 1) as usize;
+                self.focus = Some(j * res as usize + i);
+                Redraw::Map
+            }
+        }
+    }
+
+    fn cell_done(&mut self, gen: u32, index: usize, result: CellResult) -> Redraw {
+        if gen != self.map_gen || !self.running {
+            return Redraw::Nothing;
+        }
+        match self.cells.get_mut(index) {
+            Some(slot @ None) => {
+                *slot = Some(result);
+                Redraw::Map
+            }
+            _ => Redraw::Nothing,
+        }
+    }
+
+    fn born_result(&mut self, gen: u32, chunk: usize, tally: &Tally) -> Redraw {
+        if gen != self.born_gen || !self.running {
+            return Redraw::Nothing;
+        }
+        let (method, _, _) = self.settings.born_chunk(chunk);
+        match self.born_done.get_mut(chunk) {
+            Some(done @ false) => {
+                *done = true;
+                self.tallies[method.index()].add(tally);
+                Redraw::Born
+            }
+            _ => Redraw::Nothing,
+        }
+    }
+
+    /// The next job to hand out, if computing.
+    pub fn next_job(&mut self) -> Option<Job> {
+        if !self.running {
+            return None;
+        }
+        self.pending.pop_front()
+    }
+
+    /// Cells done, of how many.
+    pub fn map_progress(&self) -> (usize, usize) {
+        (self.cells.iter().flatten().count(), self.cells.len())
+    }
+
+    /// Born-dead chunks done, of how many.
+    pub fn born_progress(&self) -> (usize, usize) {
+        (
+            self.born_done.iter().filter(|d| **d).count(),
+            self.born_done.len(),
+        )
+    }
+
+    /// Everything is computed.
+    pub fn complete(&self) -> bool {
+        let (a, b) = self.map_progress();
+        let (c, d) = self.born_progress();
+        a == b && c == d
+    }
+
+    /// Whether work remains to be done and may be handed out.
+    pub fn busy(&self) -> bool {
+        self.running && !self.complete()
+    }
+
+    /// Seed 002's data as the cells use it (made once).
+    pub fn data(&mut self) -> Rc<Dataset> {
+        self.data
+            .get_or_insert_with(|| Rc::new(sweep::map_data()))
+            .clone()
+    }
+
+    fn born_input_set(&mut self) -> Vec<f64> {
+        if self.inputs.is_empty() {
+            let d = self.data();
+            self.inputs = born_inputs(&d);
+        }
+        self.inputs.clone()
+    }
+
+    /// The "Small network" panel's query for cell `index` (the learner clicked it).
+    pub fn load_query(&self, index: usize) -> Option<String> {
+        (index < self.cells.len()).then(|| {
+            let (i, j) = self.settings.map().position(index);
+            self.settings.map().network_query(i, j)
+        })
+    }
+
+    /// One frame of main-thread work, for when no worker runs: jobs in slices of about
+    /// `budget_ms` of `clock` time. Says what to redraw.
+    pub fn frame(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Redraw {
+        let t0 = clock();
+        let mut redraw = Redraw::Nothing;
+        while self.running && clock() - t0 < budget_ms {
+            if self.local.is_none() {
+                let Some(job) = self.next_job() else { break };
+                self.local = Some(self.begin(job));
+            }
+            if let Some(msg) = self.step_local() {
+                self.local = None;
+                redraw = merge(redraw, self.update(msg));
+            }
+        }
+        redraw
+    }
+
+    fn begin(&mut self, job: Job) -> (u32, Local) {
+        match job {
+            Job::Cell { gen, index } => {
+                let map = self.settings.map();
+                let (i, j) = map.position(index);
+                let run = CellRun::new(map.config(i, j), self.data(), map.epochs);
+                (gen, Local::Cell(index, Box::new(run)))
+            }
+            Job::Born { gen, chunk } => {
+                let (_, first, _) = self.settings.born_chunk(chunk);
+                (gen, Local::Born(chunk, first, Tally::default()))
+            }
+        }
+    }
+
+    /// A small piece of the local job (about a millisecond); the message once it is done.
+    fn step_local(&mut self) -> Option<Msg> {
+        let inputs = self.born_input_set();
+        let settings = self.settings.clone();
+        let (gen, local) = self.local.as_mut()?;
+        let gen = *gen;
+        match local {
+            Local::Cell(index, run) => run.work(4).map(|result| Msg::CellDone {
+                gen,
+                index: *index,
+                result,
+            }),
+            Local::Born(chunk, next, tally) => {
+                let (method, first, count) = settings.born_chunk(*chunk);
+                let end = first + count;
+                let n = 2.min(end - *next);
+                let part = born_dead::run_trials(
+                    method,
+                    settings.born_width,
+                    &inputs,
+                    4,
+                    BORN_SEED,
+                    *next,
+                    n,
+                );
+                tally.add(&part);
+                *next += n;
+                (*next >= end).then(|| Msg::BornDone {
+                    gen,
+                    chunk: *chunk,
+                    tally: tally.clone(),
+                })
+            }
+        }
+    }
+}
+
+fn merge(a: Redraw, b: Redraw) -> Redraw {
+    use Redraw::*;
+    match (a, b) {
+        (Nothing, x) | (x, Nothing) => x,
+        (x, y) if x == y => x,
+        _ => All,
+    }
+}
