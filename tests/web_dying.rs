@@ -55,6 +55,11 @@ async fn without_workers_the_page_fills_the_map_itself_in_short_slices() {
     let host = support::host(900);
     mount(&host, "dying", "res=7&trials=100").unwrap();
     wait_until(&host, 60_000.0, "the map", complete).await;
+    // The charts and the status are redrawn at most every 150 ms: wait for the last redraw.
+    wait_until(&host, 5_000.0, "the final status", |h| {
+        !support::text(h, ".status").starts_with("Computing")
+    })
+    .await;
     assert!(
         attr(&host, "data-engine").starts_with("main"),
         "{}",

@@ -65,10 +65,13 @@ impl ChartCanvas {
             self.canvas.set_height(h);
         }
         // The CSS height keeps the aspect ratio even before the stylesheet loads.
-        let _ = self
-            .canvas
-            .style()
-            .set_property("height", &format!("{css_h}px"));
+        // Written only when it changes: a write makes the next chart's layout read force a
+        // fresh layout of the whole page.
+        let height = format!("{css_h}px");
+        let style = self.canvas.style();
+        if style.get_property_value("height").ok().as_deref() != Some(height.as_str()) {
+            let _ = style.set_property("height", &height);
+        }
         let dark = super::media_matches("(prefers-color-scheme: dark)");
         let theme = if dark {
             Theme::dark(ratio)

@@ -24,6 +24,8 @@ struct View {
 impl View {
     fn render(&self) -> Result<(), JsValue> {
         let f = self.settings.activation();
+        // The chart first: it reads the layout before anything below changes it.
+        self.chart.draw(|area, theme| curve::draw(area, f, theme))?;
         self.controls.write(&FIELDS, &self.settings)?;
         // α only matters to Leaky ReLU and ELU: say so rather than hide the control.
         self.controls
@@ -31,7 +33,6 @@ impl View {
         self.chart
             .canvas
             .set_attribute("aria-label", &words::chart_label(f))?;
-        self.chart.draw(|area, theme| curve::draw(area, f, theme))?;
         dom::set_text(&self.status, &words::summary(f));
         if let Some(a) = &self.address {
             a.publish(&FIELDS, &self.settings, &Settings::default());

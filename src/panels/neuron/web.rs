@@ -44,10 +44,10 @@ type Shared = Rc<RefCell<View>>;
 
 impl View {
     fn render(&self) -> Result<(), JsValue> {
-        self.render_controls()?;
         for chart in 0..CHARTS {
             self.render_chart(chart)?;
         }
+        self.render_controls()?;
         self.render_after_charts()
     }
 
@@ -56,12 +56,18 @@ impl View {
     /// Chromium; one a frame keeps every frame inside its budget, and each chart still moves
     /// 20 times a second.
     fn render_training_frame(&self, frame: u32) -> Result<(), JsValue> {
-        self.render_controls()?;
+        // Layout is read (the canvas's width) before anything is written, so the frame never
+        // forces the browser to lay out the page twice.
         self.render_chart(frame as usize % CHARTS)?;
+        self.render_controls()?;
         self.render_after_charts()
     }
 
     fn render_after_charts(&self) -> Result<(), JsValue> {
+        let stats = self.state.neuron.stats();
+        self.gate_chart
+            .canvas
+            .set_attribute("aria-label", &words::gate_chart_label(&stats))?;
         self.render_words()?;
         self.mark_host()?;
         if let Some(a) = &self.address {
@@ -94,10 +100,7 @@ impl View {
                 let (f, a) = (s.neuron.f, s.neuron.preactivations());
                 let before = s.before_large.as_deref();
                 self.gate_chart
-                    .draw(|area, theme| gate::draw(area, f, &a, &stats, before, theme))?;
-                self.gate_chart
-                    .canvas
-                    .set_attribute("aria-label", &words::gate_chart_label(&stats))
+                    .draw(|area, theme| gate::draw(area, f, &a, &stats, before, theme))
             }
             1 => {
                 let (shown, headline) = s.shown_gradients();

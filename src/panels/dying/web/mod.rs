@@ -59,6 +59,8 @@ struct Mounted {
     map_started: Option<f64>,
     map_ms: Option<f64>,
     max_frame_ms: f64,
+    /// Waits for the panel to come near the viewport before the first computation starts.
+    waiting: Option<gloo_events::EventListener>,
 }
 
 type Shared = Rc<RefCell<Mounted>>;
@@ -98,10 +100,11 @@ pub fn mount(
         map_started: None,
         map_ms: None,
         max_frame_ms: 0.0,
+        waiting: None,
     }));
     report(shared.borrow_mut().render_all());
     let listeners = listen(&shared)?;
-    start_work(&shared);
+    start_when_near(&shared, host);
     Ok(Panel::new(listeners, Box::new(shared)))
 }
 
@@ -204,6 +207,43 @@ fn send_quietly(shared: &Shared, msg: Msg) {
 
 /// Starts (or restarts) the engine the settings ask for: the worker pool, or frames on the
 /// main thread when the settings say so or the workers failed.
+/// Starts the first computation now if the panel is on screen or close to it, else when a
+/// scroll brings it there: hundreds of trainings on every core must not slow a page the
+/// learner is reading higher up (nor its first seconds).
+fn start_when_near(shared: &Shared, host: &Element) {
+    if near_viewport(host) {
+        start_work(shared);
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return start_work(shared);
+    };
+    let weak = Rc::downgrade(shared);
+    let host = host.clone();
+    let listener = gloo_events::EventListener::new(&window, "scroll", move |_| {
+        let Some(shared) = weak.upgrade() else { return };
+        let waiting = shared.try_borrow().is_ok_and(|m| m.waiting.is_some());
+        if waiting && near_viewport(&host) {
+            if let Ok(mut m) = shared.try_borrow_mut() {
+                // Dropped after this callback returns (wasm-bindgen defers it).
+                m.waiting = None;
+            }
+            start_work(&shared);
+        }
+    });
+    shared.borrow_mut().waiting = Some(listener);
+}
+
+/// Whether the element's top is within one and a half screens below the viewport's top (and
+/// it has not scrolled far above it).
+fn near_viewport(el: &Element) -> bool {
+    let Some(h) = web_sys::window().and_then(|w| w.inner_height().ok()?.as_f64()) else {
+        return true;
+    };
+    let r = el.get_bounding_client_rect();
+    r.top() < 1.5 * h && r.bottom() > -0.5 * h
+}
+
 fn start_work(shared: &Shared) {
     let workers = pool::worker_count(shared.borrow().state.settings.engine);
     let local = {

@@ -28,8 +28,9 @@ impl Mounted {
         match r {
             Redraw::Nothing => Ok(()),
             Redraw::Status => self.render_status(),
-            Redraw::Loss => self.render_status().and_then(|_| self.render_loss()),
-            Redraw::Compare => self.render_status().and_then(|_| self.render_compare()),
+            // Charts first: each reads the layout before the status text changes it.
+            Redraw::Loss => self.render_loss().and_then(|_| self.render_status()),
+            Redraw::Compare => self.render_compare().and_then(|_| self.render_status()),
             Redraw::Unit => {
                 self.render_autopsy();
                 self.view.unit.select.set_value(&format!(
@@ -127,13 +128,13 @@ impl Mounted {
             trace: &s.run.trace,
             dead_loss: SEED002_DEAD_LOSS,
         };
+        self.view
+            .loss
+            .draw(|area, theme| loss::draw(area, &data, theme))?;
         self.view.loss.canvas.set_attribute(
             "aria-label",
             &format!("Loss per epoch. {}", self.status_text()),
-        )?;
-        self.view
-            .loss
-            .draw(|area, theme| loss::draw(area, &data, theme))
+        )
     }
 
     fn render_map(&self) -> Result<(), JsValue> {
@@ -245,8 +246,8 @@ impl Mounted {
     /// frame of its own (see `draw_next_pending`). Four charts drawn and rasterised at 2x in
     /// one frame took 60–100 ms in headless Chromium; one a frame stays inside the budget.
     pub(super) fn render_spread(&mut self) -> Result<(), JsValue> {
-        self.render_status()?;
         self.render_loss()?;
+        self.render_status()?;
         self.pending = vec![Part::Compare, Part::Distributions, Part::Map];
         self.mark_pending()
     }
