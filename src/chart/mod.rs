@@ -3,14 +3,15 @@
 //! the native tests draw the very same chart into an SVG string and read its labels.
 
 pub mod figure;
+pub mod legend;
 pub mod theme;
 
+pub use legend::{Legend, Mark};
 pub use theme::Theme;
 
 use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -25,28 +26,6 @@ pub type XyCoord = Cartesian2d<RangedCoordf64, RangedCoordf64>;
 
 /// A chart built on [`XyCoord`], as the drawing steps of each chart take it.
 pub type XyChart<'a, DB> = ChartContext<'a, DB, XyCoord>;
-
-/// Draws the series labels the same way on every chart: themed font, a translucent
-/// background so data stays visible beneath, and sizes in device pixels.
-pub fn draw_legend<'a, DB, CT>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    theme: &Theme,
-    position: SeriesLabelPosition,
-) -> ChartResult<DB>
-where
-    DB: DrawingBackend + 'a,
-    CT: CoordTranslate,
-{
-    chart
-        .configure_series_labels()
-        .position(position)
-        .margin(theme.px(6.0))
-        .legend_area_size(theme.px(26.0))
-        .label_font(theme.font(12.0))
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .draw()
-}
 
 /// Styles a chart's axes and grid the same way everywhere: 12 px tick labels, axis names at
 /// `desc_px` (smaller in small multiples), the theme's foreground axes and a quiet grid.

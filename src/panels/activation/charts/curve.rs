@@ -1,6 +1,6 @@
 //! f(x) and f'(x) of one activation function, with its dead side shaded.
 
-use crate::chart::{Area, ChartResult, Theme, XyChart};
+use crate::chart::{Area, ChartResult, Legend, Mark, Theme, XyChart};
 use crate::sim::activation::Activation;
 use plotters::prelude::*;
 
@@ -135,17 +135,17 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_formatter(&|v| crate::spec::format_sig(*v, 2))
         .y_label_formatter(&|v| crate::spec::format_sig(*v, 2))
         .draw()?;
-    draw_regions(&mut chart, &gradient_regions(f), theme)?;
+    let mut legend = Legend::new(SeriesLabelPosition::UpperLeft);
+    draw_regions(&mut chart, &gradient_regions(f), theme, &mut legend)?;
     draw_origin_axes(&mut chart, theme)?;
-    draw_curves(&mut chart, f, theme)?;
-    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperLeft)?;
-    Ok(())
+    draw_curves(&mut chart, f, theme, &mut legend)?;
+    legend.draw(&chart.plotting_area().strip_coord_spec(), theme)
 }
 
 /// A legend swatch: a bar of `style` across the swatch width.
-fn swatch(theme: &Theme, style: ShapeStyle) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    let sw = theme.px(18.0) as i32;
-    move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], style)
+fn swatch(theme: &Theme, style: ShapeStyle) -> Mark {
+    let len = theme.px(18.0) as i32;
+    Mark::Bar { style, len }
 }
 
 /// Bands over the x ranges where the gradient is zero or vanishing, each named in the legend
@@ -154,11 +154,12 @@ fn draw_regions<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     regions: &GradientRegions,
     theme: &Theme,
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let (y0, y1) = Y_RANGE;
     let dead_fill = theme.dead.mix(0.18).filled();
     let vanishing_fill = theme.neutral.mix(0.16).filled();
-    let dead = chart.draw_series(
+    chart.draw_series(
         regions
             .zero
             .iter()
@@ -166,18 +167,16 @@ fn draw_regions<DB: DrawingBackend>(
     )?;
     let labels = Labels::for_theme(theme);
     if !regions.zero.is_empty() {
-        dead.label(labels.dead).legend(swatch(theme, dead_fill));
+        legend.push(labels.dead, swatch(theme, dead_fill));
     }
-    let vanishing = chart.draw_series(
+    chart.draw_series(
         regions
             .vanishing
             .iter()
             .map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], vanishing_fill)),
     )?;
     if !regions.vanishing.is_empty() {
-        vanishing
-            .label(labels.vanishing)
-            .legend(swatch(theme, vanishing_fill));
+        legend.push(labels.vanishing, swatch(theme, vanishing_fill));
     }
     Ok(())
 }
@@ -206,6 +205,7 @@ fn draw_curves<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     f: Activation,
     theme: &Theme,
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     // Legend swatch width, in device pixels.
     let sw = theme.px(18.0) as i32;
@@ -216,23 +216,25 @@ fn draw_curves<DB: DrawingBackend>(
     let f_style = ShapeStyle::from(theme.primary).stroke_width(theme.px(3.0));
     let d_style = ShapeStyle::from(theme.secondary).stroke_width(theme.px(2.5));
     for (i, run) in clip_to_window(&value, Y_RANGE).into_iter().enumerate() {
-        let s = chart.draw_series(LineSeries::new(run, f_style))?;
+        chart.draw_series(LineSeries::new(run, f_style))?;
         if i == 0 {
             let name = if theme.compact {
                 f.kind.label().to_string()
             } else {
                 f.describe()
             };
-            s.label(format!("f(x): {name}"))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], f_style));
+            let mark = Mark::Line {
+                style: f_style,
+                len: sw,
+            };
+            legend.push(format!("f(x): {name}"), mark);
         }
     }
     let dash = theme.px(7.0);
     for (i, run) in clip_to_window(&slope, Y_RANGE).into_iter().enumerate() {
-        let s = chart.draw_series(DashedLineSeries::new(run, dash, dash / 2 + 1, d_style))?;
+        chart.draw_series(DashedLineSeries::new(run, dash, dash / 2 + 1, d_style))?;
         if i == 0 {
-            s.label(Labels::for_theme(theme).slope)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw / 2, y)], d_style));
+            legend.push(Labels::for_theme(theme).slope, Mark::half_dash(d_style, sw));
         }
     }
     Ok(())

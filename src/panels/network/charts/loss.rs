@@ -1,7 +1,7 @@
 //! Training and validation loss per epoch, a finer running training-loss trace, the line a
 //! dead network sits on (E[y²] = 13/3), and markers at the epochs units were found dead.
 
-use crate::chart::{Area, ChartResult, Theme, XyChart};
+use crate::chart::{Area, ChartResult, Legend, Mark, Theme, XyChart};
 use crate::sim::stats::EpochStats;
 use crate::spec::format_sig;
 use plotters::prelude::*;
@@ -70,13 +70,12 @@ impl LossView<'_> {
         v.min(self.y_max)
     }
 
-    /// A legend swatch: a line of `style`, `len` device pixels long.
-    fn swatch(
-        &self,
-        style: ShapeStyle,
-        len: i32,
-    ) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-        move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], style)
+    /// A legend swatch: a line of `style` across the swatch width.
+    fn swatch(&self, style: ShapeStyle) -> Mark {
+        Mark::Line {
+            style,
+            len: self.sw,
+        }
     }
 }
 
@@ -105,15 +104,15 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(6)
         .draw()?;
-    draw_dead_line(&mut chart, &view, d.dead_loss)?;
+    let mut legend = Legend::new(SeriesLabelPosition::UpperRight);
+    draw_dead_line(&mut chart, &view, d.dead_loss, &mut legend)?;
     if !d.trace.is_empty() {
-        draw_trace(&mut chart, &view, d.trace)?;
+        draw_trace(&mut chart, &view, d.trace, &mut legend)?;
     }
-    draw_training(&mut chart, &view, d.history)?;
-    draw_validation(&mut chart, &view, d.history)?;
-    draw_deaths(&mut chart, &view, d)?;
-    crate::chart::draw_legend(&mut chart, theme, SeriesLabelPosition::UpperRight)?;
-    Ok(())
+    draw_training(&mut chart, &view, d.history, &mut legend)?;
+    draw_validation(&mut chart, &view, d.history, &mut legend)?;
+    draw_deaths(&mut chart, &view, d, &mut legend)?;
+    legend.draw(&chart.plotting_area().strip_coord_spec(), theme)
 }
 
 /// Top of the y axis: above every finite loss, and well above the dead line.
@@ -134,26 +133,26 @@ fn draw_dead_line<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     view: &LossView<'_>,
     dead_loss: f64,
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let theme = view.theme;
     let dead_style = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.0));
     let dash = theme.px(8.0);
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(0.0, dead_loss), (view.epochs, dead_loss)],
-            dash,
-            dash / 2 + 1,
-            dead_style,
-        ))?
-        .label(if theme.compact {
-            format!("stuck at 0: {}", format_sig(dead_loss, 4))
-        } else {
-            format!(
-                "output stuck at 0: loss E[y²] = {}",
-                format_sig(dead_loss, 4)
-            )
-        })
-        .legend(view.swatch(dead_style, view.sw));
+    chart.draw_series(DashedLineSeries::new(
+        vec![(0.0, dead_loss), (view.epochs, dead_loss)],
+        dash,
+        dash / 2 + 1,
+        dead_style,
+    ))?;
+    let label = if theme.compact {
+        format!("stuck at 0: {}", format_sig(dead_loss, 4))
+    } else {
+        format!(
+            "output stuck at 0: loss E[y²] = {}",
+            format_sig(dead_loss, 4)
+        )
+    };
+    legend.push(label, view.swatch(dead_style));
     chart.draw_series(std::iter::once(Text::new(
         "output stuck at 0",
         // At the right end, below the line: the death labels sit at the left, where units die.
@@ -173,20 +172,20 @@ fn draw_trace<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     view: &LossView<'_>,
     trace: &[(f64, f64)],
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let theme = view.theme;
     let trace_style = ShapeStyle::from(theme.neutral).stroke_width(theme.px(1.5));
-    chart
-        .draw_series(LineSeries::new(
-            trace.iter().map(|&(x, y)| (x, view.clamp(y))),
-            trace_style,
-        ))?
-        .label(if theme.compact {
-            "training, running"
-        } else {
-            "training loss, running mean within the epoch"
-        })
-        .legend(view.swatch(trace_style, view.sw));
+    chart.draw_series(LineSeries::new(
+        trace.iter().map(|&(x, y)| (x, view.clamp(y))),
+        trace_style,
+    ))?;
+    let label = if theme.compact {
+        "training, running"
+    } else {
+        "training loss, running mean within the epoch"
+    };
+    legend.push(label, view.swatch(trace_style));
     Ok(())
 }
 
@@ -195,6 +194,7 @@ fn draw_training<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     view: &LossView<'_>,
     history: &[EpochStats],
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let theme = view.theme;
     let train: Vec<(f64, f64)> = history
@@ -203,14 +203,13 @@ fn draw_training<DB: DrawingBackend>(
         .map(|s| (s.epoch as f64, view.clamp(s.train_loss)))
         .collect();
     let train_style = ShapeStyle::from(theme.primary).stroke_width(theme.px(2.5));
-    chart
-        .draw_series(LineSeries::new(train.clone(), train_style).point_size(0))?
-        .label(if theme.compact {
-            "training (epoch)"
-        } else {
-            "training loss (epoch mean)"
-        })
-        .legend(view.swatch(train_style, view.sw));
+    chart.draw_series(LineSeries::new(train.clone(), train_style).point_size(0))?;
+    let label = if theme.compact {
+        "training (epoch)"
+    } else {
+        "training loss (epoch mean)"
+    };
+    legend.push(label, view.swatch(train_style));
     chart.draw_series(
         train
             .iter()
@@ -224,6 +223,7 @@ fn draw_validation<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     view: &LossView<'_>,
     history: &[EpochStats],
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let theme = view.theme;
     let val: Vec<(f64, f64)> = history
@@ -233,20 +233,18 @@ fn draw_validation<DB: DrawingBackend>(
         .collect();
     let val_style = ShapeStyle::from(theme.secondary).stroke_width(theme.px(2.5));
     let vd = theme.px(6.0);
-    chart
-        .draw_series(DashedLineSeries::new(
-            val.clone(),
-            vd,
-            vd / 2 + 1,
-            val_style,
-        ))?
-        .label(if theme.compact {
-            "validation"
-        } else {
-            "validation loss, dashed"
-        })
-        // Half a swatch: a whole one would show a dash and a gap, and read as solid.
-        .legend(view.swatch(val_style, view.sw / 2));
+    chart.draw_series(DashedLineSeries::new(
+        val.clone(),
+        vd,
+        vd / 2 + 1,
+        val_style,
+    ))?;
+    let label = if theme.compact {
+        "validation"
+    } else {
+        "validation loss, dashed"
+    };
+    legend.push(label, Mark::half_dash(val_style, view.sw));
     chart.draw_series(
         val.iter()
             .map(|&p| TriangleMarker::new(p, view.r + 1, theme.secondary.filled())),
@@ -259,6 +257,7 @@ fn draw_deaths<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     view: &LossView<'_>,
     d: &LossData<'_>,
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let (theme, sw) = (view.theme, view.sw);
     let cross = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.5));
@@ -271,15 +270,21 @@ fn draw_deaths<DB: DrawingBackend>(
             .map(|s| view.clamp(s.val_loss))
             .filter(|v| v.is_finite())
             .unwrap_or(d.dead_loss);
-        let s = chart.draw_series(std::iter::once(Cross::new((e as f64, y), size, cross)))?;
+        chart.draw_series(std::iter::once(Cross::new((e as f64, y), size, cross)))?;
         // One legend entry for all the crosses.
         if k == 0 {
-            s.label(if theme.compact {
+            let label = if theme.compact {
                 "units died"
             } else {
                 "units found dead at that epoch"
-            })
-            .legend(move |(x, y)| Cross::new((x + sw / 2, y), sw / 3, cross));
+            };
+            legend.push(
+                label,
+                Mark::Cross {
+                    style: cross,
+                    len: sw,
+                },
+            );
         }
         let label = if e == 0 {
             format!("{count} dead at init")

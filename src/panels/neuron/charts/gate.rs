@@ -1,7 +1,7 @@
 //! Where R's pre-activations fall: a histogram of a over all inputs, laid over f(a), with the
 //! mass on the zero-gradient side in the warning colour.
 
-use crate::chart::{Area, ChartResult, Theme, XyCoord};
+use crate::chart::{Area, ChartResult, Legend, Mark, Theme, XyCoord};
 use crate::sim::activation::Activation;
 use crate::sim::neuron::PreactivationStats;
 use crate::spec::format_sig;
@@ -73,9 +73,11 @@ struct Gate<'t> {
 
 impl Gate<'_> {
     /// A legend swatch: a bar of `style` across the swatch width.
-    fn swatch(&self, style: ShapeStyle) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-        let sw = self.sw;
-        move |(x, y)| Rectangle::new([(x, y - sw / 3), (x + sw, y + sw / 3)], style)
+    fn swatch(&self, style: ShapeStyle) -> Mark {
+        Mark::Bar {
+            style,
+            len: self.sw,
+        }
     }
 }
 
@@ -105,22 +107,21 @@ pub fn draw<DB: DrawingBackend>(
     };
     let mut chart = build_chart(area, &gate, caption(a.len(), stats, theme))?;
     draw_axes(&mut chart, theme)?;
-    // The dead side behind everything, so the eye finds it first.
-    draw_dead_side(&mut chart, &gate)?;
-    draw_bars(&mut chart, &gate, &bars)?;
-    if let Some(ghost) = &ghost {
-        draw_ghost(&mut chart, &gate, ghost)?;
-    }
-    draw_gate_line(&mut chart, &gate)?;
-    draw_curve(&mut chart, &gate)?;
     // The legend goes on the side away from the data.
-    let side = if stats.mean > 0.5 * (window.0 + window.1) {
+    let mut legend = Legend::new(if stats.mean > 0.5 * (window.0 + window.1) {
         SeriesLabelPosition::UpperLeft
     } else {
         SeriesLabelPosition::UpperRight
-    };
-    crate::chart::draw_legend(&mut chart, theme, side)?;
-    Ok(())
+    });
+    // The dead side behind everything, so the eye finds it first.
+    draw_dead_side(&mut chart, &gate, &mut legend)?;
+    draw_bars(&mut chart, &gate, &bars, &mut legend)?;
+    if let Some(ghost) = &ghost {
+        draw_ghost(&mut chart, &gate, ghost, &mut legend)?;
+    }
+    draw_gate_line(&mut chart, &gate)?;
+    draw_curve(&mut chart, &gate, &mut legend)?;
+    legend.draw(&chart.plotting_area().strip_coord_spec(), theme)
 }
 
 /// `window` widened to hold every finite value of `before`, so the outline fits too.
@@ -223,23 +224,23 @@ fn draw_axes<DB: DrawingBackend>(chart: &mut GateChart<'_, DB>, theme: &Theme) -
 fn draw_dead_side<DB: DrawingBackend>(
     chart: &mut GateChart<'_, DB>,
     gate: &Gate<'_>,
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let Some((_, zero_hi)) = gate.f.zero_gradient_region() else {
         return Ok(());
     };
     let theme = gate.theme;
     let band = theme.dead.mix(0.12).filled();
-    chart
-        .draw_series(std::iter::once(Rectangle::new(
-            [(gate.window.0, 0.0), (zero_hi.min(gate.window.1), gate.top)],
-            band,
-        )))?
-        .label(if theme.compact {
-            "gate shut: f′ = 0"
-        } else {
-            "f′(a) = 0 here: the gate is shut"
-        })
-        .legend(gate.swatch(band));
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(gate.window.0, 0.0), (zero_hi.min(gate.window.1), gate.top)],
+        band,
+    )))?;
+    let label = if theme.compact {
+        "gate shut: f′ = 0"
+    } else {
+        "f′(a) = 0 here: the gate is shut"
+    };
+    legend.push(label, gate.swatch(band));
     Ok(())
 }
 
@@ -248,6 +249,7 @@ fn draw_bars<DB: DrawingBackend>(
     chart: &mut GateChart<'_, DB>,
     gate: &Gate<'_>,
     bars: &[Bar],
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let theme = gate.theme;
     let (open_bars, shut_bars): (Vec<Bar>, Vec<Bar>) = bars
@@ -271,14 +273,12 @@ fn draw_bars<DB: DrawingBackend>(
         ),
     ];
     for (set, style, long, short) in kinds {
-        let series = chart.draw_series(
+        chart.draw_series(
             set.iter()
                 .map(move |b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], style)),
         )?;
         if !set.is_empty() {
-            series
-                .label(if theme.compact { short } else { long })
-                .legend(gate.swatch(style));
+            legend.push(if theme.compact { short } else { long }, gate.swatch(style));
         }
     }
     Ok(())
@@ -289,22 +289,22 @@ fn draw_ghost<DB: DrawingBackend>(
     chart: &mut GateChart<'_, DB>,
     gate: &Gate<'_>,
     ghost: &[Bar],
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let theme = gate.theme;
     let outline = ShapeStyle::from(theme.neutral).stroke_width(theme.px(1.5));
-    chart
-        .draw_series(
-            ghost
-                .iter()
-                .filter(|b| b.2 > 0.0)
-                .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], outline)),
-        )?
-        .label(if theme.compact {
-            "before the step"
-        } else {
-            "before the large step (outline)"
-        })
-        .legend(gate.swatch(outline));
+    chart.draw_series(
+        ghost
+            .iter()
+            .filter(|b| b.2 > 0.0)
+            .map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], outline)),
+    )?;
+    let label = if theme.compact {
+        "before the step"
+    } else {
+        "before the large step (outline)"
+    };
+    legend.push(label, gate.swatch(outline));
     Ok(())
 }
 
@@ -326,6 +326,7 @@ fn draw_gate_line<DB: DrawingBackend>(
 fn draw_curve<DB: DrawingBackend>(
     chart: &mut GateChart<'_, DB>,
     gate: &Gate<'_>,
+    legend: &mut Legend,
 ) -> ChartResult<DB> {
     let (theme, window, f, sw) = (gate.theme, gate.window, gate.f, gate.sw);
     let curve = ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.0));
@@ -334,13 +335,18 @@ fn draw_curve<DB: DrawingBackend>(
         let x = window.0 + (window.1 - window.0) * i as f64 / n as f64;
         (x, f.value(x))
     });
-    chart
-        .draw_secondary_series(LineSeries::new(pts, curve))?
-        .label(if theme.compact {
-            "f(a), right axis".to_string()
-        } else {
-            format!("f(a): {} (right axis)", f.describe())
-        })
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + sw, y)], curve));
+    chart.draw_secondary_series(LineSeries::new(pts, curve))?;
+    let label = if theme.compact {
+        "f(a), right axis".to_string()
+    } else {
+        format!("f(a): {} (right axis)", f.describe())
+    };
+    legend.push(
+        label,
+        Mark::Line {
+            style: curve,
+            len: sw,
+        },
+    );
     Ok(())
 }

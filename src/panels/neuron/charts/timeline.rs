@@ -1,7 +1,7 @@
 //! R's history, step by step: its parameters, its loss and its open-gate fraction, with the
 //! large steps marked, so "nothing moves after the step" is visible as flat lines.
 
-use crate::chart::{Area, ChartResult, Theme, XyChart};
+use crate::chart::{Area, ChartResult, Legend, Mark, Theme, XyChart};
 use crate::sim::neuron::{Snapshot, StepKind};
 use plotters::prelude::*;
 
@@ -157,6 +157,7 @@ fn draw_lines<'a, DB: DrawingBackend + 'a>(
     lines: &[Line<'_>],
     theme: &Theme,
 ) -> ChartResult<DB> {
+    let mut legend = Legend::new(SeriesLabelPosition::UpperRight);
     for (k, (color, name, pts)) in lines.iter().enumerate() {
         // The first line is drawn wider: w1 and w2 often coincide (the inputs are
         // symmetric), and w1 then shows as a border around w2 instead of vanishing.
@@ -165,10 +166,9 @@ fn draw_lines<'a, DB: DrawingBackend + 'a>(
         let finite: Vec<(f64, f64)> = pts.iter().copied().filter(|p| p.1.is_finite()).collect();
         // A dot on the newest value, so a lone first point is visible too.
         let newest = finite.last().copied();
-        let s = chart.draw_series(LineSeries::new(finite, style))?;
+        chart.draw_series(LineSeries::new(finite, style))?;
         if lines.len() > 1 {
-            s.label(*name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+            legend.push(*name, Mark::Line { style, len: 16 });
         }
         if let Some(p) = newest {
             chart.draw_series(std::iter::once(Circle::new(
@@ -178,10 +178,7 @@ fn draw_lines<'a, DB: DrawingBackend + 'a>(
             )))?;
         }
     }
-    if lines.len() > 1 {
-        crate::chart::draw_legend(chart, theme, SeriesLabelPosition::UpperRight)?;
-    }
-    Ok(())
+    legend.draw(&chart.plotting_area().strip_coord_spec(), theme)
 }
 
 /// Every k-th snapshot, plus every large step and the last one.
