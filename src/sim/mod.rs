@@ -3,6 +3,7 @@
 pub mod activation;
 pub mod bench;
 pub mod data;
+pub mod dropout;
 pub mod gemm;
 pub mod init;
 pub mod mlp;
