@@ -2,6 +2,7 @@
 
 pub mod activation;
 pub mod bench;
+pub mod csv;
 pub mod data;
 pub mod dropout;
 pub mod gemm;
