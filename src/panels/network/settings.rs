@@ -533,7 +533,12 @@ impl Settings {
 
     /// "4-8-8-8-1".
     pub fn shape(&self) -> String {
-        let mut parts = vec!["4".to_string()];
+        self.shape_for(4)
+    }
+
+    /// The shape on `inputs` inputs: "3-8-8-8-1".
+    pub fn shape_for(&self, inputs: usize) -> String {
+        let mut parts = vec![inputs.to_string()];
         parts.extend((0..self.layers).map(|_| self.width.to_string()));
         parts.push("1".into());
         parts.join("-")
