@@ -100,7 +100,7 @@ fn non_numeric_cells_name_row_and_column() {
 #[test]
 fn nan_and_infinite_values_are_refused() {
     for (cell, col) in [("NaN", 1), ("inf", 2), ("-Infinity", 3), ("1e999", 1)] {
-        let mut cells = vec!["1".to_string(), "2".into(), "3".into()];
+        let mut cells: [String; 3] = ["1".into(), "2".into(), "3".into()];
         cells[col - 1] = cell.into();
         let text = format!("a,b,c\n1,2,3\n{}\n", cells.join(","));
         let (e, m) = refused(&text);

@@ -157,81 +157,34 @@ pub fn parse(text: &str) -> Result<Table, CsvError> {
         return Err(CsvError::Empty);
     };
     let sep = separator(first);
-    let split = |l: &str| -> Vec<String> {
-        match sep {
-            Some(c) => l.split(c).map(|s| cell(s).to_string()).collect(),
-            None => vec![cell(l).to_string()],
-        }
-    };
-    let head = split(first);
+    let head = split(first, sep);
     let width = head.len();
     if width > MAX_COLUMNS {
         return Err(CsvError::TooManyColumns { found: width });
     }
     let has_header = head.iter().any(|c| c.parse::<f64>().is_err());
-    if sep.is_none() && has_header && text.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
+    if sep.is_none() && has_header {
         // One "column" of words: prose, not a table of numbers.
-        let second = text.lines().skip(first_line).find(|l| !l.trim().is_empty());
-        if second.is_some_and(|l| cell(l).parse::<f64>().is_err()) {
+        let mut rest = lines.clone();
+        if rest
+            .next()
+            .is_some_and(|(_, l)| cell(l).parse::<f64>().is_err())
+        {
             return Err(CsvError::NotCsv);
         }
     }
-    let names: Vec<String> = if has_header {
-        head.iter()
-            .enumerate()
-            .map(|(j, h)| {
-                if h.is_empty() {
-                    format!("column {}", j + 1)
-                } else {
-                    h.clone()
-                }
-            })
-            .collect()
-    } else {
-        (1..=width).map(|j| format!("column {j}")).collect()
-    };
-    let mut values = Vec::new();
-    let mut rows = 0;
+    let names = column_names(&head, has_header);
     let data_lines = (!has_header)
         .then_some((first_line, first))
         .into_iter()
         .chain(lines);
+    let mut values = Vec::new();
+    let mut rows = 0;
     for (line, l) in data_lines {
         if rows == MAX_ROWS {
             return Err(CsvError::TooManyRows);
         }
-        let cells = split(l);
-        if cells.len() != width {
-            return Err(CsvError::Ragged {
-                line,
-                expected: width,
-                found: cells.len(),
-            });
-        }
-        for (j, c) in cells.iter().enumerate() {
-            let at = |name: &str| (line, j + 1, name.to_string(), c.clone());
-            match c.parse::<f64>() {
-                Ok(v) if v.is_finite() => values.push(v),
-                Ok(_) => {
-                    let (line, column, name, text) = at(&names[j]);
-                    return Err(CsvError::NotFinite {
-                        line,
-                        column,
-                        name,
-                        text,
-                    });
-                }
-                Err(_) => {
-                    let (line, column, name, text) = at(&names[j]);
-                    return Err(CsvError::NotNumeric {
-                        line,
-                        column,
-                        name,
-                        text,
-                    });
-                }
-            }
-        }
+        read_row(line, &split(l, sep), &names, &mut values)?;
         rows += 1;
     }
     if rows == 0 {
@@ -248,6 +201,67 @@ pub fn parse(text: &str) -> Result<Table, CsvError> {
         has_header,
         values,
     })
+}
+
+/// A line's cells.
+fn split(line: &str, sep: Option<char>) -> Vec<String> {
+    match sep {
+        Some(c) => line.split(c).map(|s| cell(s).to_string()).collect(),
+        None => vec![cell(line).to_string()],
+    }
+}
+
+/// The header's names (an empty one, and every one without a header, is "column N").
+fn column_names(head: &[String], has_header: bool) -> Vec<String> {
+    head.iter()
+        .enumerate()
+        .map(|(j, h)| {
+            if has_header && !h.is_empty() {
+                h.clone()
+            } else {
+                format!("column {}", j + 1)
+            }
+        })
+        .collect()
+}
+
+/// Appends one data row's numbers, or says what is wrong with it.
+fn read_row(
+    line: usize,
+    cells: &[String],
+    names: &[String],
+    values: &mut Vec<f64>,
+) -> Result<(), CsvError> {
+    if cells.len() != names.len() {
+        return Err(CsvError::Ragged {
+            line,
+            expected: names.len(),
+            found: cells.len(),
+        });
+    }
+    for (j, c) in cells.iter().enumerate() {
+        let (column, name, text) = (j + 1, names[j].clone(), c.clone());
+        match c.parse::<f64>() {
+            Ok(v) if v.is_finite() => values.push(v),
+            Ok(_) => {
+                return Err(CsvError::NotFinite {
+                    line,
+                    column,
+                    name,
+                    text,
+                })
+            }
+            Err(_) => {
+                return Err(CsvError::NotNumeric {
+                    line,
+                    column,
+                    name,
+                    text,
+                })
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Table {

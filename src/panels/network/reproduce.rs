@@ -13,6 +13,16 @@ use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
 /// Which numbers a learner can expect to see again, and which not.
 pub const WHAT_MATCHES: &str = "What will match: the regime. Whether the output unit dies (the loss goes flat at the dead line 13/3 ≈ 4.33 and every gradient is 0), gets stuck just above it, or learns (the loss falls far below it), and roughly in which epoch. What cannot match: the exact losses and which units die, because PyTorch, Keras and this page draw the data and the initial weights from different random streams. Try a few seeds on both sides to compare regimes, not digits.";
 
+/// The comment a script opens with when the page's run was on the learner's own data.
+pub fn own_data_note(what: &str) -> String {
+    format!(
+        "# NOTE: the page's run used your own data ({what}). Your data never left the browser, \
+         so it is not in this script (nor in any link).\n\
+         # The script below trains the same settings on seed 002's data; put your own arrays \
+         in x_train, y_train, x_val, y_val to repeat the run on yours.\n#\n"
+    )
+}
+
 /// A Python number literal (Rust's shortest round-trip form is valid Python).
 fn py(v: f64) -> String {
     if v.is_finite() {

@@ -135,11 +135,7 @@ impl Run {
             return Work::GeneratedData;
         };
         let Some(trainer) = self.trainer.as_mut() else {
-            let config = NetConfig {
-                inputs: data.n_features,
-                ..self.settings.net_config()
-            };
-            match Trainer::new(config, data) {
+            match Trainer::new(self.config_for(&data), data) {
                 Ok(t) => {
                     self.trainer = Some(t);
                     return Work::BuiltNetwork;
@@ -213,6 +209,14 @@ impl Run {
             self.trace.push((x, loss));
         }
         Work::Trained(steps)
+    }
+
+    /// The settings' network on `data`'s inputs.
+    fn config_for(&self, data: &Dataset) -> NetConfig {
+        NetConfig {
+            inputs: data.n_features,
+            ..self.settings.net_config()
+        }
     }
 
     fn fail(&mut self, message: String) -> Work {
