@@ -46,6 +46,7 @@ fn load(state: &mut State, name: &str, text: &str) -> Redraw {
 fn the_sample_replaces_seed002_and_sets_the_dead_line() {
     let mut state = State::new(small());
     assert_eq!(state.dead_loss(), SEED002_DEAD_LOSS);
+    assert!(words::definitions().contains("without dropout"));
     assert_eq!(load(&mut state, "sample.csv", SAMPLE), Redraw::Rebuild);
     let table = parse(SAMPLE).unwrap();
     let e_y2 = table.column(3).iter().map(|y| y * y).sum::<f64>() / 500.0;

@@ -34,7 +34,8 @@ pub fn definitions() -> String {
     let pct = (StatsConfig::default().mostly_off_threshold * 100.0).round();
     format!(
         "Dead: output 0 (so f′ = 0 and no gradient) on every validation sample. \
-         Mostly off: output 0 on more than {pct}% of them, alive on a few."
+         Mostly off: output 0 on more than {pct}% of them, alive on a few. \
+         Both, and the distributions, come from the validation pass, which runs without dropout."
     )
 }
 
