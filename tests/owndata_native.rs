@@ -47,6 +47,18 @@ fn the_sample_replaces_seed002_and_sets_the_dead_line() {
     let mut state = State::new(small());
     assert_eq!(state.dead_loss(), SEED002_DEAD_LOSS);
     assert!(words::definitions().contains("without dropout"));
+    assert!(words::PRIVACY.contains("never leaves this browser"));
+    assert!(words::NO_LINK.contains("cannot be put in a link"));
+    let limits = words::data_limits();
+    assert!(
+        limits.contains("200000 rows and 64 columns (50 MB)"),
+        "{limits}"
+    );
+    assert!(words::data_in_use(None).contains("seed 002"));
+    assert_eq!(
+        words::data_in_use(Some(("500 rows of s.csv (target y)", 3, 2.28810))),
+        "Using 500 rows of s.csv (target y): 3 inputs, dead line E[y²] = 2.288 (the loss of an output stuck at 0)."
+    );
     assert_eq!(load(&mut state, "sample.csv", SAMPLE), Redraw::Rebuild);
     let table = parse(SAMPLE).unwrap();
     let e_y2 = table.column(3).iter().map(|y| y * y).sum::<f64>() / 500.0;

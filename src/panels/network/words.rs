@@ -327,3 +327,31 @@ pub fn steps_per_epoch(params: &Settings) -> usize {
     let n_train = ((params.samples as f64) * 0.7).round().max(1.0) as usize;
     n_train.div_ceil(params.batch.max(1))
 }
+
+/// Where the learner's data goes: nowhere.
+pub const PRIVACY: &str =
+    "Your data never leaves this browser: it is read and trained on in this page and sent nowhere.";
+
+/// What the link says when the run is on the learner's data.
+pub const NO_LINK: &str = "A run on your own data cannot be put in a link or embed code: the data stays in this browser. The link and embed code above open these settings on seed 002's data.";
+
+/// The limits of "Use your own data", stated before a file is chosen.
+pub fn data_limits() -> String {
+    use crate::sim::csv::{MAX_BYTES, MAX_COLUMNS, MAX_ROWS};
+    format!(
+        "CSV of numbers, a header row optional, up to {MAX_ROWS} rows and {MAX_COLUMNS} columns ({} MB). \
+         Drop a file here, pick one, or paste the text. 70% of the rows train, 30% validate.",
+        MAX_BYTES / 1_048_576
+    )
+}
+
+/// Which data is in use: `own` is (what, inputs, E[y²]) of the learner's, None for seed 002's.
+pub fn data_in_use(own: Option<(&str, usize, f64)>) -> String {
+    match own {
+        Some((what, inputs, dead)) => format!(
+            "Using {what}: {inputs} inputs, dead line E[y²] = {} (the loss of an output stuck at 0).",
+            format_sig(dead, 4)
+        ),
+        None => "Using seed 002's data (four inputs uniform in (−1, 0), target their sum).".into(),
+    }
+}

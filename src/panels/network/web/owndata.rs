@@ -3,19 +3,12 @@
 
 use super::{send, Shared};
 use crate::panels::network::state::{Msg, State};
+use crate::panels::network::words;
 use crate::sim::csv;
-use crate::spec::format_sig;
 use crate::web::dom::{self, Select};
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement};
-
-/// What the page says about where the data goes.
-pub const PRIVACY: &str =
-    "Your data never leaves this browser: it is read and trained on in this page and sent nowhere.";
-
-/// What the link says when the run is on the learner's data.
-pub const NO_LINK: &str = "A run on your own data cannot be put in a link or embed code: the data stays in this browser. The link and embed code above open these settings on seed 002's data.";
 
 /// The section's elements.
 pub(super) struct OwnDataView {
@@ -37,15 +30,9 @@ impl OwnDataView {
         let details = dom::el(doc, "details", "own-data", "")?;
         let summary = dom::el(doc, "summary", "", "Use your own data")?;
         details.append_child(&summary)?;
-        let privacy = dom::el(doc, "p", "hint privacy", PRIVACY)?;
+        let privacy = dom::el(doc, "p", "hint privacy", words::PRIVACY)?;
         details.append_child(&privacy)?;
-        let limits = format!(
-            "CSV of numbers, a header row optional, up to {} rows and {} columns ({} MB). \
-             Drop a file here, pick one, or paste the text. 70% of the rows train, 30% validate.",
-            csv::MAX_ROWS,
-            csv::MAX_COLUMNS,
-            csv::MAX_BYTES / 1_048_576
-        );
+        let limits = words::data_limits();
         let limits = dom::el(doc, "p", "hint", &limits)?;
         details.append_child(&limits)?;
         let text: HtmlTextAreaElement = doc.create_element("textarea")?.dyn_into()?;
@@ -83,7 +70,7 @@ impl OwnDataView {
         let info = dom::el(doc, "p", "hint own-data-info", "")?;
         info.set_attribute("aria-live", "polite")?;
         details.append_child(&info)?;
-        let link_note = dom::el(doc, "p", "hint own-data-link", NO_LINK)?;
+        let link_note = dom::el(doc, "p", "hint own-data-link", words::NO_LINK)?;
         Ok(OwnDataView {
             details,
             text,
@@ -105,17 +92,11 @@ impl OwnDataView {
         self.notice
             .toggle_attribute_with_force("hidden", state.data_notice.is_none())?;
         let own = state.own.as_ref();
-        let info = match own {
-            Some(o) => format!(
-                "Using {}: {} inputs, dead line E[y²] = {} (the loss of an output stuck at 0).",
-                o.describe(),
-                o.data.n_features,
-                format_sig(o.dead_loss, 4)
-            ),
-            None => {
-                "Using seed 002's data (four inputs uniform in (−1, 0), target their sum).".into()
-            }
-        };
+        let info = words::data_in_use(
+            own.map(|o| (o.describe(), o.data.n_features, o.dead_loss))
+                .as_ref()
+                .map(|(w, n, d)| (w.as_str(), *n, *d)),
+        );
         dom::set_text(&self.info, &info);
         for e in [&self.target.row, &self.builtin] {
             e.toggle_attribute_with_force("hidden", own.is_none())?;
