@@ -82,6 +82,9 @@ fn the_sample_replaces_seed002_and_sets_the_dead_line() {
     assert_eq!(state.run.epochs_done(), 2);
     assert_eq!(state.run.data().unwrap().n_features, 3);
     assert_eq!(state.run.data().unwrap().n_train(), 350);
+    // 350 training rows in batches of 32: 11 steps an epoch, as the trainer took.
+    assert_eq!(state.steps_per_epoch(), 11);
+    assert_eq!(state.run.steps(), 22);
     // Another target: the first column, and its own E[y²].
     state.update(Msg::DataTarget(0));
     let a = table.column(0);

@@ -165,6 +165,14 @@ impl State {
         self.own.as_ref().map_or(SEED002_DEAD_LOSS, |o| o.dead_loss)
     }
 
+    /// Optimizer steps per epoch on the data in use (the autopsy names steps by epoch).
+    pub fn steps_per_epoch(&self) -> usize {
+        match &self.own {
+            Some(o) => o.data.n_train().div_ceil(self.settings.batch.max(1)),
+            None => super::words::steps_per_epoch(&self.settings),
+        }
+    }
+
     /// What the words say about the data in use.
     pub fn data_info(&self) -> DataInfo {
         match &self.own {

@@ -172,7 +172,7 @@ impl Mounted {
     fn render_autopsy(&self) {
         let s = &self.state;
         let (l, u) = s.selected;
-        let text = words::autopsy(&s.run.history, l, u, words::steps_per_epoch(&s.settings));
+        let text = words::autopsy(&s.run.history, l, u, s.steps_per_epoch());
         dom::set_text(&self.view.autopsy, &text);
     }
 
