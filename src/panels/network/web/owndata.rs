@@ -54,6 +54,11 @@ impl OwnDataView {
         }
         details.append_child(&file)?;
         details.append_child(&buttons)?;
+        // The same sample as a file, to open in a spreadsheet and change (Trunk copies it).
+        let get = dom::el(doc, "a", "sample-file", "Download the sample (sample.csv)")?;
+        get.set_attribute("href", "sample.csv")?;
+        get.set_attribute("download", "sample.csv")?;
+        details.append_child(&get)?;
         let notice = dom::el(doc, "p", "notice own-data-notice", "")?;
         notice.set_attribute("role", "alert")?;
         details.append_child(&notice)?;
