@@ -7,7 +7,7 @@ use dying_relu::chart::figure::{slide_svg, Figures, SLIDE_SIZE};
 use dying_relu::panels::activation::state::Settings as ActivationSettings;
 use dying_relu::panels::network::export;
 use dying_relu::panels::network::reproduce;
-use dying_relu::panels::network::settings::{Optimizer, Preset, Settings};
+use dying_relu::panels::network::settings::{Optimizer, Output, Preset, Settings};
 use dying_relu::panels::network::state::{Msg, State as NetworkState};
 use dying_relu::panels::neuron::state::{Msg as NeuronMsg, State as NeuronState};
 use dying_relu::sim::activation::ActivationKind;
@@ -108,6 +108,8 @@ fn json_holds_the_settings_the_seed_and_the_same_series() {
     let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(v["seed"], 7);
     assert_eq!(v["settings"]["activation"], "leaky_relu");
+    assert_eq!(v["settings"]["dropout"], 0.0);
+    assert_eq!(v["settings"]["output_activation"], "same");
     assert_eq!(v["settings"]["preset"], "leaky");
     assert_eq!(v["settings"]["samples"], 1000);
     assert_eq!(v["settings"]["learning_rate"], 0.001);
@@ -146,6 +148,13 @@ fn script_cases() -> Vec<Settings> {
         layers: 2,
         width: 16,
         samples: 5_000,
+        dropout: 0.3,
+        output: Output::Linear,
+    });
+    cases.push(Settings {
+        dropout: 0.1,
+        output: Output::Linear,
+        ..Preset::SeluLecun.apply(&Settings::default())
     });
     cases
 }
@@ -171,7 +180,22 @@ fn scripts_parse_as_python_and_carry_the_settings() {
                 format!("LEARNING_RATE = {:?}", s.lr),
                 format!("BATCH_SIZE = {}", s.batch),
                 format!("EPOCHS = {}", s.epochs),
+                format!("DROPOUT = {:?}", s.dropout),
+                format!(
+                    "OUTPUT_ACTIVATION = \"{}\"",
+                    match s.output {
+                        Output::Same => s.activation.id(),
+                        Output::Linear => "linear",
+                    }
+                ),
             ];
+            let dropout = match (framework, s.activation) {
+                ("pytorch", ActivationKind::Selu) => "nn.AlphaDropout(DROPOUT)",
+                ("pytorch", _) => "nn.Dropout(DROPOUT)",
+                (_, ActivationKind::Selu) => "keras.layers.AlphaDropout",
+                (_, _) => "keras.layers.Dropout",
+            };
+            assert!(script.contains(dropout), "{framework}: {dropout}");
             for e in &expect {
                 assert!(script.contains(e.as_str()), "{framework} lacks `{e}`");
             }

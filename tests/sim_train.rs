@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use dying_relu::sim::activation::{Activation, ActivationKind};
 use dying_relu::sim::data::Dataset;
+use dying_relu::sim::dropout::Dropout;
 use dying_relu::sim::init::Initializer;
 use dying_relu::sim::optim::OptimizerConfig;
 use dying_relu::sim::stats::{Distribution, Histogram};
@@ -196,6 +197,7 @@ proptest! {
         batch_size in 1usize..=64,
         n in 2usize..60,
         seed in any::<u64>(),
+        drop_rate in prop_oneof![Just(0.0f64), 0.0f64..0.8],
     ) {
         let lr = 10f64.powf(log_lr);
         let optimizer = if adam {
@@ -206,6 +208,7 @@ proptest! {
         let cfg = NetConfig {
             inputs: 4, hidden, hidden_activation, output_activation, init, bias_init,
             optimizer, batch_size, seed,
+            dropout: Dropout::for_activation(drop_rate, hidden_activation.kind),
         };
         let data = Rc::new(Dataset::seed002(n, seed));
         let mut t = Trainer::new(cfg, data).unwrap();

@@ -8,6 +8,7 @@
 //! once in a [`Workspace`]; a training step allocates nothing.
 
 use super::activation::{Activation, ActivationKind, SELU_ALPHA, SELU_LAMBDA};
+use super::dropout::{self, Dropout};
 use super::gemm::{gemm, Gemm};
 use super::init::Initializer;
 use super::real::{dot, relu, relu_mask, sum, Real};
@@ -172,6 +173,14 @@ pub struct Workspace<R> {
     pub active: Vec<Vec<bool>>,
     /// Scratch for one layer's input, sample-major (`at[b * n_in + i]`), for `∇W = Δ·Aᵀ`.
     at: Vec<R>,
+    /// Whether the hidden layers' outputs pass through the dropout mask below.
+    drop_on: bool,
+    /// Per hidden layer: the mask's multiplier and offset (`dropped = a·mul + add`, see
+    /// [`dropout`](super::dropout)) and the outputs after it, which the next layer reads.
+    /// Empty until the first [`draw_dropout`](Self::draw_dropout).
+    pub drop_mul: Vec<Vec<R>>,
+    pub drop_add: Vec<Vec<R>>,
+    pub dropped: Vec<Vec<R>>,
 }
 
 impl<R: Real> Workspace<R> {
@@ -191,7 +200,57 @@ impl<R: Real> Workspace<R> {
             gb: per(&|l| l.b.len()),
             active: net.layers.iter().map(|l| vec![false; l.n_out]).collect(),
             at: vec![R::ZERO; net.layers.iter().map(|l| l.n_in).max().unwrap_or(0) * cap],
+            drop_on: false,
+            drop_mul: Vec::new(),
+            drop_add: Vec::new(),
+            dropped: Vec::new(),
         }
+    }
+
+    /// Draws a dropout mask for the first `bsz` samples of every hidden layer from `rng`
+    /// (unit by unit, sample by sample) and applies it in the following passes, until
+    /// [`clear_dropout`](Self::clear_dropout). An inactive `d` (rate 0) clears it instead and
+    /// draws nothing.
+    pub fn draw_dropout(&mut self, net: &Mlp<R>, d: &Dropout, rng: &mut SimRng, bsz: usize) {
+        if !d.is_active() {
+            self.clear_dropout();
+            return;
+        }
+        let cap = self.cap;
+        let hidden = net.layers.len().saturating_sub(1);
+        if self.drop_mul.len() != hidden {
+            let per = || -> Vec<Vec<R>> {
+                net.layers[..hidden]
+                    .iter()
+                    .map(|l| vec![R::ZERO; l.n_out * cap])
+                    .collect()
+            };
+            self.drop_mul = per();
+            self.drop_add = per();
+            self.dropped = per();
+        }
+        let bsz = bsz.min(cap);
+        for l in 0..hidden {
+            for j in 0..net.layers[l].n_out {
+                let r = j * cap..j * cap + bsz;
+                d.draw(
+                    rng,
+                    &mut self.drop_mul[l][r.clone()],
+                    &mut self.drop_add[l][r],
+                );
+            }
+        }
+        self.drop_on = hidden > 0;
+    }
+
+    /// Passes run without dropout again.
+    pub fn clear_dropout(&mut self) {
+        self.drop_on = false;
+    }
+
+    /// Whether a dropout mask is applied.
+    pub fn dropout_on(&self) -> bool {
+        self.drop_on
     }
 
     /// Gathers rows `rows` of a row-major `x` (`nf` features) into the batch's input buffer.
@@ -234,9 +293,16 @@ impl<R: Real> Workspace<R> {
     pub fn forward(&mut self, net: &Mlp<R>, bsz: usize) {
         let cap = self.cap;
         let bsz = bsz.min(cap);
+        let hidden = net.layers.len() - 1;
         for (l, layer) in net.layers.iter().enumerate() {
             let (done, rest) = self.a.split_at_mut(l);
-            let prev: &[R] = if l == 0 { &self.input } else { &done[l - 1] };
+            let prev: &[R] = if l == 0 {
+                &self.input
+            } else if self.drop_on {
+                &self.dropped[l - 1]
+            } else {
+                &done[l - 1]
+            };
             let z = &mut self.z[l];
             // z_j = b_j + Σ_i w_ji · a_i, summed in order of i.
             let product = Gemm {
@@ -258,6 +324,17 @@ impl<R: Real> Workspace<R> {
                 for j in 0..layer.n_out {
                     let r = j * cap..j * cap + bsz;
                     activate(layer.act, &z[r.clone()], &mut a[r]);
+                }
+            }
+            if self.drop_on && l < hidden {
+                for j in 0..layer.n_out {
+                    let r = j * cap..j * cap + bsz;
+                    dropout::apply(
+                        &a[r.clone()],
+                        &self.drop_mul[l][r.clone()],
+                        &self.drop_add[l][r.clone()],
+                        &mut self.dropped[l][r],
+                    );
                 }
             }
         }
@@ -325,8 +402,18 @@ impl<R: Real> Workspace<R> {
         let (n_in, n_out) = (layer.n_in, layer.n_out);
         let (dlo, dhi) = self.delta.split_at_mut(l);
         let delta = &mut dhi[0];
+        let masked = self.drop_on && l < self.drop_mul.len();
         for j in 0..n_out {
             let r = j * cap..j * cap + bsz;
+            if masked {
+                // δ holds ∂loss/∂(a·mul + add); ∂loss/∂a = δ·mul.
+                for (d, &m) in delta[r.clone()]
+                    .iter_mut()
+                    .zip(&self.drop_mul[l][r.clone()])
+                {
+                    *d *= m;
+                }
+            }
             self.active[l][j] = mul_derivative(
                 layer.act,
                 &self.z[l][r.clone()],
@@ -335,7 +422,13 @@ impl<R: Real> Workspace<R> {
             );
             self.gb[l][j] = sum(&delta[j * cap..j * cap + bsz]);
         }
-        let prev: &[R] = if l == 0 { &self.input } else { &self.a[l - 1] };
+        let prev: &[R] = if l == 0 {
+            &self.input
+        } else if self.drop_on {
+            &self.dropped[l - 1]
+        } else {
+            &self.a[l - 1]
+        };
         // Aᵀ, so that ∇W's rows (contiguous over inputs) are the product's contiguous columns.
         for i in 0..n_in {
             for (b, &v) in prev[i * cap..i * cap + bsz].iter().enumerate() {

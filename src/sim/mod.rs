@@ -2,7 +2,9 @@
 
 pub mod activation;
 pub mod bench;
+pub mod csv;
 pub mod data;
+pub mod dropout;
 pub mod gemm;
 pub mod init;
 pub mod mlp;

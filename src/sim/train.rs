@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::activation::Activation;
 use super::data::Dataset;
+use super::dropout::Dropout;
 use super::init::Initializer;
 use super::mlp::{Mlp, Workspace};
 use super::optim::{Optimizer, OptimizerConfig};
@@ -24,6 +25,8 @@ pub struct NetConfig {
     pub optimizer: OptimizerConfig,
     pub batch_size: usize,
     pub seed: u64,
+    /// Dropout on the hidden layers' outputs during training (never in evaluation).
+    pub dropout: Dropout,
 }
 
 impl Default for NetConfig {
@@ -40,6 +43,7 @@ impl Default for NetConfig {
             optimizer: OptimizerConfig::adam(0.001),
             batch_size: 32,
             seed: 2,
+            dropout: Dropout::NONE,
         }
     }
 }
@@ -132,6 +136,8 @@ pub struct Trainer {
     ws: Workspace<f32>,
     eval_ws: Workspace<f32>,
     rng: SimRng,
+    /// Dropout masks come from a stream of their own, so rate 0 changes no other draw.
+    drop_rng: SimRng,
     epoch_loss_sum: f64,
     epoch_samples: usize,
     epoch_steps: u64,
@@ -143,6 +149,7 @@ pub struct Trainer {
 }
 
 const SHUFFLE_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
+const DROPOUT_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
 
 impl Trainer {
     pub fn new(config: NetConfig, data: Rc<Dataset>) -> Result<Trainer, TrainError> {
@@ -165,12 +172,16 @@ impl Trainer {
         if !config.optimizer.lr().is_finite() || config.optimizer.lr() < 0.0 {
             return bad("the learning rate must be a finite, non-negative number");
         }
+        if !(0.0..1.0).contains(&config.dropout.rate) {
+            return bad("the dropout rate must be at least 0 and below 1");
+        }
         let net: Mlp<f32> = config.build();
         let opt = Optimizer::new(config.optimizer, &net);
         let cap = config.batch_size.min(data.n_train());
         let ws = Workspace::new(&net, cap);
         let eval_ws = Workspace::new(&net, 256);
         let mut rng = rng_from_seed(config.seed ^ SHUFFLE_STREAM);
+        let drop_rng = rng_from_seed(config.seed ^ DROPOUT_STREAM);
         let mut order: Vec<u32> = (0..data.n_train() as u32).collect();
         shuffle_u32(&mut rng, &mut order);
         let n_layers = net.layers.len();
@@ -193,6 +204,7 @@ impl Trainer {
             ws,
             eval_ws,
             rng,
+            drop_rng,
             epoch_loss_sum: 0.0,
             epoch_samples: 0,
             epoch_steps: 0,
@@ -283,6 +295,10 @@ impl Trainer {
             .load_inputs(&data.train_x, nf, rows.iter().map(|&r| r as usize));
         self.ws
             .load_targets(&data.train_y, 1, rows.iter().map(|&r| r as usize));
+        if self.config.dropout.is_active() {
+            let d = self.config.dropout;
+            self.ws.draw_dropout(&self.net, &d, &mut self.drop_rng, bsz);
+        }
         self.ws.forward(&self.net, bsz);
         let loss = self.ws.backward(&self.net, bsz);
         if !loss.is_finite() {

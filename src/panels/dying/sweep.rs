@@ -118,6 +118,7 @@ impl MapSpec {
             },
             batch_size: BATCH,
             seed: SEED,
+            dropout: crate::sim::dropout::Dropout::NONE,
         }
     }
 

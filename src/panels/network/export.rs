@@ -124,7 +124,8 @@ fn json_settings(s: &Settings) -> String {
     format!(
         "{{\"preset\":{preset},\"samples\":{},\"hidden_layers\":{},\"width\":{},\"shape\":{},\
          \"activation\":{},\"alpha\":{},\"kernel_initializer\":{},\"initial_bias\":{},\
-         \"optimizer\":{},\"learning_rate\":{},\"batch_size\":{},\"epochs\":{},\"seed\":{}}}",
+         \"optimizer\":{},\"learning_rate\":{},\"batch_size\":{},\"epochs\":{},\"seed\":{},\
+         \"output_activation\":{},\"dropout\":{}}}",
         s.samples,
         s.layers,
         s.width,
@@ -137,7 +138,9 @@ fn json_settings(s: &Settings) -> String {
         number(s.lr, "null"),
         s.batch,
         s.epochs,
-        s.seed
+        s.seed,
+        json_string(s.output.id()),
+        number(s.dropout, "null")
     )
 }
 

@@ -6,12 +6,22 @@
 //! activation, the initializer, the optimizer) is written for that choice only, so the script
 //! reads as plain code, not as a switchboard.
 
-use super::settings::{Optimizer, Settings};
+use super::settings::{Optimizer, Output, Settings};
 use crate::sim::activation::ActivationKind;
 use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
 
 /// Which numbers a learner can expect to see again, and which not.
 pub const WHAT_MATCHES: &str = "What will match: the regime. Whether the output unit dies (the loss goes flat at the dead line 13/3 ≈ 4.33 and every gradient is 0), gets stuck just above it, or learns (the loss falls far below it), and roughly in which epoch. What cannot match: the exact losses and which units die, because PyTorch, Keras and this page draw the data and the initial weights from different random streams. Try a few seeds on both sides to compare regimes, not digits.";
+
+/// The comment a script opens with when the page's run was on the learner's own data.
+pub fn own_data_note(what: &str) -> String {
+    format!(
+        "# NOTE: the page's run used your own data ({what}). Your data never left the browser, \
+         so it is not in this script (nor in any link).\n\
+         # The script below trains the same settings on seed 002's data; put your own arrays \
+         in x_train, y_train, x_val, y_val to repeat the run on yours.\n#\n"
+    )
+}
 
 /// A Python number literal (Rust's shortest round-trip form is valid Python).
 fn py(v: f64) -> String {
@@ -51,7 +61,9 @@ fn settings_block(s: &Settings, framework: &str) -> String {
          SAMPLES = {samples}  # 70% train, 30% validation\n\
          HIDDEN_LAYERS = {layers}\n\
          WIDTH = {width}  # units per hidden layer: a {shape} network\n\
-         ACTIVATION = \"{act}\"  # every layer, the output included\n\
+         ACTIVATION = \"{act}\"  # every hidden layer\n\
+         OUTPUT_ACTIVATION = \"{out}\"  # the output layer's\n\
+         DROPOUT = {dropout}  # on the hidden layers' outputs, training only ({dropout_kind})\n\
          ALPHA = {alpha}  # Leaky ReLU's slope and ELU's α (unused by other activations)\n\
          KERNEL_INITIALIZER = \"{init}\"\n\
          INITIAL_BIAS = {bias}\n\
@@ -68,6 +80,16 @@ fn settings_block(s: &Settings, framework: &str) -> String {
         width = s.width.max(1),
         shape = s.shape(),
         act = s.activation.id(),
+        out = match s.output {
+            Output::Same => s.activation.id(),
+            Output::Linear => "linear",
+        },
+        dropout = py(s.dropout),
+        dropout_kind = if s.activation == ActivationKind::Selu {
+            "AlphaDropout, with SELU"
+        } else {
+            "Dropout"
+        },
         alpha = py(s.alpha),
         init = s.init.id(),
         bias = py(s.bias),
@@ -143,7 +165,19 @@ fn torch_activation(s: &Settings) -> String {
         ActivationKind::Gelu => "nn.GELU()",
         ActivationKind::Swish => "nn.SiLU()",
     };
-    format!("\n\ndef make_activation():\n    return {make}\n")
+    let out = if s.output == Output::Linear {
+        "nn.Identity()"
+    } else {
+        "make_activation()"
+    };
+    let drop = if s.activation == ActivationKind::Selu {
+        "nn.AlphaDropout(DROPOUT)"
+    } else {
+        "nn.Dropout(DROPOUT)"
+    };
+    format!(
+        "\n\ndef make_activation():\n    return {make}\n\n\ndef make_output_activation():\n    return {out}\n\n\ndef make_dropout():\n    return {drop}\n"
+    )
 }
 
 /// Keras' initializers written out for PyTorch (its own `kaiming_*` and `xavier_*` are not
@@ -184,13 +218,18 @@ const TORCH_MODEL: &str = r#"
 
 layers = []
 width_in = 4
-for width in [WIDTH] * HIDDEN_LAYERS + [1]:
+for i, width in enumerate([WIDTH] * HIDDEN_LAYERS + [1]):
     dense = nn.Linear(width_in, width)
     init_kernel(dense.weight.data)
     nn.init.constant_(dense.bias.data, INITIAL_BIAS)
-    layers.append((dense, make_activation()))
+    layers.append((dense, make_activation() if i < HIDDEN_LAYERS else make_output_activation()))
     width_in = width
-model = nn.Sequential(*[m for pair in layers for m in pair])
+modules = []
+for i, pair in enumerate(layers):
+    modules.extend(pair)
+    if i < HIDDEN_LAYERS and DROPOUT > 0:
+        modules.append(make_dropout())  # active in model.train() only
+model = nn.Sequential(*modules)
 "#;
 
 fn torch_optimizer(o: Optimizer) -> String {
@@ -223,6 +262,7 @@ def dead_units():
 
 
 def validation_loss():
+    model.eval()
     with torch.no_grad():
         return float(nn.functional.mse_loss(model(torch.from_numpy(x_val)), torch.from_numpy(y_val)))
 
@@ -232,6 +272,7 @@ xt, yt = torch.from_numpy(x_train), torch.from_numpy(y_train)
 for epoch in range(1, EPOCHS + 1):
     order = torch.randperm(n_train)
     total = 0.0
+    model.train()
     for start in range(0, n_train, BATCH_SIZE):
         batch = order[start:start + BATCH_SIZE]
         loss = nn.functional.mse_loss(model(xt[batch]), yt[batch])
@@ -251,8 +292,18 @@ pub fn keras(s: &Settings) -> String {
     );
     out.push_str(DATA);
     out.push_str(&format!(
-        "\nactivation = {}\nkernel_initializer = {}\noptimizer = {}\n",
+        "\nactivation = {}\noutput_activation = {}\nDropoutLayer = keras.layers.{}\nkernel_initializer = {}\noptimizer = {}\n",
         keras_activation(s.activation),
+        if s.output == Output::Linear {
+            "\"linear\""
+        } else {
+            "activation"
+        },
+        if s.activation == ActivationKind::Selu {
+            "AlphaDropout"
+        } else {
+            "Dropout"
+        },
         keras_init(s.init),
         keras_optimizer(s.optimizer)
     ));
@@ -304,15 +355,17 @@ fn keras_optimizer(o: Optimizer) -> &'static str {
 }
 
 const KERAS_MODEL: &str = r#"
-model = keras.Sequential([keras.Input(shape=(4,))] + [
-    keras.layers.Dense(
+stack = [keras.Input(shape=(4,))]
+for i, width in enumerate([WIDTH] * HIDDEN_LAYERS + [1]):
+    stack.append(keras.layers.Dense(
         width,
-        activation=activation,
+        activation=activation if i < HIDDEN_LAYERS else output_activation,
         kernel_initializer=kernel_initializer,
         bias_initializer=keras.initializers.Constant(INITIAL_BIAS),
-    )
-    for width in [WIDTH] * HIDDEN_LAYERS + [1]
-])
+    ))
+    if i < HIDDEN_LAYERS and DROPOUT > 0:
+        stack.append(DropoutLayer(DROPOUT, seed=SEED))  # active in fit() only
+model = keras.Sequential(stack)
 model.compile(optimizer=optimizer, loss="mse")
 "#;
 
@@ -323,7 +376,7 @@ def dead_units():
     than MOSTLY_OFF of them while alive."""
     out = []
     h = tf.constant(x_val)
-    for dense in model.layers:
+    for dense in [l for l in model.layers if isinstance(l, keras.layers.Dense)]:
         z = tf.matmul(h, dense.kernel) + dense.bias
         with tf.GradientTape() as tape:
             tape.watch(z)

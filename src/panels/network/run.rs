@@ -10,7 +10,7 @@
 use super::settings::Settings;
 use crate::sim::data::Dataset;
 use crate::sim::stats::EpochStats;
-use crate::sim::train::{Evaluation, Trainer};
+use crate::sim::train::{Evaluation, NetConfig, Trainer};
 use std::rc::Rc;
 
 /// What one call to [`Run::work`] did.
@@ -67,6 +67,14 @@ impl Run {
             failure: None,
             chunk: 16,
             evaluation: None,
+        }
+    }
+
+    /// A run of `settings` on given data (the learner's own): never regenerated.
+    pub fn on_data(settings: Settings, data: Rc<Dataset>) -> Run {
+        Run {
+            data: Some(data),
+            ..Run::new(settings, None)
         }
     }
 
@@ -127,7 +135,7 @@ impl Run {
             return Work::GeneratedData;
         };
         let Some(trainer) = self.trainer.as_mut() else {
-            match Trainer::new(self.settings.net_config(), data) {
+            match Trainer::new(self.config_for(&data), data) {
                 Ok(t) => {
                     self.trainer = Some(t);
                     return Work::BuiltNetwork;
@@ -201,6 +209,14 @@ impl Run {
             self.trace.push((x, loss));
         }
         Work::Trained(steps)
+    }
+
+    /// The settings' network on `data`'s inputs.
+    fn config_for(&self, data: &Dataset) -> NetConfig {
+        NetConfig {
+            inputs: data.n_features,
+            ..self.settings.net_config()
+        }
     }
 
     fn fail(&mut self, message: String) -> Work {

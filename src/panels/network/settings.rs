@@ -2,6 +2,7 @@
 //! that parses links, writes them and reads and writes the controls.
 
 use crate::sim::activation::{Activation, ActivationKind};
+use crate::sim::dropout::Dropout;
 use crate::sim::init::Initializer;
 use crate::sim::optim::OptimizerConfig;
 use crate::sim::train::NetConfig;
@@ -89,6 +90,18 @@ pub const EPOCHS: NumberSpec = NumberSpec {
     digits: 2,
 };
 
+/// Dropout rate on the hidden layers during training (Keras `Dropout`; `AlphaDropout` with SELU).
+pub const DROPOUT: NumberSpec = NumberSpec {
+    key: "dropout",
+    label: "Dropout (hidden layers, training only)",
+    min: 0.0,
+    max: 0.8,
+    default: 0.0,
+    step: 0.05,
+    scale: Scale::Linear,
+    digits: 2,
+};
+
 /// The default seed starts the 3-hidden ReLU net alive (loss 4.77, above the dead line) so
 /// the learner watches it die in epoch 1; with some seeds (2, 9, 10) the output unit is
 /// already dead at initialization, which is true to the seed but teaches less.
@@ -112,16 +125,19 @@ pub enum Preset {
     UniformNeg,
     LeakyRelu,
     SeluLecun,
+    /// The deep ReLU net with dropout 0.2: the seed's remedy 2, which it says does little.
+    Dropout,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 6] = [
+    pub const ALL: [Preset; 7] = [
         Preset::SingleRelu,
         Preset::DeepRelu,
         Preset::HeNormal,
         Preset::UniformNeg,
         Preset::LeakyRelu,
         Preset::SeluLecun,
+        Preset::Dropout,
     ];
 
     pub fn id(self) -> &'static str {
@@ -132,6 +148,7 @@ impl Preset {
             Preset::UniformNeg => "uniform_neg",
             Preset::LeakyRelu => "leaky",
             Preset::SeluLecun => "selu",
+            Preset::Dropout => "dropout",
         }
     }
 
@@ -143,6 +160,7 @@ impl Preset {
             Preset::UniformNeg => "uniform(-1, 0) init",
             Preset::LeakyRelu => "Leaky ReLU",
             Preset::SeluLecun => "SELU + lecun_normal",
+            Preset::Dropout => "+ dropout 0.2",
         }
     }
 
@@ -180,7 +198,39 @@ impl Preset {
                 init: Initializer::LecunNormal,
                 ..deep
             },
+            Preset::Dropout => Settings {
+                dropout: 0.2,
+                ..deep
+            },
         }
+    }
+}
+
+/// The output layer's activation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// The hidden layers' activation, as in seed 002.
+    Same,
+    /// Linear (identity), as regression nets use.
+    Linear,
+}
+
+impl Output {
+    pub const ALL: [Output; 2] = [Output::Same, Output::Linear];
+    pub fn id(self) -> &'static str {
+        match self {
+            Output::Same => "same",
+            Output::Linear => "linear",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Output::Same => "Same as hidden (seed 002)",
+            Output::Linear => "Linear",
+        }
+    }
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.id() == id)
     }
 }
 
@@ -227,6 +277,10 @@ pub struct Settings {
     pub batch: usize,
     pub epochs: usize,
     pub seed: u64,
+    /// Dropout rate on the hidden layers, training only.
+    pub dropout: f64,
+    /// The output layer's activation.
+    pub output: Output,
 }
 
 impl Default for Settings {
@@ -246,6 +300,8 @@ impl Default for Settings {
             batch: BATCH.default as usize,
             epochs: EPOCHS.default as usize,
             seed: SEED.default as u64,
+            dropout: DROPOUT.default,
+            output: Output::Same,
         }
     }
 }
@@ -268,9 +324,20 @@ fn preset_options() -> Vec<(String, String)> {
     o
 }
 
+pub const OUTPUT: ChoiceSpec = ChoiceSpec {
+    key: "out",
+    label: "Output activation",
+    options: || {
+        Output::ALL
+            .iter()
+            .map(|o| (o.id().into(), o.label().into()))
+            .collect()
+    },
+};
+
 pub const ACTIVATION: ChoiceSpec = ChoiceSpec {
     key: "act",
-    label: "Activation (every layer)",
+    label: "Activation (hidden layers)",
     options: spec::activation_options,
 };
 
@@ -302,7 +369,7 @@ fn number(v: f64) -> Value {
 
 /// Every setting, in the order the panel shows them. The preset comes first: parsing a link
 /// applies it, then any single value on top of it.
-pub const FIELDS: [Field<Settings>; 13] = [
+pub const FIELDS: [Field<Settings>; 15] = [
     Field {
         control: Control::Menu(PRESET),
         get: |s| Value::Choice(s.preset.map_or(CUSTOM, Preset::id).into()),
@@ -341,6 +408,23 @@ pub const FIELDS: [Field<Settings>; 13] = [
         get: |s| number(s.alpha),
         set: |s, v| s.alpha = v.number().unwrap_or(s.alpha),
         applies: |s| s.activation.uses_alpha(),
+    },
+    Field {
+        control: Control::Menu(OUTPUT),
+        get: |s| Value::Choice(s.output.id().into()),
+        set: |s, v| s.output = v.choice().and_then(Output::from_id).unwrap_or(s.output),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(DROPOUT),
+        get: |s| number(s.dropout),
+        set: |s, v| {
+            s.dropout = v
+                .number()
+                .filter(|r| r.is_finite())
+                .map_or(s.dropout, |r| r.clamp(DROPOUT.min, DROPOUT.max))
+        },
+        applies: always,
     },
     Field {
         control: Control::Menu(INIT),
@@ -431,7 +515,11 @@ impl Settings {
             inputs: 4,
             hidden: vec![self.width.max(1); self.layers],
             hidden_activation: act,
-            output_activation: act,
+            output_activation: match self.output {
+                Output::Same => act,
+                Output::Linear => Activation::new(ActivationKind::Linear, 0.0),
+            },
+            dropout: Dropout::for_activation(self.dropout, self.activation),
             init: self.init,
             bias_init: self.bias as f32,
             optimizer: match self.optimizer {
@@ -445,7 +533,12 @@ impl Settings {
 
     /// "4-8-8-8-1".
     pub fn shape(&self) -> String {
-        let mut parts = vec!["4".to_string()];
+        self.shape_for(4)
+    }
+
+    /// The shape on `inputs` inputs: "3-8-8-8-1".
+    pub fn shape_for(&self, inputs: usize) -> String {
+        let mut parts = vec![inputs.to_string()];
         parts.extend((0..self.layers).map(|_| self.width.to_string()));
         parts.push("1".into());
         parts.join("-")

@@ -4,7 +4,9 @@
 
 use super::run::{Run, Work};
 use super::settings::{Preset, Settings, PRESET};
-use crate::sim::data::Dataset;
+use super::words::DataInfo;
+use crate::sim::csv::{self, Table};
+use crate::sim::data::{Dataset, SEED002_DEAD_LOSS};
 use crate::spec::Value;
 use std::rc::Rc;
 
@@ -38,6 +40,54 @@ pub enum Msg {
     SelectUnit(usize, usize),
     /// Show the distributions of this layer.
     SelectLayer(usize),
+    /// Use this file's (or pasted text's) bytes as the data: refused with a notice, and
+    /// nothing else changed, when they are not a valid table.
+    LoadData { name: String, bytes: Vec<u8> },
+    /// A file refused before it was read (by its size), with the reason.
+    RefuseData(String),
+    /// Predict this column of the own data.
+    DataTarget(usize),
+    /// Standardise the own data's inputs, or not.
+    Standardise(bool),
+    /// Back to seed 002's data.
+    BuiltInData,
+}
+
+/// The learner's own data, used instead of seed 002's.
+#[derive(Clone, Debug)]
+pub struct OwnData {
+    /// The file's name, or "pasted text".
+    pub name: String,
+    pub table: Rc<Table>,
+    pub target: usize,
+    pub standardise: bool,
+    pub data: Rc<Dataset>,
+    /// E[y²] of the target column: the loss of an output stuck at 0.
+    pub dead_loss: f64,
+}
+
+impl OwnData {
+    pub fn new(name: String, table: Rc<Table>, target: usize, standardise: bool) -> OwnData {
+        let target = target.min(table.columns() - 1);
+        OwnData {
+            data: Rc::new(table.dataset(target, standardise)),
+            dead_loss: table.dead_loss(target),
+            name,
+            table,
+            target,
+            standardise,
+        }
+    }
+
+    /// "500 rows of sample.csv (target y)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} rows of {} (target {})",
+            self.table.rows(),
+            self.name,
+            self.table.names[self.target]
+        )
+    }
 }
 
 /// What the view must draw after a message or a frame.
@@ -84,6 +134,10 @@ pub struct State {
     frames_trained: u32,
     /// What the last frame's work was, in words (for the slowest-frame report).
     pub last_work: &'static str,
+    /// The learner's own data, when in use.
+    pub own: Option<OwnData>,
+    /// Why the last file was refused (cleared when one is accepted).
+    pub data_notice: Option<String>,
 }
 
 impl State {
@@ -100,7 +154,83 @@ impl State {
             full_render_due: false,
             frames_trained: 0,
             last_work: "",
+            own: None,
+            data_notice: None,
         }
+    }
+
+    /// The loss of an output stuck at 0 on the data in use: 13/3 for seed 002's, E[y²] of the
+    /// target for the learner's.
+    pub fn dead_loss(&self) -> f64 {
+        self.own.as_ref().map_or(SEED002_DEAD_LOSS, |o| o.dead_loss)
+    }
+
+    /// Optimizer steps per epoch on the data in use (the autopsy names steps by epoch).
+    pub fn steps_per_epoch(&self) -> usize {
+        match &self.own {
+            Some(o) => o.data.n_train().div_ceil(self.settings.batch.max(1)),
+            None => super::words::steps_per_epoch(&self.settings),
+        }
+    }
+
+    /// What the words say about the data in use.
+    pub fn data_info(&self) -> DataInfo {
+        match &self.own {
+            Some(o) => DataInfo {
+                dead_loss: o.dead_loss,
+                inputs: o.data.n_features,
+                what: o.describe(),
+            },
+            None => DataInfo::seed002(&self.settings),
+        }
+    }
+
+    /// A new run of `settings` on the data in use.
+    fn new_run(&self, settings: Settings) -> Run {
+        match &self.own {
+            Some(o) => Run::on_data(settings, o.data.clone()),
+            None => {
+                let data = self.cached_data(&settings);
+                Run::new(settings, data)
+            }
+        }
+    }
+
+    /// The data messages: every refusal leaves the run and the data in use as they were.
+    fn update_data(&mut self, msg: Msg) -> Redraw {
+        match msg {
+            Msg::LoadData { name, bytes } => match csv::parse_bytes(&bytes) {
+                Ok(table) => {
+                    let target = table.columns() - 1;
+                    let standardise = self.own.as_ref().is_some_and(|o| o.standardise);
+                    self.own = Some(OwnData::new(name, Rc::new(table), target, standardise));
+                    self.data_notice = None;
+                }
+                Err(e) => {
+                    self.data_notice = Some(format!("{name} was not used: {e}"));
+                    return Redraw::Status;
+                }
+            },
+            Msg::RefuseData(why) => {
+                self.data_notice = Some(why);
+                return Redraw::Status;
+            }
+            Msg::DataTarget(t) => match self.own.take() {
+                Some(o) => self.own = Some(OwnData::new(o.name, o.table, t, o.standardise)),
+                None => return Redraw::Nothing,
+            },
+            Msg::Standardise(on) => match self.own.take() {
+                Some(o) => self.own = Some(OwnData::new(o.name, o.table, o.target, on)),
+                None => return Redraw::Nothing,
+            },
+            Msg::BuiltInData => {
+                self.own = None;
+                self.data_notice = None;
+            }
+            _ => return Redraw::Nothing,
+        }
+        self.reset();
+        Redraw::Rebuild
     }
 
     /// Applies one message and says what to redraw.
@@ -138,6 +268,7 @@ impl State {
                 self.layer_shown = l;
                 Redraw::Layer
             }
+            data => self.update_data(data),
         }
     }
 
@@ -168,10 +299,9 @@ impl State {
         if self.activity == Activity::Training {
             self.activity = Activity::Paused;
         }
-        let data = self.cached_data(&self.settings);
         let runs = Preset::ALL
             .iter()
-            .map(|p| (*p, Run::new(p.apply(&self.settings), data.clone())))
+            .map(|p| (*p, self.new_run(p.apply(&self.settings))))
             .collect();
         self.comparison = Some(Comparison {
             runs,
@@ -200,8 +330,7 @@ impl State {
     /// A fresh run of the current settings (the data reused when it is the same).
     pub fn reset(&mut self) {
         self.stop_comparison();
-        let data = self.cached_data(&self.settings);
-        self.run = Run::new(self.settings.clone(), data);
+        self.run = self.new_run(self.settings.clone());
         self.activity = Activity::Ready;
         self.full_render_due = false;
         let n = self.n_layers();
@@ -216,7 +345,11 @@ impl State {
             .map(|(_, d)| d.clone())
     }
 
+    /// Keeps seed 002's data for (samples, seed); never the learner's.
     fn remember_data(&mut self, p: &Settings, d: Option<Rc<Dataset>>) {
+        if self.own.is_some() {
+            return;
+        }
         if let Some(d) = d {
             self.data = Some(((p.samples, p.seed), d));
         }

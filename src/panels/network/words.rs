@@ -7,12 +7,35 @@ use crate::sim::data::SEED002_DEAD_LOSS;
 use crate::sim::stats::{EpochStats, StatsConfig};
 use crate::spec::format_sig;
 
+/// What the words need to know of the data in use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataInfo {
+    /// The loss of an output stuck at 0: E[y²] of the target.
+    pub dead_loss: f64,
+    /// Input columns.
+    pub inputs: usize,
+    /// "200000 samples", "500 rows of sample.csv (target y)".
+    pub what: String,
+}
+
+impl DataInfo {
+    /// Seed 002's data for these settings.
+    pub fn seed002(params: &Settings) -> DataInfo {
+        DataInfo {
+            dead_loss: SEED002_DEAD_LOSS,
+            inputs: 4,
+            what: format!("{} samples", params.samples),
+        }
+    }
+}
+
 /// The two definitions the dead-unit map uses, side by side.
 pub fn definitions() -> String {
     let pct = (StatsConfig::default().mostly_off_threshold * 100.0).round();
     format!(
         "Dead: output 0 (so f′ = 0 and no gradient) on every validation sample. \
-         Mostly off: output 0 on more than {pct}% of them, alive on a few."
+         Mostly off: output 0 on more than {pct}% of them, alive on a few. \
+         Both, and the distributions, come from the validation pass, which runs without dropout."
     )
 }
 
@@ -35,12 +58,16 @@ pub fn ends_dead(stats: &EpochStats) -> bool {
 /// one-unit net often ends this way: a few samples still open its gate, so it is not dead by
 /// the strict definition, yet it has stopped learning anything useful.
 pub fn stuck_at_dead_line(stats: &EpochStats) -> bool {
+    stuck_at(stats, SEED002_DEAD_LOSS)
+}
+
+/// [`stuck_at_dead_line`] for a dead line of `dead_loss`.
+pub fn stuck_at(stats: &EpochStats, dead_loss: f64) -> bool {
     let off = stats
         .layers
         .last()
         .map(|l| l.units > 0 && l.alive.iter().zip(&l.mostly_off).all(|(a, m)| !a || *m))
         .unwrap_or(false);
-    let dead_loss = crate::sim::data::SEED002_DEAD_LOSS;
     off && (stats.val_loss - dead_loss).abs() <= 0.02 * dead_loss
 }
 
@@ -95,8 +122,8 @@ fn dead_output(last: &EpochStats, since: usize) -> String {
 
 /// The dead line in a sentence of its own, so the current loss and the stuck loss can never
 /// be read as one number.
-fn dead_line_clause(last: &EpochStats) -> String {
-    let line = format_sig(SEED002_DEAD_LOSS, 3);
+fn dead_line_clause(last: &EpochStats, dead_loss: f64) -> String {
+    let line = format_sig(dead_loss, 3);
     match stuck_output(last) {
         Some(c) if c != 0.0 => format!(
             "An output stuck at 0 would score {line} (the dead line); this one is stuck at {} instead.",
@@ -106,7 +133,7 @@ fn dead_line_clause(last: &EpochStats) -> String {
     }
 }
 
-/// The panel's one-line status in words.
+/// The panel's one-line status in words, on seed 002's data.
 pub fn status(
     params: &Settings,
     history: &[EpochStats],
@@ -114,6 +141,23 @@ pub fn status(
     activity: Activity,
     failure: Option<&str>,
 ) -> String {
+    status_on(
+        params,
+        history,
+        (target, activity, failure),
+        &DataInfo::seed002(params),
+    )
+}
+
+/// The panel's one-line status in words, on the data `data` describes; `run` is (target
+/// epochs, activity, failure).
+pub fn status_on(
+    params: &Settings,
+    history: &[EpochStats],
+    run: (usize, Activity, Option<&str>),
+    data: &DataInfo,
+) -> String {
+    let (target, activity, failure) = run;
     if let Some(f) = failure {
         return format!(
             "Training stopped: {f}. The numbers blew up; lower the learning rate and press Reset."
@@ -122,15 +166,15 @@ pub fn status(
     let Some(last) = history.last() else {
         return match activity {
             Activity::Training => format!(
-                "Preparing {} samples and a {} network…",
-                params.samples,
-                params.shape()
+                "Preparing {} and a {} network…",
+                data.what,
+                params.shape_for(data.inputs)
             ),
             _ => format!(
-                "Ready: a {} {} network on {} samples. Press Train.",
-                params.shape(),
+                "Ready: a {} {} network on {}. Press Train.",
+                params.shape_for(data.inputs),
                 params.activation_fn().describe(),
-                params.samples
+                data.what
             ),
         };
     };
@@ -151,17 +195,17 @@ pub fn status(
         return format!(
             "{} {doing}. {}",
             dead_output(last, since),
-            dead_line_clause(last)
+            dead_line_clause(last, data.dead_loss)
         );
     }
     doing.push_str(&format!(", {dead} of {n} units dead"));
     if mostly > 0 {
         doing.push_str(&format!(", {mostly} more mostly off"));
     }
-    if last.epoch > 0 && stuck_at_dead_line(last) {
+    if last.epoch > 0 && stuck_at(last, data.dead_loss) {
         doing.push_str(&format!(
             ". The output is 0 on over 99% of samples and the loss sits at the dead line ({}): the network has all but stopped learning",
-            format_sig(SEED002_DEAD_LOSS, 3)
+            format_sig(data.dead_loss, 3)
         ));
     }
     doing.push('.');
@@ -247,6 +291,16 @@ pub fn autopsy(
 
 /// One line of the comparison: "3 hidden ReLU: loss 4.33, 7 of 25 units dead, output dead."
 pub fn compare_line(label: &str, history: &[EpochStats], failure: Option<&str>) -> String {
+    compare_line_on(label, history, failure, SEED002_DEAD_LOSS)
+}
+
+/// [`compare_line`] for a dead line of `dead_loss`.
+pub fn compare_line_on(
+    label: &str,
+    history: &[EpochStats],
+    failure: Option<&str>,
+    dead_loss: f64,
+) -> String {
     if failure.is_some() {
         return format!("{label}: diverged.");
     }
@@ -256,7 +310,7 @@ pub fn compare_line(label: &str, history: &[EpochStats], failure: Option<&str>) 
     let (dead, _, n) = units(last);
     let verdict = if ends_dead(last) {
         ", output dead: stopped learning"
-    } else if stuck_at_dead_line(last) {
+    } else if stuck_at(last, dead_loss) {
         ", output off on over 99% of samples: stuck at the dead line"
     } else {
         ", still learning"
@@ -272,4 +326,32 @@ pub fn compare_line(label: &str, history: &[EpochStats], failure: Option<&str>) 
 pub fn steps_per_epoch(params: &Settings) -> usize {
     let n_train = ((params.samples as f64) * 0.7).round().max(1.0) as usize;
     n_train.div_ceil(params.batch.max(1))
+}
+
+/// Where the learner's data goes: nowhere.
+pub const PRIVACY: &str =
+    "Your data never leaves this browser: it is read and trained on in this page and sent nowhere.";
+
+/// What the link says when the run is on the learner's data.
+pub const NO_LINK: &str = "A run on your own data cannot be put in a link or embed code: the data stays in this browser. The link and embed code above open these settings on seed 002's data.";
+
+/// The limits of "Use your own data", stated before a file is chosen.
+pub fn data_limits() -> String {
+    use crate::sim::csv::{MAX_BYTES, MAX_COLUMNS, MAX_ROWS};
+    format!(
+        "CSV of numbers, a header row optional, up to {MAX_ROWS} rows and {MAX_COLUMNS} columns ({} MB). \
+         Drop a file here, pick one, or paste the text. 70% of the rows train, 30% validate.",
+        MAX_BYTES / 1_048_576
+    )
+}
+
+/// Which data is in use: `own` is (what, inputs, E[y²]) of the learner's, None for seed 002's.
+pub fn data_in_use(own: Option<(&str, usize, f64)>) -> String {
+    match own {
+        Some((what, inputs, dead)) => format!(
+            "Using {what}: {inputs} inputs, dead line E[y²] = {} (the loss of an output stuck at 0).",
+            format_sig(dead, 4)
+        ),
+        None => "Using seed 002's data (four inputs uniform in (−1, 0), target their sum).".into(),
+    }
 }

@@ -2,6 +2,7 @@
 //! messages for [`State`], runs its frames, and redraws what each message calls for.
 
 mod frames;
+mod owndata;
 mod takeaway;
 mod view;
 
@@ -41,6 +42,7 @@ struct View {
     compare_status: Element,
     link: dom::Permalink,
     takeaway: takeaway::Takeaway,
+    own: owndata::OwnDataView,
 }
 
 /// The mounted panel: its elements, its pure state, and its frame loop.
@@ -91,6 +93,7 @@ pub fn mount(
     let mut listeners = listen(&shared)?;
     listeners.extend(takeaway::figure_buttons(&doc, &shared)?);
     listeners.extend(takeaway::listen(&shared));
+    listeners.extend(owndata::listen(&shared));
     Ok(Panel::new(listeners, Box::new(shared)))
 }
 
@@ -136,6 +139,7 @@ fn build_view(
         compare_status,
         link: dom::Permalink::new(doc, "network")?,
         takeaway: takeaway::Takeaway::new(doc)?,
+        own: owndata::OwnDataView::new(doc, prefix)?,
     })
 }
 
@@ -155,6 +159,8 @@ fn controls_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
     let hint = dom::el(doc, "p", "hint", hint)?;
     column.append_child(&hint)?;
     column.append_child(&v.link.link)?;
+    column.append_child(&v.own.link_note)?;
+    column.append_child(&v.own.details)?;
     Ok(column)
 }
 

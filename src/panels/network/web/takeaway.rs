@@ -93,8 +93,18 @@ impl Takeaway {
     /// Writes the scripts for the current settings (when the settings change).
     pub(super) fn render(&self, state: &State) {
         for s in &self.scripts {
-            dom::set_text(&s.pre, &(s.write)(&state.settings));
+            dom::set_text(&s.pre, &script_text(s, state));
         }
+    }
+}
+
+/// A script for the state's settings, opening with a note when the run was on the learner's
+/// own data (which no script or link carries).
+fn script_text(s: &Script, state: &State) -> String {
+    let text = (s.write)(&state.settings);
+    match &state.own {
+        Some(o) => format!("{}{text}", reproduce::own_data_note(&o.describe())),
+        None => text,
     }
 }
 
@@ -167,7 +177,7 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
                 let s = &m.view.takeaway.scripts[i];
                 let tag = m.state.settings_tag();
                 let name = reproduce::file_name(&tag, &s.framework.to_lowercase());
-                let text = (s.write)(&m.state.settings);
+                let text = script_text(s, &m.state);
                 crate::web::report(export::download_text(&name, "text/x-python", &text));
             }
         }));
@@ -180,7 +190,7 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
                 let said = t.said.clone();
                 said.set_text_content(None);
                 let what = format!("{} script", s.framework);
-                export::copy_text((s.write)(&m.state.settings), move |path| {
+                export::copy_text(script_text(s, &m.state), move |path| {
                     let words = match path {
                         CopyPath::Failed => format!("Could not reach the clipboard here; select the {what} below and copy it."),
                         _ => format!("Copied the {what}."),

@@ -6,7 +6,6 @@ use crate::panels::network::charts::{comparison, dead_map, distribution, loss};
 use crate::panels::network::settings::{Settings, FIELDS};
 use crate::panels::network::state::{Activity, Redraw};
 use crate::panels::network::words;
-use crate::sim::data::SEED002_DEAD_LOSS;
 use crate::web::dom::{self, Select};
 use wasm_bindgen::JsValue;
 use web_sys::Document;
@@ -58,12 +57,11 @@ impl Mounted {
 
     fn status_text(&self) -> String {
         let s = &self.state;
-        words::status(
+        words::status_on(
             &s.settings,
             &s.run.history,
-            s.run.target(),
-            s.activity,
-            s.run.failure(),
+            (s.run.target(), s.activity, s.run.failure()),
+            &s.data_info(),
         )
     }
 
@@ -94,6 +92,9 @@ impl Mounted {
                 }
             }
         }
+        h.set_attribute("data-dead-line", &format!("{:.6}", s.dead_loss()))?;
+        let source = if s.own.is_some() { "own" } else { "seed002" };
+        h.set_attribute("data-source", source)?;
         let comparing = if s.comparing() { "running" } else { "idle" };
         h.set_attribute("data-compare", comparing)
     }
@@ -117,6 +118,7 @@ impl Mounted {
             "Compare presets"
         };
         v.compare.set_text_content(Some(label));
+        v.own.render(&self.state)?;
         self.mark_host()
     }
 
@@ -126,11 +128,16 @@ impl Mounted {
             epochs: s.epochs_axis(),
             history: &s.run.history,
             trace: &s.run.trace,
-            dead_loss: SEED002_DEAD_LOSS,
+            dead_loss: s.dead_loss(),
         };
         self.view
             .loss
             .draw(|area, theme| loss::draw(area, &data, theme))?;
+        // The dead line the chart draws, for scripts and tests.
+        self.view
+            .loss
+            .canvas
+            .set_attribute("data-dead-line", &format!("{:.6}", data.dead_loss))?;
         self.view.loss.canvas.set_attribute(
             "aria-label",
             &format!("Loss per epoch. {}", self.status_text()),
@@ -166,7 +173,7 @@ impl Mounted {
     fn render_autopsy(&self) {
         let s = &self.state;
         let (l, u) = s.selected;
-        let text = words::autopsy(&s.run.history, l, u, words::steps_per_epoch(&s.settings));
+        let text = words::autopsy(&s.run.history, l, u, s.steps_per_epoch());
         dom::set_text(&self.view.autopsy, &text);
     }
 
@@ -205,7 +212,9 @@ impl Mounted {
         let lines: Vec<String> = c
             .runs
             .iter()
-            .map(|(p, r)| words::compare_line(p.label(), &r.history, r.failure()))
+            .map(|(p, r)| {
+                words::compare_line_on(p.label(), &r.history, r.failure(), self.state.dead_loss())
+            })
             .collect();
         let head = if c.active {
             let n = c.runs.len();
@@ -218,9 +227,10 @@ impl Mounted {
             &format!("{head}{}", lines.join(" ")),
         );
         let epochs = self.state.settings.epochs;
+        let dead = self.state.dead_loss();
         self.view
             .compare_chart
-            .draw(|area, theme| comparison::draw(area, &entries, epochs, SEED002_DEAD_LOSS, theme))
+            .draw(|area, theme| comparison::draw(area, &entries, epochs, dead, theme))
     }
 
     /// The comparison chart's save buttons show with the chart.
@@ -239,6 +249,11 @@ impl Mounted {
         self.view
             .controls
             .set_disabled(crate::spec::ALPHA.key, !alpha_applies);
+        // The data size is the file's when the learner's data is in use.
+        self.view.controls.set_disabled(
+            crate::panels::network::settings::SAMPLES.key,
+            self.state.own.is_some(),
+        );
         Ok(())
     }
 
