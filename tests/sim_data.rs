@@ -67,3 +67,18 @@ fn the_same_seed_gives_the_same_data_and_another_seed_does_not() {
     assert_eq!(a.train_x, b.train_x);
     assert_ne!(a.train_x, c.train_x);
 }
+
+#[test]
+fn seed002_made_in_pieces_is_bit_identical_to_made_at_once() {
+    use dying_relu::sim::data::Seed002Builder;
+    for (n, piece) in [(10_000, 997), (1_001, 1_001), (3, 1)] {
+        let mut b = Seed002Builder::new(n, 7);
+        let mut calls = 0;
+        while !b.make(piece) {
+            calls += 1;
+        }
+        assert!(calls >= n / piece - 1);
+        assert_eq!(b.done(), n);
+        assert_eq!(b.finish(), Dataset::seed002(n, 7));
+    }
+}

@@ -38,6 +38,32 @@ impl Dataset {
 
     /// Builds `n` rows with `sample(rng, features) -> target`, the first `train_fraction` for
     /// training (at least one of each when n ≥ 2).
+    /// Splits `n` generated samples into the train and validation parts, as [`Dataset::from_fn`]
+    /// does.
+    fn split(
+        mut xs: Vec<f32>,
+        mut ys: Vec<f32>,
+        n_features: usize,
+        train_fraction: f64,
+    ) -> Dataset {
+        let n = ys.len();
+        let mut n_train = ((n as f64) * train_fraction.clamp(0.0, 1.0)).round() as usize;
+        if n >= 2 {
+            n_train = n_train.clamp(1, n - 1);
+        } else {
+            n_train = n;
+        }
+        let val_x = xs.split_off(n_train * n_features);
+        let val_y = ys.split_off(n_train);
+        Dataset {
+            n_features,
+            train_x: xs,
+            train_y: ys,
+            val_x,
+            val_y,
+        }
+    }
+
     pub fn from_fn(
         n: usize,
         n_features: usize,
@@ -85,4 +111,50 @@ pub fn gaussian_inputs(n: usize, mean: f64, sd: f64, seed: u64) -> Vec<f64> {
             mean + sd * z
         })
         .collect()
+}
+
+/// Seed 002's data made a piece at a time, so the page can spread 200,000 samples over
+/// several frames; the result is bit-identical to [`Dataset::seed002`] (same generator, same
+/// order of draws).
+pub struct Seed002Builder {
+    rng: SimRng,
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+    n: usize,
+}
+
+impl Seed002Builder {
+    pub fn new(n: usize, seed: u64) -> Self {
+        Seed002Builder {
+            rng: rng_from_seed(seed),
+            xs: Vec::with_capacity(n * 4),
+            ys: Vec::with_capacity(n),
+            n,
+        }
+    }
+
+    /// Samples made so far.
+    pub fn done(&self) -> usize {
+        self.ys.len()
+    }
+
+    /// Makes up to `samples` more; true when all are made.
+    pub fn make(&mut self, samples: usize) -> bool {
+        let end = (self.ys.len() + samples).min(self.n);
+        while self.ys.len() < end {
+            let mut y = 0.0f64;
+            for _ in 0..4 {
+                let f = uniform(&mut self.rng, -1.0, 0.0) as f32;
+                self.xs.push(f);
+                y += f as f64;
+            }
+            self.ys.push(y as f32);
+        }
+        self.ys.len() == self.n
+    }
+
+    /// The data set, once every sample is made (70 % for training).
+    pub fn finish(self) -> Dataset {
+        Dataset::split(self.xs, self.ys, 4, 0.7)
+    }
 }

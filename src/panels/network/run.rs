@@ -8,7 +8,7 @@
 //! two expensive things, and none runs much past its budget.
 
 use super::settings::Settings;
-use crate::sim::data::Dataset;
+use crate::sim::data::{Dataset, Seed002Builder};
 use crate::sim::stats::EpochStats;
 use crate::sim::train::{Evaluation, NetConfig, Trainer};
 use std::rc::Rc;
@@ -33,6 +33,9 @@ pub enum Work {
     Failed,
 }
 
+/// Samples of seed 002's data made between two looks at the clock.
+const DATA_PIECE: usize = 8_192;
+
 /// Validation samples per call of `continue_evaluation`: small enough that even the widest
 /// network (4 × 64) stays near a millisecond per call.
 const EVALUATION_PIECE: usize = 512;
@@ -42,6 +45,9 @@ pub struct Run {
     pub settings: Settings,
     target: usize,
     data: Option<Rc<Dataset>>,
+    /// Seed 002's data while it is being made, a piece per call (200,000 samples at once took
+    /// a long task of their own).
+    building: Option<Seed002Builder>,
     trainer: Option<Trainer>,
     /// Statistics per epoch; `history[0]` is the network before training.
     pub history: Vec<EpochStats>,
@@ -61,6 +67,7 @@ impl Run {
             target: settings.epochs,
             settings,
             data,
+            building: None,
             trainer: None,
             history: Vec::new(),
             trace: Vec::new(),
@@ -75,6 +82,23 @@ impl Run {
         Run {
             data: Some(data),
             ..Run::new(settings, None)
+        }
+    }
+
+    /// Makes seed 002's data for about `budget_ms`, in pieces; keeps it once complete.
+    fn generate_piece(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) {
+        let (n, seed) = (self.settings.samples, self.settings.seed);
+        let b = self
+            .building
+            .get_or_insert_with(|| Seed002Builder::new(n, seed));
+        let t0 = clock();
+        while !b.make(DATA_PIECE) {
+            if clock() - t0 >= budget_ms {
+                return;
+            }
+        }
+        if let Some(b) = self.building.take() {
+            self.data = Some(Rc::new(b.finish()));
         }
     }
 
@@ -131,7 +155,7 @@ impl Run {
             return Work::Failed;
         }
         let Some(data) = self.data.clone() else {
-            self.data = Some(Self::generate_data(&self.settings));
+            self.generate_piece(budget_ms, clock);
             return Work::GeneratedData;
         };
         let Some(trainer) = self.trainer.as_mut() else {

@@ -86,6 +86,7 @@ pub fn mount(
     let controls_el = controls_column(&doc, &view)?;
     let figure = view::figure_column(&doc, &view)?;
     dom::lay_out(&doc, host, &controls_el, &figure, &warnings)?;
+    let page_panel = address.is_some();
     let shared = Rc::new(RefCell::new(Mounted {
         view,
         state: State::new(settings),
@@ -104,7 +105,12 @@ pub fn mount(
     }));
     report(shared.borrow_mut().render_all());
     let listeners = listen(&shared)?;
-    start_when_near(&shared, host);
+    if page_panel {
+        start_when_near(&shared, host);
+    } else {
+        // Mounted by a script (an embed, a test): its host wants it now.
+        start_work(&shared);
+    }
     Ok(Panel::new(listeners, Box::new(shared)))
 }
 
