@@ -44,7 +44,20 @@ pub fn rows(line: &str, key: &str, ms_key: &str) -> Vec<Row> {
         return Vec::new();
     };
     let rest = &line[start..];
-    let (Some(open), Some(close)) = (rest.find('['), rest.find(']')) else {
+    let Some(open) = rest.find('[') else {
+        return Vec::new();
+    };
+    // The array's own closing bracket: objects may hold arrays of their own.
+    let mut depth = 0;
+    let close = rest[open..].char_indices().find_map(|(i, c)| {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ => {}
+        }
+        (depth == 0).then_some(open + i)
+    });
+    let Some(close) = close else {
         return Vec::new();
     };
     rest[open + 1..close]
@@ -116,7 +129,7 @@ mod tests {
     #[test]
     fn reads_rows_and_lines_them_up_by_width() {
         let native = r#"{"native_ms_per_epoch": 20, "scaling": [{"width":8,"later_ms_per_epoch":75,"gflop_per_epoch":0.186},{"width":64,"later_ms_per_epoch":1000,"gflop_per_epoch":10.5}]}"#;
-        let jax = r#"{"seed002": {"width": 8, "ms_per_epoch": 200}, "jax": [{"width": 64, "ms_per_epoch": 500.0, "gflop_per_epoch": 10.5}]}"#;
+        let jax = r#"{"seed002": {"width": 8, "ms_per_epoch": 200}, "jax_version": "0.10", "jax": [{"width": 32, "ms_per_epoch": 250.0, "later_ms": [240.0, 260.0], "gflop_per_epoch": 2.7}, {"width": 64, "ms_per_epoch": 500.0, "later_ms": [490.0, 510.0], "gflop_per_epoch": 10.5}]}"#;
         let n = rows(native, "scaling", "later_ms_per_epoch");
         assert_eq!(n.len(), 2);
         assert_eq!(
@@ -128,7 +141,15 @@ mod tests {
             }
         );
         let j = rows(jax, "jax", "ms_per_epoch");
-        assert_eq!(j.len(), 1);
+        assert_eq!(j.len(), 2, "nested arrays do not end the list: {j:?}");
+        assert_eq!(
+            j[1],
+            Row {
+                width: 64.0,
+                ms: 500.0,
+                gflop: 10.5
+            }
+        );
         let t = table(&n, &n, &j);
         assert!(
             t.contains("\"width\":64,\"native_ms\":1000,\"native_gflops\":10.5,"),
