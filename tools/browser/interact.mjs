@@ -160,6 +160,7 @@ export async function frameBudget(browser, url) {
     await context.close();
     const over = long.map((t) => `long task ${t.ms} ms during ${t.doing}`);
     console.log(`       attempt ${attempt}: ${long.length} task(s) over 50 ms`);
+    for (const t of over) console.log(`         ${t}`);
     if (seen.length === 0 && over.length === 0) return [];
     problems.length = 0;
     problems.push(...seen, ...over);

@@ -148,13 +148,45 @@ impl View {
 /// Sends a message, keeps the frame loop in step with `training`, and renders.
 fn send(view: &Shared, msg: Msg) {
     let mut v = view.borrow_mut();
+    // Train and Pause change no chart (the frames that train draw them): only the words.
+    let charts_change = msg != Msg::ToggleTrain;
+    let was_training = v.state.training;
+    if !was_training {
+        // A catch-up loop after a pause gives way to whatever comes now.
+        v.running = None;
+    }
     v.state.update(msg);
     if !v.state.training {
         v.running = None;
     } else if v.running.is_none() {
         v.running = Some(train_loop(view));
     }
-    report(v.render());
+    if charts_change {
+        report(v.render());
+    } else {
+        report(v.render_controls().and_then(|_| v.render_after_charts()));
+        if was_training && !v.state.training {
+            // Paused: the charts the last frames did not reach are drawn, one per frame.
+            v.running = Some(catch_up_loop(view));
+        }
+    }
+}
+
+/// Draws each chart once, one per animation frame, then stops.
+fn catch_up_loop(view: &Shared) -> FrameLoop {
+    let weak = Rc::downgrade(view);
+    let mut next = 0;
+    FrameLoop::start(move |_| {
+        let Some(view) = weak.upgrade() else {
+            return false;
+        };
+        let Ok(v) = view.try_borrow() else {
+            return true;
+        };
+        report(v.render_chart(next));
+        next += 1;
+        next < CHARTS
+    })
 }
 
 /// One Tick per animation frame; the loop holds the view weakly, so removing the panel ends it.

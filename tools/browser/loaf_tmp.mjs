@@ -1,0 +1,13 @@
+import { launchChromium, loadAndWait } from './browser.mjs';
+const b = await launchChromium();
+const ctx = await b.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+const page = await ctx.newPage();
+await loadAndWait(page, 'http://127.0.0.1:8802/');
+await page.evaluate(() => { window.__loaf = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__loaf.push({d: Math.round(e.duration), script: e.scripts.reduce((a, s) => a + s.duration, 0) | 0, forced: e.scripts.reduce((a, s) => a + (s.forcedStyleAndLayoutDuration||0), 0) | 0, style: Math.round(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0), render: Math.round(e.renderStart ? e.startTime + e.duration - e.renderStart : 0)}); }).observe({ type: 'long-animation-frame' }); });
+const root = page.locator('[data-panel="neuron"]');
+await root.getByRole('button', { name: 'Large gradient step' }).click();
+await root.getByRole('button', { name: 'Train', exact: true }).click();
+await page.waitForTimeout(3000);
+const l = await page.evaluate(() => window.__loaf);
+console.log(l.length, JSON.stringify(l.sort((a,b)=>b.d-a.d).slice(0,8)));
+await b.close();
