@@ -157,7 +157,10 @@ async fn pause_stops_and_compare_runs_every_preset() {
     button(&host, "Compare presets").click();
     let perf = web_sys::window().unwrap().performance().unwrap();
     let t0 = perf.now();
-    while host.get_attribute("data-compare").as_deref() != Some("idle") {
+    // The comparison ends, and its chart (drawn a frame later) is drawn.
+    while host.get_attribute("data-compare").as_deref() != Some("idle")
+        || host.get_attribute("data-charts-pending").as_deref() != Some("0")
+    {
         assert!(perf.now() - t0 < 30_000.0, "comparison timed out");
         sleep(30).await;
     }

@@ -144,9 +144,12 @@ async function interactEverywhere(page) {
   return page.evaluate(() => window.__long);
 }
 
+// Headless Chromium here rasterises canvases in software on 2 shared cores: one attempt in
+// three or so shows a single task of 50-70 ms. The check fails when three attempts in a row
+// each see one.
 export async function frameBudget(browser, url) {
   const problems = [];
-  for (let attempt = 1; attempt <= 2; attempt += 1) {
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
     const page = await context.newPage();
     const seen = watch(page);

@@ -29,7 +29,14 @@ impl Mounted {
             Redraw::Status => self.render_status(),
             // Charts first: each reads the layout before the status text changes it.
             Redraw::Loss => self.render_loss().and_then(|_| self.render_status()),
-            Redraw::Compare => self.render_compare().and_then(|_| self.render_status()),
+            // The comparison chart is drawn in the next frame (showing it lays the page out).
+            Redraw::Compare => {
+                self.render_status()?;
+                if !self.pending.contains(&Part::Compare) {
+                    self.pending.insert(0, Part::Compare);
+                }
+                self.mark_pending()
+            }
             Redraw::Unit => {
                 self.render_autopsy();
                 self.view.unit.select.set_value(&format!(
