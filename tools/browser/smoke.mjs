@@ -44,9 +44,15 @@ const VIEWPORTS = [
   },
 ];
 
+// An absolute URL (another server, a random port) is named by its path and query only, so
+// screenshots keep one name from run to run.
 const slug = (text) =>
-  text.replace(/^[?#/]+/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) ||
-  'extra';
+  text
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace(/^[?#/]+/, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'extra';
 
 // What a page must offer anyone using a keyboard or a screen reader: every control named,
 // every visible panel with a live one-line summary, every chart canvas described, no element
