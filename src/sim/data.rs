@@ -36,10 +36,8 @@ impl Dataset {
         })
     }
 
-    /// Builds `n` rows with `sample(rng, features) -> target`, the first `train_fraction` for
-    /// training (at least one of each when n ≥ 2).
-    /// Splits `n` generated samples into the train and validation parts, as [`Dataset::from_fn`]
-    /// does.
+    /// Splits generated samples into the train part (the first `train_fraction`, at least one
+    /// of each when there are 2 or more) and the validation part.
     fn split(
         mut xs: Vec<f32>,
         mut ys: Vec<f32>,
@@ -64,6 +62,8 @@ impl Dataset {
         }
     }
 
+    /// Builds `n` rows with `sample(rng, features) -> target`, the first `train_fraction` for
+    /// training (at least one of each when n ≥ 2).
     pub fn from_fn(
         n: usize,
         n_features: usize,
@@ -76,21 +76,7 @@ impl Dataset {
         for k in 0..n {
             ys[k] = sample(rng, &mut xs[k * n_features..(k + 1) * n_features]);
         }
-        let mut n_train = ((n as f64) * train_fraction.clamp(0.0, 1.0)).round() as usize;
-        if n >= 2 {
-            n_train = n_train.clamp(1, n - 1);
-        } else {
-            n_train = n;
-        }
-        let val_x = xs.split_off(n_train * n_features);
-        let val_y = ys.split_off(n_train);
-        Dataset {
-            n_features,
-            train_x: xs,
-            train_y: ys,
-            val_x,
-            val_y,
-        }
+        Dataset::split(xs, ys, n_features, train_fraction)
     }
 
     pub fn n_train(&self) -> usize {

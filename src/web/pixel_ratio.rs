@@ -18,6 +18,8 @@ thread_local! {
     static WATCH: RefCell<Option<EventListener>> = const { RefCell::new(None) };
     static POLL: RefCell<Option<Interval>> = const { RefCell::new(None) };
     static LAST: Cell<f64> = const { Cell::new(0.0) };
+    /// The pending re-arm after a change (kept, not leaked: a new change replaces it).
+    static REARM: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// Starts watching (once per page).
@@ -45,7 +47,8 @@ fn check() {
     }
     // The old query no longer describes the screen: watch the new ratio, once the
     // listener that may have called us (which the new one replaces) has returned.
-    Timeout::new(0, arm).forget();
+    let rearm = Timeout::new(0, arm);
+    REARM.with(|r| *r.borrow_mut() = Some(rearm));
 }
 
 fn arm() {
