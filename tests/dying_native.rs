@@ -322,6 +322,11 @@ fn words_say_what_the_finished_map_and_curves_show() {
         t
     };
     assert!(words::map_status(&state).starts_with("Computing: 0 of 25 cells"));
+    let waiting = words::waiting_status(&state);
+    assert!(
+        waiting.starts_with("Not started: the map's 25 cells"),
+        "{waiting}"
+    );
     while !state.complete() {
         state.frame(1e9, &mut clock);
     }

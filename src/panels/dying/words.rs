@@ -114,6 +114,14 @@ fn row_sentence(s: &MapSpec, cells: &[Option<CellResult>], j: usize) -> Option<S
     })
 }
 
+/// The map's status line while the page waits for the panel to come into view before it
+/// starts (nothing is computing yet, so "Computing" would not be true).
+pub fn waiting_status(state: &State) -> String {
+    let (_, total) = state.map_progress();
+    let what = describe_map(&state.settings.map());
+    format!("Not started: the map's {total} cells ({what}) are computed when you scroll here.")
+}
+
 /// The map's status line.
 pub fn map_status(state: &State) -> String {
     let s = state.settings.map();

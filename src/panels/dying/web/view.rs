@@ -97,7 +97,12 @@ impl Mounted {
     fn render_status(&self) -> Result<(), JsValue> {
         let v = &self.view;
         let s = &self.state;
-        dom::set_text(&v.status, &words::map_status(s));
+        let map = if self.waiting.is_some() {
+            words::waiting_status(s)
+        } else {
+            words::map_status(s)
+        };
+        dom::set_text(&v.status, &map);
         dom::set_text(&v.born_status, &words::born_status(s));
         let (cells, total) = s.map_progress();
         let (chunks, all) = s.born_progress();
