@@ -67,6 +67,8 @@ struct Mounted {
     map_started: Option<f64>,
     map_ms: Option<f64>,
     max_frame_ms: f64,
+    /// The longest redraw (one chart and the words) since the map started, for the benchmark.
+    max_draw_ms: f64,
     /// Waits for the panel to come near the viewport before the first computation starts.
     waiting: Option<gloo_events::EventListener>,
 }
@@ -112,6 +114,7 @@ pub fn mount(
         map_started: None,
         map_ms: None,
         max_frame_ms: 0.0,
+        max_draw_ms: 0.0,
         waiting: None,
     }));
     // The words and the canvases' sizes now; the charts from the next frame on, one a frame,
@@ -213,6 +216,7 @@ fn send_quietly(shared: &Shared, msg: Msg) {
                 let mut m = shared.borrow_mut();
                 m.map_started = None;
                 m.map_ms = None;
+                m.max_draw_ms = 0.0;
             }
             start_work(shared);
             schedule_draw(shared, true, true);
@@ -320,6 +324,7 @@ fn schedule_draw(shared: &Shared, map: bool, born: bool) {
         let more = {
             let mut m = rc.borrow_mut();
             let r = m.render_next();
+            note_draw_time(&mut m, t);
             let more = matches!(r, Ok(true));
             if !second {
                 m.last_draw = t;
@@ -332,6 +337,16 @@ fn schedule_draw(shared: &Shared, map: bool, born: bool) {
             schedule_draw(&rc, false, false);
         }
     }));
+}
+
+/// Keeps the longest redraw while a map is under way in `data-max-draw-ms`.
+fn note_draw_time(m: &mut Mounted, t0: f64) {
+    if m.map_started.is_none() || m.map_ms.is_some() {
+        return;
+    }
+    m.max_draw_ms = m.max_draw_ms.max(now() - t0);
+    let ms = format!("{:.1}", m.max_draw_ms);
+    let _ = m.view.host.set_attribute("data-max-draw-ms", &ms);
 }
 
 /// Milliseconds between redraws of the charts while results stream in.
