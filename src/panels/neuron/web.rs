@@ -5,7 +5,7 @@ use super::charts::{flow, gate, timeline};
 use super::state::{self, gate_state, Msg, Settings, State, BIAS, FIELDS};
 use super::words;
 use crate::web::address::Address;
-use crate::web::animation::FrameLoop;
+use crate::web::animation::{FrameLoop, WARM_UP_FRAMES};
 use crate::web::canvas::ChartCanvas;
 use crate::web::controls::FieldControls;
 use crate::web::{dom, export, frames_per_redraw, on_resize, report, Panel};
@@ -47,6 +47,13 @@ impl View {
         for chart in 0..CHARTS {
             self.render_chart(chart)?;
         }
+        self.render_controls()?;
+        self.render_after_charts()
+    }
+
+    /// The main chart and the words; the other charts are left to the next frames.
+    fn render_first(&self) -> Result<(), JsValue> {
+        self.render_chart(0)?;
         self.render_controls()?;
         self.render_after_charts()
     }
@@ -162,20 +169,25 @@ fn send(view: &Shared, msg: Msg) {
         v.running = Some(train_loop(view));
     }
     if charts_change {
-        report(v.render());
+        // The main chart now, the other two in the next frames: all three at 2x in one task
+        // took 50-90 ms in headless Chromium. A training loop draws them anyway.
+        report(v.render_first());
+        if v.running.is_none() {
+            v.running = Some(catch_up_loop(view, 1));
+        }
     } else {
         report(v.render_controls().and_then(|_| v.render_after_charts()));
         if was_training && !v.state.training {
             // Paused: the charts the last frames did not reach are drawn, one per frame.
-            v.running = Some(catch_up_loop(view));
+            v.running = Some(catch_up_loop(view, 0));
         }
     }
 }
 
-/// Draws each chart once, one per animation frame, then stops.
-fn catch_up_loop(view: &Shared) -> FrameLoop {
+/// Draws charts `first..CHARTS`, one per animation frame, then stops.
+fn catch_up_loop(view: &Shared, first: usize) -> FrameLoop {
     let weak = Rc::downgrade(view);
-    let mut next = 0;
+    let mut next = first;
     FrameLoop::start(move |_| {
         let Some(view) = weak.upgrade() else {
             return false;
@@ -205,10 +217,12 @@ fn train_loop(view: &Shared) -> FrameLoop {
         frame = frame.wrapping_add(1);
         let go = v.state.training;
         if !go {
-            v.running = None;
-        }
-        if !go {
-            report(v.render());
+            // Stopped by itself (training failed): the rest is drawn in the next frames.
+            report(v.render_first());
+            v.running = Some(catch_up_loop(&view, 1));
+        } else if frame <= WARM_UP_FRAMES {
+            // The words move from the first frame; the charts wait (see WARM_UP_FRAMES).
+            report(v.render_controls().and_then(|_| v.render_after_charts()));
         } else if frame.is_multiple_of(every) {
             report(v.render_training_frame(frame / every));
         }
