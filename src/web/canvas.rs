@@ -26,14 +26,6 @@ impl ChartCanvas {
         // Inline, so an embed without our stylesheet still gets a canvas that fills its column.
         canvas.style().set_property("width", "100%")?;
         canvas.style().set_property("display", "block")?;
-        // Out of view the canvas is not painted. Chromium (software compositing, as in
-        // headless tests) copies every painted canvas on every commit (1-2 ms each at 2x),
-        // and the first frames of a run allocate a new buffer for each (6-20 ms each): a
-        // chart nobody can see should cost no frame anything. Its pixels stay as drawn.
-        canvas.style().set_property("content-visibility", "auto")?;
-        canvas
-            .style()
-            .set_property("contain-intrinsic-size", "auto 300px")?;
         Ok(ChartCanvas {
             canvas,
             aspect,
