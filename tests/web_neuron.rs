@@ -177,7 +177,7 @@ async fn every_control_change_redraws_the_canvases() {
     ];
     for (name, change) in changes {
         change(&p);
-        // The main chart is drawn at once, the other two in the next animation frames.
+        // The main chart is drawn at once, the other two in the tasks right after.
         for _ in 0..6 {
             breathe().await;
         }

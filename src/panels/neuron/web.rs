@@ -54,7 +54,7 @@ impl View {
         self.render_after_charts()
     }
 
-    /// The main chart and the words; the other charts are left to the next frames.
+    /// The main chart and the words; the other charts are left to later tasks.
     fn render_first(&self) -> Result<(), JsValue> {
         self.render_chart(0)?;
         self.render_controls()?;
