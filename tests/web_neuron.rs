@@ -156,7 +156,7 @@ fn a_learning_rate_100_times_smaller_keeps_r_alive() {
 }
 
 #[wasm_bindgen_test]
-fn every_control_change_redraws_the_canvases() {
+async fn every_control_change_redraws_the_canvases() {
     let p = Panel::mount("");
     let mut last = p.canvases();
     assert_eq!(last.len(), 3);
@@ -177,6 +177,10 @@ fn every_control_change_redraws_the_canvases() {
     ];
     for (name, change) in changes {
         change(&p);
+        // The main chart is drawn at once, the other two in the tasks right after.
+        for _ in 0..6 {
+            breathe().await;
+        }
         let now = p.canvases();
         assert!(
             now.iter().zip(&last).any(|(a, b)| a != b),

@@ -6,7 +6,8 @@
 // - pixelRatioChange: change devicePixelRatio without a resize (as browser zoom or another
 //   screen does) and find every canvas redrawn at the new ratio.
 // - frameBudget: at 2x, click every button, move every slider, change every select and train
-//   every panel for a few seconds, with a long-task observer: no task over 50 ms.
+//   every panel for a few seconds, with a long-task observer: no task over 50 ms (a failed
+//   attempt is retried once).
 import { loadAndWait, watch } from './browser.mjs';
 
 // Every control of every panel, by id, with its value (the ids are the same on every load).
@@ -144,29 +145,45 @@ async function interactEverywhere(page) {
   return page.evaluate(() => window.__long);
 }
 
-// Headless Chromium here rasterises canvases in software on 2 shared cores: one attempt in
-// three or so shows a single task of 50-70 ms. The check fails when three attempts in a row
-// each see one.
-export async function frameBudget(browser, url) {
-  const problems = [];
-  for (let attempt = 1; attempt <= 3; attempt += 1) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
-    const page = await context.newPage();
-    const seen = watch(page);
-    let long = [];
-    try {
-      await loadAndWait(page, url);
-      long = await interactEverywhere(page);
-    } catch (err) {
-      seen.push(`frame budget: ${err.message.split('\n')[0]}`);
-    }
-    await context.close();
-    const over = long.map((t) => `long task ${t.ms} ms during ${t.doing}`);
-    console.log(`       attempt ${attempt}: ${long.length} task(s) over 50 ms`);
-    for (const t of over) console.log(`         ${t}`);
-    if (seen.length === 0 && over.length === 0) return [];
-    problems.length = 0;
-    problems.push(...seen, ...over);
+// "Where neurons die" starts its map when it first comes into view, in workers on every
+// core; on a 2-core machine they slow the main thread's tasks by half or more. It is brought
+// into view and left to finish first, so the tasks measured are the interactions' own.
+async function letDyingFinish(page) {
+  const dying = page.locator('[data-panel="dying"]');
+  if ((await dying.count()) === 0) return;
+  await dying.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => {
+    const d = document.querySelector('[data-panel="dying"]').dataset;
+    return d.cells !== undefined && d.cellsDone === d.cells && d.bornDone === d.born && d.running === 'false';
+  }, null, { timeout: 60_000 });
+}
+
+// One attempt on a fresh page: the problems seen (empty when within the budget).
+async function budgetAttempt(browser, url, attempt) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const seen = watch(page);
+  let long = [];
+  try {
+    await loadAndWait(page, url);
+    await letDyingFinish(page);
+    long = await interactEverywhere(page);
+  } catch (err) {
+    seen.push(`frame budget: ${err.message.split('\n')[0]}`);
   }
-  return problems;
+  await context.close();
+  const over = long.map((t) => `long task ${t.ms} ms during ${t.doing}`);
+  const longest = long.length ? `longest ${Math.max(...long.map((t) => t.ms))} ms` : 'none';
+  console.log(`       attempt ${attempt}: ${long.length} task(s) over 50 ms (${longest})`);
+  for (const t of over) console.log(`         ${t}`);
+  return [...seen, ...over];
+}
+
+// Timings here are noisy (2 cores shared with other builds; canvases rasterised in
+// software), so one bad attempt is retried: the check fails when two attempts in a row each
+// see a task over 50 ms (or an error).
+export async function frameBudget(browser, url) {
+  const first = await budgetAttempt(browser, url, 1);
+  if (first.length === 0) return [];
+  return budgetAttempt(browser, url, 2);
 }

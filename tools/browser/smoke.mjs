@@ -162,13 +162,8 @@ try {
     ['address', 'every control of every panel restored from the page address', addressRoundTrip],
     ['dpr', 'every canvas redrawn at a new devicePixelRatio', pixelRatioChange],
     ['workers', 'the dying map (9 x 9) and born-dead curves filled by Web Workers', dyingThroughWorkers],
+    ['budget', 'every interaction and every running panel within 50 ms a task, at 2x', frameBudget],
   ];
-  // The frame budget (no task over 50 ms at 2x) is still missed now and then on these
-  // machines (one task of 50-70 ms at the neuron's Train or at Compare presets), so it runs on
-  // request and does not gate the test command: FRAME_BUDGET=1 cargo xtask smoke.
-  if (process.env.FRAME_BUDGET === '1') {
-    checks.push(['budget', 'every interaction and every running panel within 50 ms a task, at 2x', frameBudget]);
-  }
   for (const [name, what, check] of checks) {
     const started = Date.now();
     const problems = await check(browser, url);

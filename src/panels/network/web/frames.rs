@@ -2,7 +2,7 @@
 
 use super::{Mounted, Shared};
 use crate::panels::network::state::{Activity, Redraw, BUDGET_MS};
-use crate::web::animation::FrameLoop;
+use crate::web::animation::{FrameLoop, WARM_UP_FRAMES};
 use crate::web::{frames_per_redraw, report};
 use std::rc::Rc;
 
@@ -16,21 +16,37 @@ pub(super) fn now() -> f64 {
 /// Starts the frame loop; it holds the panel weakly, so removing the panel ends it.
 pub(super) fn schedule(rc: &Shared) -> FrameLoop {
     let weak = Rc::downgrade(rc);
-    FrameLoop::start(move |_| weak.upgrade().is_some_and(|rc| frame(&mut rc.borrow_mut())))
+    let mut n = 0u32;
+    FrameLoop::start(move |_| {
+        n = n.saturating_add(1);
+        weak.upgrade()
+            .is_some_and(|rc| frame(&mut rc.borrow_mut(), n))
+    })
 }
 
-/// One animation frame: one piece of work, then the drawing it calls for. Returns whether
-/// another frame is wanted.
-fn frame(m: &mut Mounted) -> bool {
+/// One animation frame (the `n`th of its loop): one piece of work, then the drawing it calls
+/// for. Returns whether another frame is wanted.
+fn frame(m: &mut Mounted, n: u32) -> bool {
     let t0 = now();
+    // A run's first frames work and write the status but draw no chart (see WARM_UP_FRAMES).
+    let warming = n <= WARM_UP_FRAMES && m.state.wants_frames();
     // A chart still due takes this frame; the work waits for the next.
-    let (drew, redraw) = match m.draw_next_pending() {
+    let pending = if warming {
+        Ok(false)
+    } else {
+        m.draw_next_pending()
+    };
+    let (drew, redraw) = match pending {
         Ok(true) => (true, Redraw::Nothing),
         other => {
             report(other.map(|_| ()));
             let mut clock = now;
             let r = m.state.frame(BUDGET_MS, &mut clock, frames_per_redraw());
-            report(m.redraw(r));
+            let shown = match r {
+                Redraw::Loss if warming => Redraw::Status,
+                r => r,
+            };
+            report(m.redraw(shown));
             (false, r)
         }
     };
