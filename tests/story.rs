@@ -5,6 +5,8 @@
 //! pure `update`. Also the runs behind the step where the live runs part from seed 002.
 
 use dying_relu::panels::activation::{state as act, words as act_words};
+use dying_relu::panels::dying::state::{self as dying, State as MapState};
+use dying_relu::panels::dying::words as dying_words;
 use dying_relu::panels::network::run::Run;
 use dying_relu::panels::network::settings::{Settings as NetSettings, FIELDS as NET_FIELDS};
 use dying_relu::panels::network::words as net_words;
@@ -41,6 +43,7 @@ fn every_steps_query_parses_without_warnings_through_its_panels_table() {
                 "activation" => act::from_pairs(&pairs).1,
                 "neuron" => neuron::from_pairs(&pairs).1,
                 "network" => NetSettings::from_pairs(&pairs).1,
+                "dying" => dying::Settings::from_pairs(&pairs).1,
                 other => panic!("no table for {other}"),
             };
             assert!(warnings.is_empty(), "{}: {q}: {warnings:?}", step.title);
@@ -55,6 +58,7 @@ fn keys(panel: &str) -> Vec<&'static str> {
     match panel {
         "activation" => act::FIELDS.iter().map(|f| f.key()).collect(),
         "neuron" => neuron::FIELDS.iter().map(|f| f.key()).collect(),
+        "dying" => dying::FIELDS.iter().map(|f| f.key()).collect(),
         _ => NET_FIELDS.iter().map(|f| f.key()).collect(),
     }
 }
@@ -66,6 +70,10 @@ fn control(panel: &str, key: &str) -> Control {
             .find(|f| f.key() == key)
             .map(|f| f.control),
         "neuron" => neuron::FIELDS
+            .iter()
+            .find(|f| f.key() == key)
+            .map(|f| f.control),
+        "dying" => dying::FIELDS
             .iter()
             .find(|f| f.key() == key)
             .map(|f| f.control),
@@ -108,9 +116,8 @@ fn every_step_reads_as_a_step_and_its_try_names_a_real_control() {
         1,
         "the step where the runs part from seed 002 says so"
     );
-    // Every panel appears in some step, but "Where neurons die", which landed after the path
-    // was written: its step (the border between alive and dead) is still to be added.
-    for p in PANELS.iter().filter(|p| p.name != "dying") {
+    // Every panel appears in some step.
+    for p in PANELS {
         assert!(STEPS.iter().any(|s| s.panel() == p.name), "{}", p.name);
     }
 }
@@ -320,4 +327,109 @@ fn on_the_unit_r_tanh_sigmoid_and_leaky_relu_keep_learning_where_relu_died() {
             assert!((s.neuron.w[0] - w[0]).abs() > 0.1, "{f} moves w1");
         }
     }
+}
+
+/// The finished map's verdicts as the page writes them in `data-verdicts`: one character per
+/// cell, row by row from the most negative bias ("d" mostly dead, "a" alive, "x" blown up).
+fn verdicts(s: &MapState) -> String {
+    s.cells
+        .iter()
+        .map(|c| match c {
+            None => '.',
+            Some(c) if c.diverged => 'x',
+            Some(c) if c.mostly_dead() => 'd',
+            Some(_) => 'a',
+        })
+        .collect()
+}
+
+fn compute(s: &mut MapState) {
+    let mut t = 0.0;
+    let mut clock = || {
+        t += 1.0;
+        t
+    };
+    while !s.complete() {
+        s.frame(1e9, &mut clock);
+    }
+}
+
+/// The same rules as `tests/web_story.rs` reads them on the live panel.
+fn map_claim(claim: Claim, v: &str, status: &str) -> Result<(), String> {
+    let res = (v.len() as f64).sqrt() as usize;
+    let row = |j: usize| &v[j * res..(j + 1) * res];
+    let ok = !v.contains('.')
+        && match claim {
+            Claim::MapBorder => {
+                let zero = row(res / 2);
+                zero.starts_with('a')
+                    && zero.ends_with('d')
+                    && row(0).chars().all(|c| c == 'd')
+                    && !row(res - 1).contains('d')
+                    && status.contains(
+                        "At bias −1, more than half of the hidden units are dead before training starts",
+                    )
+            }
+            Claim::MapAlive => !v.contains('d'),
+            _ => false,
+        };
+    ok.then_some(())
+        .ok_or(format!("{claim:?}: {v} (res {res}): {status}"))
+}
+
+fn map_step() -> &'static Step {
+    STEPS.iter().find(|s| s.panel() == "dying").unwrap()
+}
+
+#[test]
+fn the_map_steps_claims_hold_before_and_after_its_try() {
+    let step = map_step();
+    let (settings, _) = dying::Settings::from_pairs(&query(step, "dying"));
+    assert_eq!(settings.res % 2, 1, "an odd resolution has a row at bias 0");
+    let mut s = MapState::new(settings);
+    compute(&mut s);
+    map_claim(step.before, &verdicts(&s), &dying_words::map_status(&s)).unwrap();
+    let Action::Choose(key, id) = step.try_this.action else {
+        panic!("{}", step.title)
+    };
+    s.update(dying::Msg::Set(key, Value::Choice(id.into())));
+    assert_eq!(s.map_progress().0, 0, "a new map");
+    compute(&mut s);
+    map_claim(step.after, &verdicts(&s), &dying_words::map_status(&s)).unwrap();
+}
+
+/// What the step's words and answer say beyond its claims, on the same map.
+#[test]
+fn the_map_step_says_what_its_map_shows() {
+    let step = map_step();
+    let (settings, _) = dying::Settings::from_pairs(&query(step, "dying"));
+    let mut s = MapState::new(settings);
+    compute(&mut s);
+    let map = s.settings.map();
+    let cell = |i: usize, j: usize| s.cells[j * map.res + i].unwrap();
+    let said = dying_words::map_status(&s);
+    assert!(said.contains("3 epochs per cell"), "{said}");
+    // "Below bias 0 most units are dead before training starts."
+    for j in (0..map.res).filter(|&j| map.bias(j) < 0.0) {
+        for i in 0..map.res {
+            assert!(cell(i, j).dead_at_start > 0.5, "{i}, {j}: {:?}", cell(i, j));
+        }
+    }
+    // "Along bias 0 the small learning rates keep most units alive, and the rates from 0.1
+    // up leave most of them dead."
+    let zero = map.row_near(0.0);
+    assert_eq!(map.bias(zero), 0.0);
+    for i in 0..map.res {
+        assert_eq!(cell(i, zero).mostly_dead(), map.lr(i) >= 0.1 - 1e-9, "{i}");
+    }
+    assert!(
+        said.contains("At bias 0, every learning rate from 0.1 up"),
+        "{said}"
+    );
+    // The answer: at bias +1 no rate kills more than half, but at rate 1 half still die.
+    let top = map.res - 1;
+    assert_eq!((map.bias(top), map.lr(top)), (1.0, 1.0));
+    assert!((0..map.res).all(|i| !cell(i, top).mostly_dead()));
+    assert_eq!(cell(top, top).dead, 0.5, "{:?}", cell(top, top));
+    assert!(step.answer.contains("half of them still end dead"));
 }

@@ -34,7 +34,7 @@ impl Page {
         slot.set_attribute("data-story", "").unwrap();
         header.append_child(&slot).unwrap();
         root.append_child(&header).unwrap();
-        for name in ["activation", "neuron", "network"] {
+        for name in ["activation", "neuron", "network", "dying"] {
             let section = doc.create_element("section").unwrap();
             let host = doc.create_element("div").unwrap();
             host.set_attribute("data-panel", name).unwrap();
@@ -187,6 +187,50 @@ async fn check(claim: Claim, host: &Element, start: [u64; 3], title: &str) {
             assert_eq!(host.get_attribute("data-run").as_deref(), Some("ready"))
         }
         Claim::NetworkDead | Claim::NetworkLearns(_) => network_claim(claim, host, title).await,
+        Claim::MapBorder | Claim::MapAlive => map_claim(claim, host, title).await,
+    }
+}
+
+/// The phase map's claims on `data-verdicts` (a character per cell, row by row from the most
+/// negative bias: "d" mostly dead, "a" alive), as `tests/story.rs` checks them natively. Here
+/// the map runs on the main thread: wasm-pack's server has no Trunk-built worker.
+async fn map_claim(claim: Claim, host: &Element, title: &str) {
+    // The words follow the data-* attributes at the next redraw (at most every 150 ms).
+    let done = || {
+        host.get_attribute("data-running").as_deref() == Some("false")
+            && !status(host).starts_with("Computing")
+    };
+    until(60_000.0, "the map is complete", host, done).await;
+    let v = host.get_attribute("data-verdicts").unwrap_or_default();
+    let res = (v.len() as f64).sqrt() as usize;
+    assert!(
+        res >= 4 && res * res == v.len() && !v.contains('.'),
+        "{title}: {v}"
+    );
+    let row = |j: usize| &v[j * res..(j + 1) * res];
+    match claim {
+        Claim::MapBorder => {
+            let zero = row(res / 2);
+            assert!(
+                zero.starts_with('a') && zero.ends_with('d'),
+                "{title}: bias 0: {zero}"
+            );
+            assert!(
+                row(0).chars().all(|c| c == 'd'),
+                "{title}: bias −1: {}",
+                row(0)
+            );
+            assert!(
+                !row(res - 1).contains('d'),
+                "{title}: bias +1: {}",
+                row(res - 1)
+            );
+            let said =
+                "At bias −1, more than half of the hidden units are dead before training starts";
+            assert!(status(host).contains(said), "{title}: {}", status(host));
+        }
+        Claim::MapAlive => assert!(!v.contains('d'), "{title}: {v}"),
+        _ => unreachable!(),
     }
 }
 

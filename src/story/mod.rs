@@ -87,6 +87,13 @@ pub enum Claim {
     NetworkDead,
     /// No dead output, gradients flow, and the validation loss is below this.
     NetworkLearns(f64),
+    /// The finished phase map has a border: along bias 0 the smallest learning rate leaves
+    /// most hidden units alive and the largest leaves most dead; at the most negative bias
+    /// every cell is mostly dead (dead before training, the status says); at the most positive
+    /// bias no cell is.
+    MapBorder,
+    /// The finished phase map has no mostly-dead cell.
+    MapAlive,
 }
 
 /// The step an address names (0-based), with a notice when `step=` was not a step.
@@ -127,7 +134,7 @@ pub fn announcement(index: usize) -> String {
     )
 }
 
-/// "Step 3 of 11".
+/// "Step 3 of 12".
 pub fn counter(index: usize) -> String {
     format!("Step {} of {}", index + 1, STEPS.len())
 }

@@ -1,12 +1,13 @@
 //! The steps' content, in the order of the seeds' argument: what ReLU is, the gradient gate,
 //! the unit R and its one large step, dead for good, the causes, the cures, seed 002's
-//! experiment, and the trade-off with vanishing gradients.
+//! experiment, the trade-off with vanishing gradients, and where on the map of learning rate
+//! and bias the units die.
 
 use super::{Action, Claim, Step, Try};
 
 /// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
 /// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
-pub const STEPS: [Step; 11] = [
+pub const STEPS: [Step; 12] = [
     Step {
         title: "ReLU, and why it is popular",
         words: "ReLU passes a positive input through unchanged and turns a negative one into 0. \
@@ -219,5 +220,27 @@ pub const STEPS: [Step; 11] = [
                  and the steps add up; a zero gradient moves nothing, ever.",
         before: Claim::NetworkReady,
         after: Claim::NetworkLearns(2.0),
+    },
+    Step {
+        title: "Where is the border?",
+        words: "Each cell of this map trains seed 002's network for three epochs with one \
+                learning rate (across) and one starting bias (up), then counts its dead hidden \
+                units: blue cells stay alive, orange cells end mostly dead, and the line is the \
+                50 % border. Below bias 0 most units are dead before training starts: the \
+                negative bias has shut their gates. Along bias 0 the small learning rates keep \
+                most units alive, and the rates from 0.1 up leave most of them dead.",
+        seed_differs: None,
+        set: &[("dying", "res=9&trials=100")],
+        try_this: Try {
+            text: "Pick Leaky ReLU in the Activation menu and let the map compute again.",
+            panel: "dying",
+            action: Action::Choose("act", "leaky_relu"),
+        },
+        question: "Does a positive starting bias protect the units from any learning rate?",
+        answer: "Not fully: it moves the border to larger rates. At bias +1 no rate on this \
+                 map leaves more than half of the hidden units dead, but at a learning rate \
+                 of 1 half of them still end dead: point at the top-right cell to read it.",
+        before: Claim::MapBorder,
+        after: Claim::MapAlive,
     },
 ];

@@ -81,6 +81,12 @@ impl ChartCanvas {
         theme.compact(narrow)
     }
 
+    /// Sizes the backing store for the screen without drawing (a chart drawn a frame later
+    /// is then already the right size).
+    pub fn fit_size(&self) {
+        self.fit();
+    }
+
     /// Draws a chart. A failure is returned as a message, never a panic.
     pub fn draw<F>(&self, chart: F) -> Result<(), JsValue>
     where

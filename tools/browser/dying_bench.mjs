@@ -43,6 +43,7 @@ async function mapRun(browser, base, engine) {
       longTasks: during.length,
       maxLongTask: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
       maxFrame: Number(h.getAttribute('data-max-frame-ms') || 0),
+      maxDraw: Number(h.getAttribute('data-max-draw-ms') || 0),
       cores: navigator.hardwareConcurrency,
     };
   });
@@ -67,6 +68,7 @@ export async function dyingFigures(browser, base) {
     dying_ratio_1_over_all: +(one.ms / all.ms).toFixed(2),
     dying_max_long_task_ms: Math.round(all.maxLongTask),
     dying_long_tasks: all.longTasks,
+    dying_max_draw_ms: all.maxDraw,
     dying_map_20x20_main_thread_ms: Math.round(main.ms),
     dying_main_thread_max_frame_ms: main.maxFrame,
     dying_main_thread_long_tasks: main.longTasks,

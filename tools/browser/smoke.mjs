@@ -10,13 +10,14 @@
 // <url>) is loaded the same way and saved as <out-dir>/<slug>-desktop.png / -phone.png;
 // an extra written "strict:URL" is a site served with a strict Content-Security-Policy
 // (axe, an inline script, is not injected there).
-// Then the checks of interact.mjs (address round trip, pixel ratio change, frame budget),
-// each counted as one more load.
+// Then the checks of interact.mjs (address round trip, pixel ratio change, frame budget) and
+// dying_check.mjs (the phase map filled by Web Workers), each counted as one more load.
 // Last line: "smoke result: N passed; M failed" (one per page load); exit code 1 on failure.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
+import { dyingThroughWorkers } from './dying_check.mjs';
 import { addressRoundTrip, frameBudget, pixelRatioChange } from './interact.mjs';
 
 const [url, outDir = 'target/screenshots', ...extras] = process.argv.slice(2);
@@ -160,6 +161,7 @@ try {
   const checks = [
     ['address', 'every control of every panel restored from the page address', addressRoundTrip],
     ['dpr', 'every canvas redrawn at a new devicePixelRatio', pixelRatioChange],
+    ['workers', 'the dying map (9 x 9) and born-dead curves filled by Web Workers', dyingThroughWorkers],
   ];
   // The frame budget (no task over 50 ms at 2x) is still missed now and then on these
   // machines (one task of 50-70 ms at the neuron's Train or at Compare presets), so it runs on

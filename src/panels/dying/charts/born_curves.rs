@@ -21,14 +21,15 @@ fn color(theme: &Theme, m: Method) -> RGBColor {
     }
 }
 
-/// The legend's rows, below the plot so that no curve hides under it.
-fn legend_rows(d: &BornData<'_>, theme: &Theme) -> Vec<(String, RGBColor, bool)> {
+/// The legend's rows, below the plot so that no curve hides under it: the formula (dashed,
+/// no method), then each method with its marker.
+fn legend_rows(d: &BornData<'_>, theme: &Theme) -> Vec<(String, RGBColor, Option<Method>)> {
     let formula = if theme.compact {
         "exact at one input: 1 − (1 − 2^−N)^L".to_string()
     } else {
         format!("exact, one input point: 1 − (1 − 2^−N)^L, N = {}", d.width)
     };
-    let mut rows = vec![(formula, theme.foreground, true)];
+    let mut rows = vec![(formula, theme.foreground, None)];
     for m in Method::ALL {
         let t = &d.tallies[m.index()];
         let text = if theme.compact {
@@ -36,9 +37,29 @@ fn legend_rows(d: &BornData<'_>, theme: &Theme) -> Vec<(String, RGBColor, bool)>
         } else {
             format!("{} (Monte Carlo, {} nets, 95 % bars)", m.label(), t.trials)
         };
-        rows.push((text, color(theme, m), false));
+        rows.push((text, color(theme, m), Some(m)));
     }
     rows
+}
+
+/// A method's marker at a point, the same in the plot and in the legend (the shapes tell the
+/// curves apart without their colours).
+fn marker<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    m: Method,
+    at: (i32, i32),
+    r: i32,
+    c: RGBColor,
+) -> ChartResult<DB> {
+    let filled = c.filled();
+    match m {
+        Method::He => area.draw(&Circle::new(at, r, filled)),
+        Method::Rai => area.draw(&TriangleMarker::new(at, r + 1, filled)),
+        Method::Leaky => area.draw(&Rectangle::new(
+            [(at.0 - r, at.1 - r), (at.0 + r, at.1 + r)],
+            filled,
+        )),
+    }
 }
 
 fn draw_legend_below<DB: DrawingBackend>(
@@ -50,16 +71,20 @@ fn draw_legend_below<DB: DrawingBackend>(
     let x = theme.px(64.0) as i32;
     let sw = theme.px(26.0) as i32;
     let font = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
-    for (k, (text, c, dashed)) in legend_rows(d, theme).into_iter().enumerate() {
+    for (k, (text, c, method)) in legend_rows(d, theme).into_iter().enumerate() {
         let y = row_h / 2 + k as i32 * row_h;
         let style = ShapeStyle::from(c).stroke_width(theme.px(2.5));
-        if dashed {
-            for s in 0..3 {
-                let x0 = x + s * sw / 3;
-                area.draw(&PathElement::new(vec![(x0, y), (x0 + sw / 5, y)], style))?;
+        match method {
+            None => {
+                for s in 0..3 {
+                    let x0 = x + s * sw / 3;
+                    area.draw(&PathElement::new(vec![(x0, y), (x0 + sw / 5, y)], style))?;
+                }
             }
-        } else {
-            area.draw(&PathElement::new(vec![(x, y), (x + sw, y)], style))?;
+            Some(m) => {
+                area.draw(&PathElement::new(vec![(x, y), (x + sw, y)], style))?;
+                marker(area, m, (x + sw / 2, y), theme.px(3.0) as i32, c)?;
+            }
         }
         area.draw(&Text::new(
             text,

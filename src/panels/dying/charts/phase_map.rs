@@ -2,7 +2,7 @@
 //! hidden units dead after its training (or by its final loss), with the 50 % contour, the
 //! seed 002 settings marked, the focused cell outlined and a colour bar with words.
 
-use super::diverging;
+use super::{dead_share, diverging};
 use crate::chart::{themed_mesh, Area, ChartResult, Theme};
 use crate::panels::dying::state::View;
 use crate::panels::dying::sweep::{CellResult, MapSpec, SEED002_BIAS, SEED002_LR};
@@ -72,12 +72,20 @@ pub fn loss_range(cells: &[Option<CellResult>]) -> (f64, f64) {
     }
 }
 
-/// The colour value of a cell in [0, 1] (NaN when it has none).
-fn value(view: View, c: &CellResult, (lo, hi): (f64, f64)) -> f64 {
+/// A cell's colour: its dead share, or its final loss on a log scale between the finished
+/// cells' smallest and largest (one run that blew up to thousands must not flatten the rest).
+fn cell_color(view: View, theme: &Theme, c: &CellResult, (lo, hi): (f64, f64)) -> RGBColor {
     match view {
-        View::Dead => c.dead,
-        // A log scale: one run that blew up to thousands must not flatten the rest.
-        View::Loss => (c.loss.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln()),
+        View::Dead => dead_share(theme, c.dead),
+        View::Loss => diverging(theme, (c.loss.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())),
+    }
+}
+
+/// The colour bar's colour at `t` in [0, 1] of its height.
+fn bar_color(view: View, theme: &Theme, t: f64) -> RGBColor {
+    match view {
+        View::Dead => dead_share(theme, t),
+        View::Loss => diverging(theme, t),
     }
 }
 
@@ -142,7 +150,7 @@ fn draw_cells<DB: DrawingBackend>(
                 chart.draw_series([Cross::new((cx, cy), theme.px(3.0) as i32, cross)])?;
             }
             Some(c) => {
-                let color = diverging(theme, value(d.view, c, range));
+                let color = cell_color(d.view, theme, c, range);
                 chart.draw_series([Rectangle::new(rect, color.filled())])?;
             }
             None => {
@@ -281,7 +289,7 @@ fn draw_bar<DB: DrawingBackend>(
         let t0 = k as f64 / steps as f64;
         let ya = bottom - ((bottom - top) as f64 * t0) as i32;
         let yb = bottom - ((bottom - top) as f64 * (t0 + 1.0 / steps as f64)) as i32;
-        let c = diverging(theme, t0 + 0.5 / steps as f64);
+        let c = bar_color(view, theme, t0 + 0.5 / steps as f64);
         area.draw(&Rectangle::new([(x, yb), (x + bw, ya)], c.filled()))?;
     }
     area.draw(&Rectangle::new(

@@ -40,21 +40,37 @@ pub(super) fn figure_column(doc: &Document, v: &View) -> Result<Element, JsValue
 }
 
 impl Mounted {
+    /// Both charts and the words at once (a resize).
     pub(super) fn render_all(&mut self) -> Result<(), JsValue> {
-        self.dirty = (true, true);
-        self.render_dirty()
+        self.dirty = (false, false);
+        self.render_map()?;
+        self.render_born()?;
+        self.render_status()
     }
 
-    /// Draws the charts marked dirty, then the words and the controls.
-    pub(super) fn render_dirty(&mut self) -> Result<(), JsValue> {
-        let (map, born) = std::mem::take(&mut self.dirty);
-        if map {
+    /// What the panel shows as it mounts: its words, and canvases sized for the screen (the
+    /// charts follow in the next frames).
+    pub(super) fn render_first(&mut self) -> Result<(), JsValue> {
+        self.view.map.fit_size();
+        self.view.born.fit_size();
+        self.render_status()
+    }
+
+    /// Draws one dirty chart and the words; whether a chart is still dirty. When both are,
+    /// the one not drawn last goes first, so a streaming map cannot starve the other.
+    pub(super) fn render_next(&mut self) -> Result<bool, JsValue> {
+        let (map, born) = self.dirty;
+        if map && !(born && self.drew_map) {
+            self.dirty.0 = false;
+            self.drew_map = true;
             self.render_map()?;
-        }
-        if born {
+        } else if born {
+            self.dirty.1 = false;
+            self.drew_map = false;
             self.render_born()?;
         }
-        self.render_status()
+        self.render_status()?;
+        Ok(self.dirty.0 || self.dirty.1)
     }
 
     fn render_map(&mut self) -> Result<(), JsValue> {
@@ -94,7 +110,7 @@ impl Mounted {
         self.view.born.canvas.set_attribute("aria-label", &label)
     }
 
-    fn render_status(&self) -> Result<(), JsValue> {
+    fn render_status(&mut self) -> Result<(), JsValue> {
         let v = &self.view;
         let s = &self.state;
         let map = if self.waiting.is_some() {
@@ -120,14 +136,8 @@ impl Mounted {
             "Compute"
         };
         dom::set_text(&v.toggle, label);
-        if s.complete() {
-            v.toggle.set_attribute("disabled", "")?;
-        } else {
-            v.toggle.remove_attribute("disabled")?;
-        }
-        v.controls.write(&FIELDS, &s.settings)?;
-        v.controls
-            .set_disabled(ALPHA.key, !s.settings.activation.uses_alpha());
+        v.toggle
+            .toggle_attribute_with_force("disabled", s.complete())?;
         if let Some(f) = s.focus {
             let spec = s.settings.map();
             dom::set_text(
@@ -139,11 +149,26 @@ impl Mounted {
                     .set_attribute("href", &format!("?panel=network&{q}"))?;
             }
         }
-        v.link.update(&s.settings.to_query())?;
-        if let Some(a) = &self.address {
-            a.publish(&FIELDS, &s.settings, &Settings::default());
-        }
+        self.show_settings()?;
         self.mark_host()
+    }
+
+    /// The controls, the link and the address, when the settings changed since last shown.
+    fn show_settings(&mut self) -> Result<(), JsValue> {
+        let s = &self.state.settings;
+        if self.shown.as_ref() == Some(s) {
+            return Ok(());
+        }
+        let v = &self.view;
+        v.controls.write(&FIELDS, s)?;
+        v.controls
+            .set_disabled(ALPHA.key, !s.activation.uses_alpha());
+        v.link.update(&s.to_query())?;
+        if let Some(a) = &self.address {
+            a.publish(&FIELDS, s, &Settings::default());
+        }
+        self.shown = Some(s.clone());
+        Ok(())
     }
 
     /// Exact state for scripts and tests.
