@@ -21,5 +21,5 @@ pub mod sim;
 pub mod spec;
 pub mod story;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod web;

@@ -132,7 +132,7 @@ fn embed_mode_shows_one_panel_with_its_presets() {
             Some("?panel=neuron&b=0.5&f=leaky_relu"),
         )
         .unwrap();
-    dying_relu::web::start();
+    dying_relu::web::start_now();
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
         .unwrap();

@@ -47,7 +47,7 @@ impl Page {
         history
             .replace_state_with_url(&JsValue::NULL, "", Some(query))
             .unwrap();
-        dying_relu::web::start();
+        dying_relu::web::start_now();
         Page { root, before }
     }
 

@@ -62,7 +62,7 @@ fn a_megabyte_of_address_is_cut_to_8_kb_said_and_ready_within_a_second() {
         .unwrap();
     let perf = window.performance().unwrap();
     let t0 = perf.now();
-    dying_relu::web::start();
+    dying_relu::web::start_now();
     let took = perf.now() - t0;
     history
         .replace_state_with_url(&JsValue::NULL, "", Some(&before))

@@ -4,6 +4,7 @@
 pub mod address;
 pub mod animation;
 pub mod api;
+mod boot;
 pub mod canvas;
 pub mod controls;
 pub mod dom;
@@ -13,10 +14,11 @@ mod pixel_ratio;
 pub mod story;
 mod text_canvas;
 
-use crate::lesson::{self, Lesson};
+use crate::lesson::Lesson;
 use crate::panels::{self, PanelInfo};
-use crate::spec::{echo, limit_query, lookup, pairs_for_prefix, query_pairs, MAX_QUERY_BYTES};
+use crate::spec::{echo, limit_query, lookup, pairs_for_prefix, query_pairs};
 use address::Address;
+pub use boot::Pace;
 use gloo_events::EventListener;
 use std::any::Any;
 use std::cell::RefCell;
@@ -110,7 +112,7 @@ pub fn on_resize(redraw: impl Fn() + 'static) -> Result<EventListener, JsValue> 
 }
 
 /// Mounts one panel into `host`, configured by a query string such as `f=leaky_relu&alpha=0.1`
-/// (read up to [`MAX_QUERY_BYTES`]). A panel mounted again into the same element replaces the
+/// (read up to [`crate::spec::MAX_QUERY_BYTES`]). A panel mounted again into the same element replaces the
 /// old one. Panels mounted this way never touch the page's address. (JavaScript calls
 /// `mount` in `api`, which checks its arguments first and returns a handle.)
 pub fn mount(host: &Element, panel: &str, query: &str) -> Result<(), JsValue> {
@@ -247,55 +249,26 @@ fn show_notice(message: &str) {
     let _ = body.prepend_with_node_1(&note);
 }
 
-/// Entry point: mounts every `[data-panel]` element with the page's query string, then marks
-/// the page ready. A panel that fails shows its error in place; the others still work.
+/// Entry point (run when the module loads): mounts every `[data-panel]` element with the
+/// page's query string, the first screen's panels first and one panel per task, marking the
+/// page ready and then complete (see [`boot`]). A panel that fails shows its error in place;
+/// the others still work.
 #[wasm_bindgen(start)]
 pub fn start() {
     errors::install_panic_hook();
-    let Ok(doc) = dom::document() else { return };
-    let query = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let (read, cut) = limit_query(&query);
-    if cut {
-        show_notice(&format!(
-            "The address is {} KB long; only its first {} KB were read.",
-            query.len() / 1024,
-            MAX_QUERY_BYTES / 1024
-        ));
-    }
-    let pairs = query_pairs(read);
-    pixel_ratio::watch();
-    // `?panel=neuron` shows that panel alone: what a teacher puts in an iframe.
-    let only = embed_choice(&pairs);
-    if let (Some(_), Some(body)) = (&only, doc.body()) {
-        let _ = body.class_list().add_1("embed");
-    }
-    let mut fixed: Vec<(String, String)> = only
-        .map(|o| vec![("panel".to_string(), o.name.to_string())])
-        .unwrap_or_default();
-    // A lesson link stays a lesson link while the controls rewrite the address.
-    fixed.extend(lesson::keep_in_address(&pairs, only.is_some()));
-    address::begin(fixed);
-    if let Ok(hosts) = doc.query_selector_all("[data-panel]") {
-        for i in 0..hosts.length() {
-            if let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                start_panel(&host, only, &pairs);
-            }
-        }
-    }
-    if only.is_none() {
-        story::start(&doc, &pairs);
-    }
-    if let Some(body) = doc.body() {
-        // When the page became usable, from navigation start (read by the benchmark).
-        let now = web_sys::window()
-            .and_then(|w| w.performance())
-            .map(|p| p.now())
-            .unwrap_or(0.0);
-        let _ = body.set_attribute("data-ready-ms", &format!("{now:.0}"));
-        let _ = body.set_attribute("data-ready", "true");
-    }
+    boot::begin(Pace::OnePerTask);
+}
+
+/// [`start`], with every panel mounted before it returns (for tests that look at the page
+/// right after).
+pub fn start_now() {
+    errors::install_panic_hook();
+    boot::begin(Pace::AtOnce);
+}
+
+/// Whether a panel is mounted in `host`.
+fn is_mounted(host: &Element) -> bool {
+    MOUNTED.with(|m| m.borrow().iter().any(|(el, _, _)| el == host))
 }
 
 /// Mounts one of the page's own panels: in an embed with plain keys, on the full page with

@@ -40,12 +40,13 @@ export function watch(page) {
   return problems;
 }
 
-// Loads `url` and waits until the app sets <body data-ready="true"> (or data-error).
+// Loads `url` and waits until the app sets <body data-complete="true"> (every panel mounted;
+// `data-ready` comes earlier, once the first screen works) or data-error.
 // Returns the value of data-error, if any.
 export async function loadAndWait(page, url) {
   await page.goto(url, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
   await page.waitForFunction(
-    () => document.body && (document.body.dataset.ready === 'true' || document.body.dataset.error),
+    () => document.body && (document.body.dataset.complete === 'true' || document.body.dataset.error),
     null,
     { timeout: READY_TIMEOUT_MS },
   );

@@ -30,11 +30,23 @@ function run(cmd, args, cwd) {
   return execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 }
 
+// wasm-pack copies LICENSE-MIT and LICENSE-APACHE into the package folder but lists only its
+// own files under "files", and npm packs a licence file by itself only when it is named
+// LICENSE or LICENCE: without this step the published tarball would carry neither text.
+async function shipLicenses(pkg) {
+  const file = path.join(pkg, 'package.json');
+  const meta = JSON.parse(await readFile(file, 'utf8'));
+  const present = (await readdir(pkg)).filter((f) => /^LICEN[CS]E/.test(f));
+  meta.files = [...new Set([...(meta.files ?? []), ...present])];
+  await writeFile(file, `${JSON.stringify(meta, null, 2)}\n`);
+}
+
 // wasm-pack's package, packed and installed the way a site builder would get it.
 async function buildAndInstall(tmp) {
   const pkg = path.join(tmp, 'pkg');
   run('wasm-pack', ['build', '--target', 'web', '--release', '--mode', 'no-install', '--no-opt',
     '--out-dir', pkg], root);
+  await shipLicenses(pkg);
   const tarball = run('npm', ['pack', '--silent', '--pack-destination', tmp], pkg).trim().split('\n').pop();
   const project = path.join(tmp, 'project');
   await mkdir(project);
@@ -51,6 +63,10 @@ async function buildAndInstall(tmp) {
   }
   if (!entry || !files.includes(entry)) throw new Error(`package.json names no entry file that exists (${entry})`);
   if (!files.some((f) => f.endsWith('.wasm'))) throw new Error('the package holds no .wasm file');
+  // The licence Cargo.toml names ("MIT OR Apache-2.0") travels with the package, both texts.
+  for (const license of ['LICENSE-MIT', 'LICENSE-APACHE']) {
+    if (!files.includes(license)) throw new Error(`the package holds no ${license}`);
+  }
   return { project, entry };
 }
 
@@ -58,7 +74,7 @@ async function buildAndInstall(tmp) {
 async function writePage(project, entry) {
   const imports = { 'dying-relu': `/node_modules/dying-relu/${entry}` };
   await writeFile(path.join(project, 'index.html'), `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>dying-relu npm check</title>
+<html lang="en"><head><meta charset="utf-8"><title>dying-relu npm check</title><link rel="icon" href="data:,">
 <script type="importmap">${JSON.stringify({ imports })}</script>
 <script type="module" src="/main.js"></script></head>
 <body><div id="host"></div></body></html>

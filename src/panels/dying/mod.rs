@@ -16,7 +16,7 @@ pub mod charts;
 pub mod jobs;
 pub mod state;
 pub mod sweep;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod web;
 pub mod words;
 #[cfg(target_arch = "wasm32")]

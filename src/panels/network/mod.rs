@@ -14,6 +14,6 @@ pub mod reproduce;
 pub mod run;
 pub mod settings;
 pub mod state;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod web;
 pub mod words;

@@ -4,6 +4,6 @@
 pub mod charts;
 pub mod figures;
 pub mod state;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod web;
 pub mod words;

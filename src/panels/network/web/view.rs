@@ -297,15 +297,6 @@ impl Mounted {
         self.view.host.set_attribute("data-charts-pending", &n)
     }
 
-    pub(super) fn render_all(&self) -> Result<(), JsValue> {
-        self.render_status()?;
-        self.render_loss()?;
-        self.render_map()?;
-        self.render_autopsy();
-        self.render_dist()?;
-        self.render_compare()
-    }
-
     /// Replaces the unit and layer menus to fit the network's shape.
     pub(super) fn rebuild_menus(&mut self) -> Result<(), JsValue> {
         let doc = dom::document()?;

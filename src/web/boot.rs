@@ -1,0 +1,209 @@
+//! Starting the page: the panels in the first screen are mounted first, one per task, and the
+//! page is marked ready as soon as they are; the rest follow, one per task, so that no task
+//! of the load holds the main thread for the whole page (a page whose four panels mounted in
+//! one task blocked it for over 300 ms). Tests mount everything at once with [`Pace::AtOnce`].
+//!
+//! The body's attributes say how far it got: `data-ready` (with `data-ready-ms`, from
+//! navigation start) once what the first screen shows works, `data-complete` (with
+//! `data-complete-ms`) once every panel and the guide are in place.
+
+use super::{address, dom, embed_choice, start_panel, story};
+use crate::lesson;
+use crate::panels::PanelInfo;
+use crate::spec::{limit_query, query_pairs, MAX_QUERY_BYTES};
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element};
+
+/// How the page's panels are mounted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// Every panel in the one call (tests, which check the page right after).
+    AtOnce,
+    /// One panel per task, the first screen's first.
+    OnePerTask,
+}
+
+/// What is left to mount.
+struct Plan {
+    hosts: VecDeque<Element>,
+    /// How many of the first hosts are in the first screen (the page is ready after them).
+    in_view: usize,
+    mounted: usize,
+    only: Option<PanelInfo>,
+    pairs: Vec<(String, String)>,
+    story: bool,
+    /// The next step's timer; replaced each step, so nothing is leaked.
+    next: Option<Timeout>,
+}
+
+thread_local! {
+    static PLAN: RefCell<Option<Plan>> = const { RefCell::new(None) };
+}
+
+/// Reads the page's address, sets up what every panel shares, and mounts the panels at `pace`.
+pub fn begin(pace: Pace) {
+    let Ok(doc) = dom::document() else { return };
+    let pairs = page_pairs();
+    super::pixel_ratio::watch();
+    // `?panel=neuron` shows that panel alone: what a teacher puts in an iframe.
+    let only = embed_choice(&pairs);
+    if let (Some(_), Some(body)) = (&only, doc.body()) {
+        let _ = body.class_list().add_1("embed");
+    }
+    let mut fixed: Vec<(String, String)> = only
+        .map(|o| vec![("panel".to_string(), o.name.to_string())])
+        .unwrap_or_default();
+    // A lesson link stays a lesson link while the controls rewrite the address.
+    fixed.extend(lesson::keep_in_address(&pairs, only.is_some()));
+    address::begin(fixed);
+    let (hosts, in_view) = ordered_hosts(&doc, only);
+    let plan = Plan {
+        hosts,
+        in_view,
+        mounted: 0,
+        only,
+        pairs,
+        story: only.is_none(),
+        next: None,
+    };
+    match pace {
+        Pace::AtOnce => {
+            let mut plan = plan;
+            while let Some(host) = plan.hosts.pop_front() {
+                start_panel(&host, plan.only, &plan.pairs);
+            }
+            finish(&doc, &plan);
+        }
+        Pace::OnePerTask => {
+            if in_view == 0 {
+                mark(&doc, "ready");
+            }
+            PLAN.with(|p| *p.borrow_mut() = Some(plan));
+            schedule_step();
+        }
+    }
+}
+
+/// The page's query string, read up to [`MAX_QUERY_BYTES`] (with a notice when cut).
+fn page_pairs() -> Vec<(String, String)> {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let (read, cut) = limit_query(&query);
+    if cut {
+        super::show_notice(&format!(
+            "The address is {} KB long; only its first {} KB were read.",
+            query.len() / 1024,
+            MAX_QUERY_BYTES / 1024
+        ));
+    }
+    query_pairs(read)
+}
+
+/// The page's panel hosts to mount, those in the first screen first (in page order), and how
+/// many those are. In an embed, the other panels' sections are hidden here, before any
+/// mounting, so the embed's layout is final from the start.
+fn ordered_hosts(doc: &Document, only: Option<PanelInfo>) -> (VecDeque<Element>, usize) {
+    let Ok(list) = doc.query_selector_all("[data-panel]") else {
+        return (VecDeque::new(), 0);
+    };
+    let all = (0..list.length()).filter_map(|i| list.item(i).and_then(|n| n.dyn_into().ok()));
+    let mut wanted = Vec::new();
+    for host in all {
+        if hidden_for_embed(&host, only) {
+            let section = host.closest("section").ok().flatten();
+            let _ = section.unwrap_or(host).set_attribute("hidden", "");
+        } else {
+            wanted.push(host);
+        }
+    }
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    // One layout for all: every host is measured before anything is written.
+    let (first, rest): (Vec<Element>, Vec<Element>) = wanted.into_iter().partition(|h| {
+        let r = h.get_bounding_client_rect();
+        r.top() < height && r.bottom() > 0.0
+    });
+    let in_view = first.len();
+    (first.into_iter().chain(rest).collect(), in_view)
+}
+
+/// Whether an embed of another panel hides this host (an unknown name is mounted, to say so).
+fn hidden_for_embed(host: &Element, only: Option<PanelInfo>) -> bool {
+    let name = host.get_attribute("data-panel").unwrap_or_default();
+    match (only, crate::panels::find(&name)) {
+        (Some(o), Some(info)) => o != info,
+        _ => false,
+    }
+}
+
+fn schedule_step() {
+    let timer = Timeout::new(0, step);
+    PLAN.with(|p| {
+        if let Some(plan) = p.borrow_mut().as_mut() {
+            plan.next = Some(timer);
+        }
+    });
+}
+
+/// Mounts the next panel (or, when none is left, starts the guide and marks the page
+/// complete), then yields to the browser before the next.
+fn step() {
+    let Ok(doc) = dom::document() else { return };
+    let next = PLAN.with(|p| {
+        let mut p = p.borrow_mut();
+        let plan = p.as_mut()?;
+        Some((plan.hosts.pop_front(), plan.only, plan.pairs.clone()))
+    });
+    let Some((host, only, pairs)) = next else {
+        return;
+    };
+    let Some(host) = host else {
+        if let Some(plan) = PLAN.with(|p| p.borrow_mut().take()) {
+            finish(&doc, &plan);
+        }
+        return;
+    };
+    // A panel may already be there: another panel can hand it a run before its turn.
+    if !super::is_mounted(&host) {
+        start_panel(&host, only, &pairs);
+    }
+    let ready = PLAN.with(|p| {
+        let mut p = p.borrow_mut();
+        let plan = p.as_mut()?;
+        plan.mounted += 1;
+        Some(plan.mounted == plan.in_view)
+    });
+    if ready == Some(true) {
+        mark(&doc, "ready");
+    }
+    schedule_step();
+}
+
+/// Starts the guide (it may mount a panel again for a step named in the address) and marks
+/// the page ready and complete.
+fn finish(doc: &Document, plan: &Plan) {
+    if plan.story {
+        story::start(doc, &plan.pairs);
+    }
+    if doc.body().is_some_and(|b| !b.has_attribute("data-ready")) {
+        mark(doc, "ready");
+    }
+    mark(doc, "complete");
+}
+
+/// Sets `data-NAME="true"` and `data-NAME-ms` (from navigation start, for the benchmark).
+fn mark(doc: &Document, name: &str) {
+    let Some(body) = doc.body() else { return };
+    let now = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0);
+    let _ = body.set_attribute(&format!("data-{name}-ms"), &format!("{now:.0}"));
+    let _ = body.set_attribute(&format!("data-{name}"), "true");
+}

@@ -1,0 +1,113 @@
+#![cfg(target_arch = "wasm32")]
+//! The page's start in a real browser: the panel in the first screen is mounted first and the
+//! page is ready once it is, before the panel far below; every panel is mounted, one per
+//! task, by the time the page says it is complete; no task in between mounts them all.
+
+use dying_relu::web::{mounted_count, start};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, MutationObserver, MutationObserverInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+use support::sleep;
+
+fn body() -> HtmlElement {
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap()
+}
+
+fn section(name: &str) -> (Element, Element) {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let section = doc.create_element("section").unwrap();
+    let host = doc.create_element("div").unwrap();
+    host.set_attribute("data-panel", name).unwrap();
+    host.set_attribute("style", "width: 800px").unwrap();
+    section.append_child(&host).unwrap();
+    (section, host)
+}
+
+fn has_panel(host: &Element) -> bool {
+    host.query_selector("[aria-live]").unwrap().is_some()
+}
+
+#[wasm_bindgen_test]
+async fn the_first_screen_is_ready_first_and_every_panel_follows_one_task_at_a_time() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let page = doc.create_element("div").unwrap();
+    let (top, near) = section("activation");
+    // Far below the first screen, whatever the window's height.
+    let spacer = doc.create_element("div").unwrap();
+    spacer.set_attribute("style", "height: 20000px").unwrap();
+    let (bottom, far) = section("neuron");
+    page.append_child(&top).unwrap();
+    page.append_child(&spacer).unwrap();
+    page.append_child(&bottom).unwrap();
+    // First in the page, so the top section is in the first screen.
+    body()
+        .insert_before(&page, body().first_child().as_ref())
+        .unwrap();
+    for name in [
+        "data-ready",
+        "data-ready-ms",
+        "data-complete",
+        "data-complete-ms",
+    ] {
+        body().remove_attribute(name).unwrap();
+    }
+    let before = mounted_count();
+
+    // What the page holds at the end of the task that marks it ready (a mutation observer's
+    // callback runs then, before any later task can mount more).
+    let at_ready: Rc<RefCell<Option<(bool, bool)>>> = Rc::default();
+    let on_change = {
+        let at_ready = at_ready.clone();
+        let (near, far) = (near.clone(), far.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            if body().has_attribute("data-ready") && at_ready.borrow().is_none() {
+                *at_ready.borrow_mut() = Some((has_panel(&near), has_panel(&far)));
+            }
+        })
+    };
+    let observer = MutationObserver::new(on_change.as_ref().unchecked_ref()).unwrap();
+    let options = MutationObserverInit::new();
+    options.set_attributes(true);
+    observer.observe_with_options(&body(), &options).unwrap();
+
+    start();
+    // Nothing is mounted inside the call: the module's start task stays short.
+    assert_eq!(
+        mounted_count(),
+        before,
+        "start() mounted a panel in its own task"
+    );
+    assert!(!body().has_attribute("data-ready"));
+    for _ in 0..400 {
+        if body().has_attribute("data-complete") {
+            break;
+        }
+        sleep(5).await;
+    }
+    observer.disconnect();
+    assert!(
+        body().has_attribute("data-complete"),
+        "the page never completed"
+    );
+    assert_eq!(
+        *at_ready.borrow(),
+        Some((true, false)),
+        "when ready: (first screen's panel mounted, panel below mounted)"
+    );
+    assert!(has_panel(&near) && has_panel(&far));
+    assert_eq!(mounted_count(), before + 2);
+    let ms = |name: &str| -> f64 { body().get_attribute(name).unwrap().parse().unwrap() };
+    assert!(ms("data-ready-ms") <= ms("data-complete-ms"));
+    page.remove();
+}
