@@ -3,7 +3,8 @@
 //   node dying_bench.mjs <url>
 //
 // Loads the built site's phase map alone (?panel=dying) at the default settings with a
-// 20 x 20 map, three times: one worker, a worker per core, and the page's own main thread
+// 20 x 20 map, four times: one worker, a worker per core, the page's default (every core
+// but one) and the page's own main thread
 // (no workers). Each run reports the map's time (from its first job to its last cell), where it
 // ran, that every cell arrived, and Chromium's long tasks (over 50 ms) on the main thread
 // while the map filled. Prints one JSON line.
@@ -56,16 +57,25 @@ async function mapRun(browser, base, engine) {
 
 export async function dyingFigures(browser, base) {
   const one = await mapRun(browser, base, '1');
+  // A worker per core (the engine menu offers 1, 2, 4 and 8), then the page's default: every
+  // core but one, which leaves the page a core of its own.
+  const cores = await coreCount(browser);
+  const every = [8, 4, 2, 1].find((n) => n <= cores);
+  const allCores = await mapRun(browser, base, String(every));
   const all = await mapRun(browser, base, 'auto');
   const main = await mapRun(browser, base, 'main');
-  for (const [name, r] of [['1', one], ['auto', all]]) {
+  for (const [name, r] of [['1', one], [String(every), allCores], ['auto', all]]) {
     if (!r.engine?.startsWith('workers:')) throw new Error(`engine ${name} ran on ${r.engine}, not workers`);
   }
   return {
     dying_map_20x20_1_worker_ms: Math.round(one.ms),
+    dying_map_20x20_all_cores_ms: Math.round(allCores.ms),
+    dying_all_cores_workers: every,
+    dying_all_cores_max_long_task_ms: Math.round(allCores.maxLongTask),
     dying_map_20x20_all_workers_ms: Math.round(all.ms),
     dying_workers: Number(all.engine.split(':')[1]),
     dying_ratio_1_over_all: +(one.ms / all.ms).toFixed(2),
+    dying_ratio_1_over_all_cores: +(one.ms / allCores.ms).toFixed(2),
     dying_max_long_task_ms: Math.round(all.maxLongTask),
     dying_long_tasks: all.longTasks,
     dying_max_draw_ms: all.maxDraw,
@@ -73,6 +83,13 @@ export async function dyingFigures(browser, base) {
     dying_main_thread_max_frame_ms: main.maxFrame,
     dying_main_thread_long_tasks: main.longTasks,
   };
+}
+
+async function coreCount(browser) {
+  const page = await browser.newPage();
+  const n = await page.evaluate(() => navigator.hardwareConcurrency);
+  await page.close();
+  return n;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

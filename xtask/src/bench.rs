@@ -158,13 +158,18 @@ fn wide_nets(root: &Path, native_line: &str, wasm_lines: &[String]) -> (String, 
 }
 
 /// "Where neurons die" (tools/browser/dying_bench.mjs): the 20 x 20 phase map's time with one
-/// worker, with a worker per core, and on the main thread, measured in the same run, and the
-/// main thread's longest task and longest redraw while the workers filled it.
-const DYING_FIGURES: [&str; 10] = [
+/// worker, with a worker per core, with the page's default (every core but one) and on the
+/// main thread, measured in the same run, and the main thread's longest task and longest
+/// redraw while the workers filled it.
+const DYING_FIGURES: [&str; 14] = [
     "dying_map_20x20_1_worker_ms",
+    "dying_map_20x20_all_cores_ms",
+    "dying_all_cores_workers",
+    "dying_all_cores_max_long_task_ms",
     "dying_map_20x20_all_workers_ms",
     "dying_workers",
     "dying_ratio_1_over_all",
+    "dying_ratio_1_over_all_cores",
     "dying_max_long_task_ms",
     "dying_long_tasks",
     "dying_max_draw_ms",

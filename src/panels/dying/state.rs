@@ -68,7 +68,7 @@ pub enum View {
 /// Where the work runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
-    /// One worker per core (capped), the main thread if none can start.
+    /// One worker per core but one (capped), the main thread if none can start.
     Auto,
     Workers(usize),
     /// The main thread, in slices of a frame.

@@ -232,7 +232,7 @@ fn send_quietly(shared: &Shared, msg: Msg) {
 /// Starts (or restarts) the engine the settings ask for: the worker pool, or frames on the
 /// main thread when the settings say so or the workers failed.
 /// Starts the first computation now if the panel is on screen or close to it, else when a
-/// scroll brings it there: hundreds of trainings on every core must not slow a page the
+/// scroll brings it there: hundreds of trainings on the cores must not slow a page the
 /// learner is reading higher up (nor its first seconds).
 fn start_when_near(shared: &Shared, host: &Element) {
     if near_viewport(host) {
