@@ -11,6 +11,7 @@ use super::{address, dom, embed_choice, start_panel, story};
 use crate::lesson;
 use crate::panels::PanelInfo;
 use crate::spec::{limit_query, query_pairs, MAX_QUERY_BYTES};
+use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -35,7 +36,8 @@ struct Plan {
     only: Option<PanelInfo>,
     pairs: Vec<(String, String)>,
     story: bool,
-    /// The next step's timer; replaced each step, so nothing is leaked.
+    /// The next step's frame and timer; replaced each step, so nothing is leaked.
+    frame: Option<AnimationFrame>,
     next: Option<Timeout>,
 }
 
@@ -67,6 +69,7 @@ pub fn begin(pace: Pace) {
         only,
         pairs,
         story: only.is_none(),
+        frame: None,
         next: None,
     };
     match pace {
@@ -142,11 +145,21 @@ fn hidden_for_embed(host: &Element, only: Option<PanelInfo>) -> bool {
     }
 }
 
+/// Runs the next step after the browser has rendered a frame: the panel just mounted is laid
+/// out and painted in that frame, not inside the next panel's task (whose first read of a
+/// canvas's width would otherwise force the layout of both).
 fn schedule_step() {
-    let timer = Timeout::new(0, step);
+    let frame = request_animation_frame(|_| {
+        let timer = Timeout::new(0, step);
+        PLAN.with(|p| {
+            if let Some(plan) = p.borrow_mut().as_mut() {
+                plan.next = Some(timer);
+            }
+        });
+    });
     PLAN.with(|p| {
         if let Some(plan) = p.borrow_mut().as_mut() {
-            plan.next = Some(timer);
+            plan.frame = Some(frame);
         }
     });
 }
