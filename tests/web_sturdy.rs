@@ -146,10 +146,18 @@ fn data_attributes(host: &Element) -> Vec<(String, String)> {
 async fn after_reset_every_data_attribute_of_the_network_is_its_ready_value() {
     let host = support::host(900);
     mount(&host, "network", "n=1000&epochs=1").unwrap();
-    let ready = data_attributes(&host);
-    button(&host, "Train").click();
     let perf = web_sys::window().unwrap().performance().unwrap();
     let t0 = perf.now();
+    // The ready state is the mounted panel with its charts drawn (one per frame after mount).
+    while host.get_attribute("data-charts-pending").as_deref() != Some("0") {
+        assert!(
+            perf.now() - t0 < 20_000.0,
+            "the mounted charts were not drawn"
+        );
+        sleep(20).await;
+    }
+    let ready = data_attributes(&host);
+    button(&host, "Train").click();
     while host.get_attribute("data-run").as_deref() != Some("finished")
         || host.get_attribute("data-charts-pending").as_deref() != Some("0")
     {
