@@ -7,20 +7,12 @@ pub mod phase_map;
 use crate::chart::Theme;
 use plotters::style::RGBColor;
 
-/// The map's colour for t in [0, 1]: the alive blue at 0, the background at ½, the dead
-/// vermillion at 1 (Okabe–Ito, safe for colour-blind readers; the 50 % contour and the
-/// legend's words carry the border too).
+/// The loss view's colour for t in [0, 1] of its log scale: the same two-sided palette as
+/// [`dead_share`] (the alive blue at 0, the dead vermillion at 1, Okabe–Ito, safe for
+/// colour-blind readers), so a cell at the scale's midpoint is pale, never the background
+/// and never a hole in the map.
 pub fn diverging(theme: &Theme, t: f64) -> RGBColor {
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.5
-    };
-    if t < 0.5 {
-        theme.tint(theme.primary, 1.0 - 2.0 * t)
-    } else {
-        theme.tint(theme.dead, 2.0 * t - 1.0)
-    }
+    dead_share(theme, t)
 }
 
 /// The colour of a share of dead hidden units: the alive blue at 0, the dead vermillion at 1,
@@ -61,6 +53,17 @@ mod tests {
             let half = dead_share(&theme, 0.5);
             assert_eq!(half, theme.tint(theme.primary, 0.2));
             assert_eq!(dead_share(&theme, 0.51), theme.tint(theme.dead, 0.216));
+        }
+    }
+
+    #[test]
+    fn the_loss_view_has_no_background_coloured_cell_either() {
+        for theme in [Theme::light(1.0), Theme::dark(1.0)] {
+            for k in 0..=100 {
+                let c = diverging(&theme, k as f64 / 100.0);
+                assert_ne!(c, theme.background, "{k} % of the loss scale");
+            }
+            assert_ne!(diverging(&theme, f64::NAN), theme.background);
         }
     }
 }
