@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use dying_relu::sim::activation::{Activation, ActivationKind};
+use dying_relu::sim::bench::{agreement_run, AGREEMENT_LOSSES};
 use dying_relu::sim::data::Dataset;
 use dying_relu::sim::dropout::Dropout;
 use dying_relu::sim::init::Initializer;
@@ -265,43 +266,12 @@ fn evaluating_in_pieces_gives_the_same_statistics() {
     assert_eq!(a.val_loss.to_bits(), b.val_loss.to_bits());
 }
 
-/// A seeded run whose losses `tests/sim_wasm.rs` checks again in the browser: the f32 math
-/// is branch-free polynomials and IEEE operations without fused multiply-adds, so native and
-/// wasm should agree to the last bits; the browser test allows 1e-6 relative, in case the
-/// initializer's f64 `ln`/`exp` (libm) differs in a last bit between the two.
-fn reference_run() -> Vec<f64> {
-    let data = Rc::new(Dataset::seed002(3_000, 9));
-    let cfg = NetConfig {
-        hidden: vec![16, 16],
-        hidden_activation: Activation::new(ActivationKind::Selu, 0.0),
-        output_activation: Activation::new(ActivationKind::Linear, 0.0),
-        init: Initializer::LecunNormal,
-        seed: 21,
-        ..NetConfig::default()
-    };
-    let mut t = Trainer::new(cfg, data).unwrap();
-    (0..2)
-        .flat_map(|_| {
-            let s = t.train_epoch().unwrap();
-            [s.train_loss, s.val_loss]
-        })
-        .collect()
-}
-
 #[test]
 fn the_reference_run_for_the_browser_test() {
-    let got = reference_run();
-    eprintln!("reference run: {got:?}");
-    let want = REFERENCE_LOSSES;
+    let got = agreement_run();
+    eprintln!("agreement run: {got:?}");
+    let want = AGREEMENT_LOSSES;
     for (g, w) in got.iter().zip(want) {
         assert!((g - w).abs() <= 1e-9 * w.abs(), "{got:?} vs {want:?}");
     }
 }
-
-/// Train and validation loss after epochs 1 and 2 of [`reference_run`], natively.
-const REFERENCE_LOSSES: [f64; 4] = [
-    2.681117797579084,
-    0.2042980498737759,
-    0.1276933960971378,
-    0.11723527103662491,
-];

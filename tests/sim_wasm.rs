@@ -1,15 +1,11 @@
 #![cfg(target_arch = "wasm32")]
 //! The simulation's wasm kernels, run in the browser: the explicit SIMD128 matrix kernel
 //! against the naive loop, the f32 math against known values, and a seeded run against the
-//! losses the native build gives (`tests/sim_train.rs`, `reference_run`).
+//! losses the native build gives (`sim::bench::agreement_run`, checked natively in
+//! `tests/sim_train.rs`).
 
-use std::rc::Rc;
-
-use dying_relu::sim::activation::{Activation, ActivationKind};
-use dying_relu::sim::data::Dataset;
+use dying_relu::sim::bench::{agreement_run, AGREEMENT_LOSSES};
 use dying_relu::sim::gemm::{gemm, gemm_naive, Gemm};
-use dying_relu::sim::init::Initializer;
-use dying_relu::sim::train::{NetConfig, Trainer};
 use dying_relu::sim::vmath::exp_f32;
 use wasm_bindgen_test::*;
 
@@ -74,28 +70,9 @@ fn exp_matches_f64_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn seeded_run_matches_the_native_losses() {
-    // The same run as `reference_run` in tests/sim_train.rs, and its native losses.
-    let want = [
-        2.681117797579084,
-        0.2042980498737759,
-        0.1276933960971378,
-        0.11723527103662491,
-    ];
-    let data = Rc::new(Dataset::seed002(3_000, 9));
-    let cfg = NetConfig {
-        hidden: vec![16, 16],
-        hidden_activation: Activation::new(ActivationKind::Selu, 0.0),
-        output_activation: Activation::new(ActivationKind::Linear, 0.0),
-        init: Initializer::LecunNormal,
-        seed: 21,
-        ..NetConfig::default()
-    };
-    let mut t = Trainer::new(cfg, data).unwrap();
-    let mut got = Vec::new();
-    for _ in 0..2 {
-        let s = t.train_epoch().unwrap();
-        got.extend([s.train_loss, s.val_loss]);
-    }
+    // The same run the native test checks against the same losses.
+    let got = agreement_run();
+    let want = AGREEMENT_LOSSES;
     for (g, w) in got.iter().zip(want) {
         assert!((g - w).abs() <= 1e-6 * w, "wasm {got:?} vs native {want:?}");
     }

@@ -85,6 +85,38 @@ pub fn bench_config(
     }
 }
 
+/// A short seeded run whose train and validation losses after epochs 1 and 2 the native
+/// build (`tests/sim_train.rs`) and the browser (`tests/sim_wasm.rs`) both compare with
+/// [`AGREEMENT_LOSSES`]: the f32 math is branch-free polynomials and IEEE operations without
+/// fused multiply-adds, so the two builds should agree to the last bits (the browser test
+/// allows 1e-6 relative, in case the initializer's f64 `ln`/`exp` differs in a last bit).
+pub fn agreement_run() -> Vec<f64> {
+    let data = Rc::new(Dataset::seed002(3_000, 9));
+    let cfg = NetConfig {
+        hidden: vec![16, 16],
+        hidden_activation: Activation::new(ActivationKind::Selu, 0.0),
+        output_activation: Activation::new(ActivationKind::Linear, 0.0),
+        init: Initializer::LecunNormal,
+        seed: 21,
+        ..NetConfig::default()
+    };
+    let mut t = Trainer::new(cfg, data).expect("the agreement run's config is valid");
+    (0..2)
+        .flat_map(|_| {
+            let s = t.train_epoch().expect("the agreement run trains");
+            [s.train_loss, s.val_loss]
+        })
+        .collect()
+}
+
+/// [`agreement_run`]'s losses, natively.
+pub const AGREEMENT_LOSSES: [f64; 4] = [
+    2.681117797579084,
+    0.2042980498737759,
+    0.1276933960971378,
+    0.11723527103662491,
+];
+
 /// The hidden widths the scaling benchmark times.
 pub const SCALING_WIDTHS: [usize; 4] = [8, 16, 32, 64];
 
