@@ -35,6 +35,8 @@ pub(super) struct Pool {
     slots: Vec<Slot>,
     failed: bool,
     _timeout: Option<Timeout>,
+    /// The pending fall back to the main thread after a worker failed (held, not leaked).
+    give_up: Option<Timeout>,
 }
 
 /// Workers for an engine: a worker for every core but one (`navigator.hardwareConcurrency`
@@ -58,9 +60,7 @@ impl Pool {
         let weak = Rc::downgrade(shared);
         let slots: Vec<Slot> = (0..n).filter_map(|k| spawn(&weak, k).ok()).collect();
         let failed = slots.len() < n;
-        if failed {
-            give_up_later(&weak, 0);
-        }
+        let give_up = failed.then(|| give_up_soon(&weak));
         let timeout = Timeout::new(READY_TIMEOUT_MS, {
             let weak = weak.clone();
             move || {
@@ -79,6 +79,7 @@ impl Pool {
             slots,
             failed,
             _timeout: Some(timeout),
+            give_up,
         }
     }
 
@@ -107,7 +108,15 @@ fn spawn(weak: &Weak<std::cell::RefCell<super::Mounted>>, k: usize) -> Result<Sl
     });
     let on_error = EventListener::new(&worker, "error", {
         let weak = weak.clone();
-        move |_| give_up_later(&weak, 0)
+        move |_| {
+            let Some(rc) = weak.upgrade() else { return };
+            let Ok(mut m) = rc.try_borrow_mut() else {
+                return;
+            };
+            if let Some(pool) = m.pool.as_mut() {
+                pool.give_up = Some(give_up_soon(&weak));
+            }
+        }
     });
     Ok(Slot {
         worker,
@@ -117,15 +126,15 @@ fn spawn(weak: &Weak<std::cell::RefCell<super::Mounted>>, k: usize) -> Result<Sl
     })
 }
 
-/// Falls back to the main thread outside the current event handler.
-fn give_up_later(weak: &Weak<std::cell::RefCell<super::Mounted>>, ms: u32) {
+/// Falls back to the main thread in a task of its own, outside the event handler that found
+/// the failure (falling back drops the pool and its listeners).
+fn give_up_soon(weak: &Weak<std::cell::RefCell<super::Mounted>>) -> Timeout {
     let weak = weak.clone();
-    Timeout::new(ms, move || {
+    Timeout::new(0, move || {
         if let Some(rc) = weak.upgrade() {
             fall_back(&rc, "main (the workers could not start)");
         }
     })
-    .forget();
 }
 
 /// A worker's message: "ready", or a job's numbers.
