@@ -213,10 +213,7 @@ fn finish(doc: &Document, plan: &Plan) {
 /// Sets `data-NAME="true"` and `data-NAME-ms` (from navigation start, for the benchmark).
 fn mark(doc: &Document, name: &str) {
     let Some(body) = doc.body() else { return };
-    let now = web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0);
+    let now = super::now();
     let _ = body.set_attribute(&format!("data-{name}-ms"), &format!("{now:.0}"));
     let _ = body.set_attribute(&format!("data-{name}"), "true");
 }

@@ -81,6 +81,14 @@ pub fn report(result: Result<(), JsValue>) {
     }
 }
 
+/// Milliseconds since navigation start (`performance.now()`), or 0 where there is no window.
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
 /// Whether a CSS media query matches (false where there is no window).
 pub fn media_matches(query: &str) -> bool {
     web_sys::window()

@@ -12,7 +12,7 @@ use crate::web::address::Address;
 use crate::web::animation::FrameLoop;
 use crate::web::canvas::ChartCanvas;
 use crate::web::controls::FieldControls;
-use crate::web::{dom, on_resize, report, Panel};
+use crate::web::{dom, now, on_resize, report, Panel};
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::AnimationFrame;
 use pool::Pool;
@@ -74,13 +74,6 @@ struct Mounted {
 }
 
 type Shared = Rc<RefCell<Mounted>>;
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
-}
 
 /// Builds the panel inside `host` from query pairs.
 pub fn mount(

@@ -4,10 +4,11 @@
 //! before its wasm has started would be lost. Where no worker starts (an error, or no "ready"
 //! within a few seconds), the same jobs run on the main thread, a slice per animation frame.
 
-use super::{now, schedule_draw, send, Shared};
+use super::{schedule_draw, send, Shared};
 use crate::panels::dying::jobs;
 use crate::panels::dying::state::{Engine, BUDGET_MS};
 use crate::web::animation::FrameLoop;
+use crate::web::now;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::rc::{Rc, Weak};

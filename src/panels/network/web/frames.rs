@@ -3,15 +3,8 @@
 use super::{Mounted, Shared};
 use crate::panels::network::state::{Activity, Redraw, BUDGET_MS};
 use crate::web::animation::{FrameLoop, WARM_UP_FRAMES};
-use crate::web::{frames_per_redraw, report};
+use crate::web::{frames_per_redraw, now, report};
 use std::rc::Rc;
-
-pub(super) fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
-}
 
 /// Starts the frame loop; it holds the panel weakly, so removing the panel ends it.
 pub(super) fn schedule(rc: &Shared) -> FrameLoop {

@@ -194,7 +194,7 @@ fn send(shared: &Shared, msg: Msg) {
     let starts_work = matches!(msg, Msg::Train | Msg::OneEpoch | Msg::Compare);
     let redraw = m.state.update(msg);
     if starts_work && m.state.wants_frames() {
-        m.started_ms = Some(frames::now());
+        m.started_ms = Some(crate::web::now());
         m.max_frame_ms = 0.0;
     }
     report(m.redraw(redraw));
