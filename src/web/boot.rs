@@ -1,7 +1,9 @@
 //! Starting the page: the panels in the first screen are mounted first, one per task, and the
-//! page is marked ready as soon as they are; the rest follow, one per task, so that no task
-//! of the load holds the main thread for the whole page (a page whose four panels mounted in
-//! one task blocked it for over 300 ms). Tests mount everything at once with [`Pace::AtOnce`].
+//! page is marked ready as soon as they have drawn; the rest follow, one per task, so that no
+//! task of the load holds the main thread for the whole page (a page whose four panels mounted
+//! in one task blocked it for over 300 ms). Each mount is two tasks: the panel's elements,
+//! then, after the browser has laid them out in a frame, its first drawing ([`first_draw`]).
+//! Tests mount everything at once with [`Pace::AtOnce`].
 //!
 //! The body's attributes say how far it got: `data-ready` (with `data-ready-ms`, from
 //! navigation start) once what the first screen shows works, `data-complete` (with
@@ -36,13 +38,50 @@ struct Plan {
     only: Option<PanelInfo>,
     pairs: Vec<(String, String)>,
     story: bool,
+    /// The first drawings of the panel mounted last, for the next step (see [`first_draw`]).
+    draws: Vec<Draw>,
+    /// How many of the mounted panels have drawn (the page is ready when the first screen's
+    /// have).
+    drawn: usize,
     /// The next step's frame and timer; replaced each step, so nothing is leaked.
     frame: Option<AnimationFrame>,
     next: Option<Timeout>,
 }
 
+/// A panel's first drawing, held by the boot (see [`first_draw`]).
+type Draw = Box<dyn FnOnce()>;
+
 thread_local! {
     static PLAN: RefCell<Option<Plan>> = const { RefCell::new(None) };
+    /// While the boot mounts a panel: the panel's first drawing, held for the next task.
+    static HELD: RefCell<Option<Vec<Draw>>> = const { RefCell::new(None) };
+}
+
+/// A panel's first drawing (its charts, and anything that reads the layout). Run at once,
+/// except while the boot mounts a panel: then it waits for the next step, after the browser
+/// has laid out and painted the panel's new elements in a frame of its own. A mount that
+/// built its elements and drew its charts in one task held the page 50-70 ms; apart, each
+/// piece stays well under the 50 ms of a long task, and the chart's first read of a width
+/// no longer forces that layout inside the task.
+pub fn first_draw(draw: impl FnOnce() + 'static) {
+    let draw: Draw = Box::new(draw);
+    let run_now = HELD.with(|h| match h.borrow_mut().as_mut() {
+        Some(held) => {
+            held.push(draw);
+            None
+        }
+        None => Some(draw),
+    });
+    if let Some(draw) = run_now {
+        draw();
+    }
+}
+
+/// Mounts a panel with its first drawing held back; returns what was held.
+fn mount_holding_draws(mount: impl FnOnce()) -> Vec<Draw> {
+    HELD.with(|h| *h.borrow_mut() = Some(Vec::new()));
+    mount();
+    HELD.with(|h| h.borrow_mut().take()).unwrap_or_default()
 }
 
 /// Reads the page's address, sets up what every panel shares, and mounts the panels at `pace`.
@@ -69,6 +108,8 @@ pub fn begin(pace: Pace) {
         only,
         pairs,
         story: only.is_none(),
+        draws: Vec::new(),
+        drawn: 0,
         frame: None,
         next: None,
     };
@@ -85,7 +126,8 @@ pub fn begin(pace: Pace) {
                 mark(&doc, "ready");
             }
             PLAN.with(|p| *p.borrow_mut() = Some(plan));
-            schedule_step();
+            // Nothing of ours is on screen yet: the first panel needs no frame before it.
+            mount_next_task();
         }
     }
 }
@@ -145,28 +187,47 @@ fn hidden_for_embed(host: &Element, only: Option<PanelInfo>) -> bool {
     }
 }
 
-/// Runs the next step after the browser has rendered a frame: the panel just mounted is laid
-/// out and painted in that frame, not inside the next panel's task (whose first read of a
-/// canvas's width would otherwise force the layout of both).
+/// Runs [`step`] after the browser has rendered a frame: the panel just mounted is laid out
+/// and painted in that frame, not inside its first drawing (whose first read of a canvas's
+/// width would otherwise force that layout).
 fn schedule_step() {
     let frame = request_animation_frame(|_| {
         let timer = Timeout::new(0, step);
-        PLAN.with(|p| {
-            if let Some(plan) = p.borrow_mut().as_mut() {
-                plan.next = Some(timer);
-            }
-        });
+        with_plan(|plan| plan.next = Some(timer));
     });
+    with_plan(|plan| plan.frame = Some(frame));
+}
+
+/// Mounts the next panel in a task of its own.
+fn mount_next_task() {
+    let timer = Timeout::new(0, mount_next);
+    with_plan(|plan| plan.next = Some(timer));
+}
+
+fn with_plan(f: impl FnOnce(&mut Plan)) {
     PLAN.with(|p| {
         if let Some(plan) = p.borrow_mut().as_mut() {
-            plan.frame = Some(frame);
+            f(plan);
         }
     });
 }
 
-/// Mounts the next panel (or, when none is left, starts the guide and marks the page
-/// complete), then yields to the browser before the next.
+/// Draws the panel mounted last (its elements are laid out by now), marks the page ready
+/// when the first screen has drawn, and mounts the next panel in the following task.
 fn step() {
+    let mut draws = Vec::new();
+    with_plan(|plan| draws = std::mem::take(&mut plan.draws));
+    for draw in draws {
+        draw();
+    }
+    with_plan(|plan| plan.drawn = plan.mounted);
+    mark_ready_when_drawn();
+    mount_next_task();
+}
+
+/// Mounts the next panel with its first drawing held for [`step`] (or, when none is left,
+/// starts the guide and marks the page complete).
+fn mount_next() {
     let Ok(doc) = dom::document() else { return };
     let next = PLAN.with(|p| {
         let mut p = p.borrow_mut();
@@ -183,19 +244,30 @@ fn step() {
         return;
     };
     // A panel may already be there: another panel can hand it a run before its turn.
-    if !super::is_mounted(&host) {
-        start_panel(&host, only, &pairs);
-    }
-    let ready = PLAN.with(|p| {
-        let mut p = p.borrow_mut();
-        let plan = p.as_mut()?;
+    let draws = if super::is_mounted(&host) {
+        Vec::new()
+    } else {
+        mount_holding_draws(|| start_panel(&host, only, &pairs))
+    };
+    with_plan(|plan| {
         plan.mounted += 1;
-        Some(plan.mounted == plan.in_view)
+        if draws.is_empty() {
+            plan.drawn = plan.mounted;
+        }
+        plan.draws = draws;
     });
-    if ready == Some(true) {
+    mark_ready_when_drawn();
+    schedule_step();
+}
+
+/// Marks the page ready once every panel of the first screen has drawn (once).
+fn mark_ready_when_drawn() {
+    let mut due = false;
+    with_plan(|plan| due = plan.drawn >= plan.in_view && plan.in_view > 0);
+    let Ok(doc) = dom::document() else { return };
+    if due && doc.body().is_some_and(|b| !b.has_attribute("data-ready")) {
         mark(&doc, "ready");
     }
-    schedule_step();
 }
 
 /// Starts the guide (it may mount a panel again for a step named in the address) and marks

@@ -4,7 +4,7 @@
 pub mod address;
 pub mod animation;
 pub mod api;
-mod boot;
+pub mod boot;
 pub mod canvas;
 pub mod controls;
 pub mod dom;

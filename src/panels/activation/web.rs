@@ -74,7 +74,14 @@ pub fn mount(
         link,
         address,
     }));
-    view.borrow().render()?;
+    {
+        let view = Rc::downgrade(&view);
+        crate::web::boot::first_draw(move || {
+            if let Some(view) = view.upgrade() {
+                report(view.borrow().render());
+            }
+        });
+    }
 
     let send = {
         let view = view.clone();

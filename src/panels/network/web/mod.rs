@@ -83,12 +83,16 @@ pub fn mount(
         pending: Vec::new(),
     }));
     {
-        // The loss chart and the words now, each other chart in a frame of its own: drawing
+        // The loss chart and the words first, each other chart in a frame of its own: drawing
         // all four in the mounting task held the main thread for 50-110 ms while the page
-        // loaded (see web::boot).
-        let mut m = shared.borrow_mut();
-        m.redraw(super::state::Redraw::Rebuild)?;
-        keep_frames(&shared, &mut m);
+        // loaded (see web::boot, which also holds this first drawing for a task of its own).
+        let weak = Rc::downgrade(&shared);
+        crate::web::boot::first_draw(move || {
+            let Some(shared) = weak.upgrade() else { return };
+            let mut m = shared.borrow_mut();
+            report(m.redraw(super::state::Redraw::Rebuild));
+            keep_frames(&shared, &mut m);
+        });
     }
     let mut listeners = listen(&shared)?;
     listeners.extend(takeaway::figure_buttons(&doc, &shared)?);
