@@ -17,7 +17,8 @@ pub mod chart;
 pub mod embed;
 pub mod lesson;
 pub mod panels;
-pub mod sim;
+/// The science: its own crate (`crates/sim`), optimised for speed in the release build.
+pub use dying_relu_sim as sim;
 pub mod spec;
 pub mod story;
 

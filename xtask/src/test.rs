@@ -42,6 +42,10 @@ pub fn run(root: &Path) -> Result<(), String> {
             "clippy (wasm32 lib, tests)",
             &[
                 "clippy",
+                "--package",
+                "dying-relu",
+                "--package",
+                "dying-relu-sim",
                 "--lib",
                 "--tests",
                 "--target",

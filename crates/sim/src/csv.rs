@@ -24,7 +24,7 @@ pub const TRAIN_FRACTION: f64 = 0.7;
 /// The one-click sample shipped with the site (also copied to the site as `sample.csv`): 500
 /// rows of a, b, c uniform in (−2, 2) and y = a·b − c/2 plus a little noise, so its targets
 /// have both signs and a ReLU output can fit only the positive ones.
-pub const SAMPLE: &str = include_str!("../../www/sample.csv");
+pub const SAMPLE: &str = include_str!("../../../www/sample.csv");
 
 /// Why a file or text was refused.
 #[derive(Clone, Debug, PartialEq)]

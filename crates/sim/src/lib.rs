@@ -1,4 +1,5 @@
-//! The science, with no knowledge of the web.
+//! The science of the Dying ReLU Explorer, with no knowledge of the web (the `sim` module of
+//! `dying-relu`, which re-exports it).
 
 pub mod activation;
 pub mod bench;
