@@ -1,7 +1,8 @@
 #![cfg(target_arch = "wasm32")]
 //! The page's start in a real browser: the panel in the first screen is mounted first and the
-//! page is ready once it is, before the panel far below; every panel is mounted, one per
-//! task, by the time the page says it is complete; no task in between mounts them all.
+//! page is ready once it has drawn, before the panel far below is mounted; every panel is
+//! mounted, one per task, by the time the page says it is complete; no task in between mounts
+//! them all.
 
 use dying_relu::web::{mounted_count, start};
 use std::cell::RefCell;
@@ -38,6 +39,23 @@ fn has_panel(host: &Element) -> bool {
     host.query_selector("[aria-live]").unwrap().is_some()
 }
 
+/// Whether the panel's first chart has been drawn (an undrawn canvas is transparent; every
+/// chart paints its background first).
+fn has_drawn(host: &Element) -> bool {
+    let Some(canvas) = host.query_selector("canvas").unwrap() else {
+        return false;
+    };
+    let canvas: web_sys::HtmlCanvasElement = canvas.dyn_into().unwrap();
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let pixel = ctx.get_image_data(2.0, 2.0, 1.0, 1.0).unwrap().data();
+    pixel[3] > 0
+}
+
 #[wasm_bindgen_test]
 async fn the_first_screen_is_ready_first_and_every_panel_follows_one_task_at_a_time() {
     let doc = web_sys::window().unwrap().document().unwrap();
@@ -66,13 +84,14 @@ async fn the_first_screen_is_ready_first_and_every_panel_follows_one_task_at_a_t
 
     // What the page holds at the end of the task that marks it ready (a mutation observer's
     // callback runs then, before any later task can mount more).
-    let at_ready: Rc<RefCell<Option<(bool, bool)>>> = Rc::default();
+    let at_ready: Rc<RefCell<Option<(bool, bool, bool)>>> = Rc::default();
     let on_change = {
         let at_ready = at_ready.clone();
         let (near, far) = (near.clone(), far.clone());
         Closure::<dyn FnMut()>::new(move || {
             if body().has_attribute("data-ready") && at_ready.borrow().is_none() {
-                *at_ready.borrow_mut() = Some((has_panel(&near), has_panel(&far)));
+                *at_ready.borrow_mut() =
+                    Some((has_panel(&near), has_drawn(&near), has_panel(&far)));
             }
         })
     };
@@ -102,8 +121,8 @@ async fn the_first_screen_is_ready_first_and_every_panel_follows_one_task_at_a_t
     );
     assert_eq!(
         *at_ready.borrow(),
-        Some((true, false)),
-        "when ready: (first screen's panel mounted, panel below mounted)"
+        Some((true, true, false)),
+        "when ready: (first screen's panel mounted, its chart drawn, panel below mounted)"
     );
     assert!(has_panel(&near) && has_panel(&far));
     assert_eq!(mounted_count(), before + 2);

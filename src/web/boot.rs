@@ -55,6 +55,8 @@ thread_local! {
     static PLAN: RefCell<Option<Plan>> = const { RefCell::new(None) };
     /// While the boot mounts a panel: the panel's first drawing, held for the next task.
     static HELD: RefCell<Option<Vec<Draw>>> = const { RefCell::new(None) };
+    /// [`begin_soon`]'s timer, until it fires.
+    static START: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// A panel's first drawing (its charts, and anything that reads the layout). Run at once,
@@ -82,6 +84,16 @@ fn mount_holding_draws(mount: impl FnOnce()) -> Vec<Draw> {
     HELD.with(|h| *h.borrow_mut() = Some(Vec::new()));
     mount();
     HELD.with(|h| h.borrow_mut().take()).unwrap_or_default()
+}
+
+/// [`begin`] at [`Pace::OnePerTask`], in a task of its own: the task that finishes the wasm's
+/// compilation and calls the module's start function ends sooner.
+pub fn begin_soon() {
+    let timer = Timeout::new(0, || {
+        START.with(|s| s.borrow_mut().take());
+        begin(Pace::OnePerTask);
+    });
+    START.with(|s| *s.borrow_mut() = Some(timer));
 }
 
 /// Reads the page's address, sets up what every panel shares, and mounts the panels at `pace`.

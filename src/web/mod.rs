@@ -264,7 +264,7 @@ fn show_notice(message: &str) {
 #[wasm_bindgen(start)]
 pub fn start() {
     errors::install_panic_hook();
-    boot::begin(Pace::OnePerTask);
+    boot::begin_soon();
 }
 
 /// [`start`], with every panel mounted before it returns (for tests that look at the page
