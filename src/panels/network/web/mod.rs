@@ -18,6 +18,7 @@ use crate::web::controls::FieldControls;
 use crate::web::dom::{self, Select};
 use crate::web::{on_resize, report, Panel};
 use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -55,6 +56,8 @@ struct Mounted {
     started_ms: Option<f64>,
     /// Charts still to draw, one per frame (last first).
     pending: Vec<view::Part>,
+    /// The task that draws the next of them while the panel is idle (see `frames`).
+    drawing: Option<Timeout>,
 }
 
 type Shared = Rc<RefCell<Mounted>>;
@@ -81,6 +84,7 @@ pub fn mount(
         max_frame_ms: 0.0,
         started_ms: None,
         pending: Vec::new(),
+        drawing: None,
     }));
     {
         // The loss chart and the words first, each other chart in a frame of its own: drawing
