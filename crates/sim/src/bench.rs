@@ -109,12 +109,13 @@ pub fn agreement_run() -> Vec<f64> {
         .collect()
 }
 
-/// [`agreement_run`]'s losses, natively.
+/// [`agreement_run`]'s losses, natively (recorded again when SELU's derivative came to be
+/// taken from its output, which moved the last bits).
 pub const AGREEMENT_LOSSES: [f64; 4] = [
-    2.681117797579084,
-    0.2042980498737759,
-    0.1276933960971378,
-    0.11723527103662491,
+    2.681117807569958,
+    0.20429806258943345,
+    0.12769339394001733,
+    0.11723526891734865,
 ];
 
 /// The hidden widths the scaling benchmark times.

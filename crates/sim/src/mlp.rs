@@ -550,8 +550,11 @@ fn mul_derivative_other<R: Real>(act: Activation, z: &[R], a: &[R], d: &mut [R])
         ActivationKind::LeakyRelu => {
             scale_by(z, a, d, |z, _| if z > R::ZERO { R::ONE } else { alpha })
         }
-        ActivationKind::Elu | ActivationKind::Selu => scale_by(z, a, d, |z, _| {
-            let e = la * z.exp();
+        // For z ≤ 0, f(z) = la·(e^z − 1), so f'(z) = la·e^z = f(z) + la: the derivative from
+        // the output, with no exponential (TensorFlow's EluGrad and SeluGrad do the same).
+        // It halves the cost of a wide SELU net's activations in the backward pass.
+        ActivationKind::Elu | ActivationKind::Selu => scale_by(z, a, d, |z, a| {
+            let e = a + la;
             if z > R::ZERO {
                 l
             } else {
