@@ -131,3 +131,47 @@ fn f32_gradient_agrees_with_f64() {
         assert!((a - *b as f64).abs() < 1e-4 * (1.0 + a.abs()), "{a} vs {b}");
     }
 }
+
+/// ELU's and SELU's backward pass takes f'(z) from the output (f(z) + λα for z ≤ 0) rather
+/// than from e^z: it must equal λα·e^z, in f64 to rounding and in f32 to within a few f32
+/// ulps of λα (the cancellation for very negative z costs relative accuracy where the
+/// derivative is itself below 1e-6, never absolute accuracy).
+#[test]
+fn elu_and_selu_derivatives_from_the_output_equal_the_exponential_form() {
+    use dying_relu::sim::activation::{SELU_ALPHA, SELU_LAMBDA};
+    use dying_relu::sim::mlp::{activate, mul_derivative};
+    let zs: Vec<f64> = (0..=700).map(|i| -30.0 + i as f64 * 0.05).collect();
+    for (act, l, la) in [
+        (Activation::new(ActivationKind::Elu, 0.7), 1.0, 0.7),
+        (
+            Activation::new(ActivationKind::Selu, 0.0),
+            SELU_LAMBDA,
+            SELU_LAMBDA * SELU_ALPHA,
+        ),
+    ] {
+        let want = |z: f64| if z > 0.0 { l } else { la * z.exp() };
+        let mut a = vec![0.0f64; zs.len()];
+        activate(act, &zs, &mut a);
+        let mut d = vec![1.0f64; zs.len()];
+        mul_derivative(act, &zs, &a, &mut d);
+        for (&z, &g) in zs.iter().zip(&d) {
+            assert!(
+                (g - want(z)).abs() <= 1e-15 * la + 1e-14 * want(z),
+                "{act:?} f64 at z = {z}: {g} vs {}",
+                want(z)
+            );
+        }
+        let z32: Vec<f32> = zs.iter().map(|&z| z as f32).collect();
+        let mut a32 = vec![0.0f32; zs.len()];
+        activate(act, &z32, &mut a32);
+        let mut d32 = vec![1.0f32; zs.len()];
+        mul_derivative(act, &z32, &a32, &mut d32);
+        for (&z, &g) in z32.iter().zip(&d32) {
+            let w = want(z as f64);
+            assert!(
+                (g as f64 - w).abs() <= 4.0 * f32::EPSILON as f64 * la.max(w),
+                "{act:?} f32 at z = {z}: {g} vs {w}"
+            );
+        }
+    }
+}
