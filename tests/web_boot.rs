@@ -58,12 +58,27 @@ fn has_drawn(host: &Element) -> bool {
 
 #[wasm_bindgen_test]
 async fn the_first_screen_is_ready_first_and_every_panel_follows_one_task_at_a_time() {
+    // Far below the first screen, whatever the window's height.
+    boot_with_spacer("20000px").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_panel_pushed_below_the_window_by_the_first_is_not_waited_for() {
+    // The second host starts 20 px above the window's bottom edge, inside the first screen of
+    // the empty page; the first panel, once mounted, pushes it out of the window.
+    boot_with_spacer("calc(100vh - 20px)").await;
+}
+
+/// Starts the page with an activation panel at the top, then a spacer of CSS height
+/// `spacer_height`, then a neuron panel, and checks the order of mounting and readiness.
+async fn boot_with_spacer(spacer_height: &str) {
     let doc = web_sys::window().unwrap().document().unwrap();
     let page = doc.create_element("div").unwrap();
     let (top, near) = section("activation");
-    // Far below the first screen, whatever the window's height.
     let spacer = doc.create_element("div").unwrap();
-    spacer.set_attribute("style", "height: 20000px").unwrap();
+    spacer
+        .set_attribute("style", &format!("height: {spacer_height}"))
+        .unwrap();
     let (bottom, far) = section("neuron");
     page.append_child(&top).unwrap();
     page.append_child(&spacer).unwrap();

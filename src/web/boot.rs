@@ -138,8 +138,8 @@ pub fn begin(pace: Pace) {
                 mark(&doc, "ready");
             }
             PLAN.with(|p| *p.borrow_mut() = Some(plan));
-            // Nothing of ours is on screen yet: the first panel needs no frame before it.
-            mount_next_task();
+            // Nothing of ours is on screen yet: the first panel's elements go up in this task.
+            mount_next();
         }
     }
 }
@@ -177,15 +177,8 @@ fn ordered_hosts(doc: &Document, only: Option<PanelInfo>) -> (VecDeque<Element>,
             wanted.push(host);
         }
     }
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(0.0);
     // One layout for all: every host is measured before anything is written.
-    let (first, rest): (Vec<Element>, Vec<Element>) = wanted.into_iter().partition(|h| {
-        let r = h.get_bounding_client_rect();
-        r.top() < height && r.bottom() > 0.0
-    });
+    let (first, rest): (Vec<Element>, Vec<Element>) = wanted.into_iter().partition(in_window);
     let in_view = first.len();
     (first.into_iter().chain(rest).collect(), in_view)
 }
@@ -233,7 +226,7 @@ fn step() {
         draw();
     }
     with_plan(|plan| plan.drawn = plan.mounted);
-    mark_ready_when_drawn();
+    mark_ready_when_drawn(true);
     mount_next_task();
 }
 
@@ -268,18 +261,41 @@ fn mount_next() {
         }
         plan.draws = draws;
     });
-    mark_ready_when_drawn();
+    mark_ready_when_drawn(false);
     schedule_step();
 }
 
-/// Marks the page ready once every panel of the first screen has drawn (once).
-fn mark_ready_when_drawn() {
+/// Marks the page ready (once) when every panel of the first screen has drawn. The first
+/// screen is what the empty page showed at the start, or less: once the panels mounted so far
+/// are laid out, the next host may have been pushed below the window (`look`, after a frame,
+/// when reading the layout costs nothing), and the page need not wait for it.
+fn mark_ready_when_drawn(look: bool) {
     let mut due = false;
-    with_plan(|plan| due = plan.drawn >= plan.in_view && plan.in_view > 0);
+    let mut next = None;
+    with_plan(|plan| {
+        let all_drawn = plan.drawn >= plan.mounted;
+        due = all_drawn && plan.in_view > 0 && plan.drawn >= plan.in_view;
+        if all_drawn && !due && look && plan.drawn < plan.in_view {
+            next = plan.hosts.front().cloned();
+        }
+    });
+    if let Some(host) = next {
+        due = !in_window(&host);
+    }
     let Ok(doc) = dom::document() else { return };
     if due && doc.body().is_some_and(|b| !b.has_attribute("data-ready")) {
         mark(&doc, "ready");
     }
+}
+
+/// Whether any of `el` is inside the window's height.
+fn in_window(el: &Element) -> bool {
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let r = el.get_bounding_client_rect();
+    r.top() < height && r.bottom() > 0.0
 }
 
 /// Starts the guide (it may mount a panel again for a step named in the address) and marks
