@@ -100,7 +100,9 @@ pub fn begin_soon() {
 pub fn begin(pace: Pace) {
     let Ok(doc) = dom::document() else { return };
     let pairs = page_pairs();
-    super::pixel_ratio::watch();
+    // Watching for a new pixel ratio starts once the page is complete (its media query costs
+    // 5-9 ms on the way to the first screen); a change in between is still seen.
+    super::pixel_ratio::note();
     // `?panel=neuron` shows that panel alone: what a teacher puts in an iframe.
     let only = embed_choice(&pairs);
     if let (Some(_), Some(body)) = (&only, doc.body()) {
@@ -301,6 +303,7 @@ fn in_window(el: &Element) -> bool {
 /// Starts the guide (it may mount a panel again for a step named in the address) and marks
 /// the page ready and complete.
 fn finish(doc: &Document, plan: &Plan) {
+    super::pixel_ratio::watch();
     if plan.story {
         story::start(doc, &plan.pairs);
     }

@@ -22,12 +22,20 @@ thread_local! {
     static REARM: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
-/// Starts watching (once per page).
+/// Notes the ratio the first charts are drawn at, before [`watch`] starts: a change in
+/// between is then still seen.
+pub fn note() {
+    LAST.with(|l| l.set(ratio()));
+}
+
+/// Starts watching (once per page), against the ratio [`note`]d, or today's.
 pub fn watch() {
     if POLL.with(|p| p.borrow().is_some()) {
         return;
     }
-    LAST.with(|l| l.set(ratio()));
+    if LAST.with(|l| l.get()) == 0.0 {
+        note();
+    }
     arm();
     POLL.with(|p| *p.borrow_mut() = Some(Interval::new(POLL_MS, check)));
 }
