@@ -175,3 +175,49 @@ fn elu_and_selu_derivatives_from_the_output_equal_the_exponential_form() {
         }
     }
 }
+
+/// The statistics skip the exact zero-gradient test for |z| < 8 when
+/// `gradient_alive_within(8)` says f' cannot be 0 there: every f32 step of that interval
+/// (one in 97 of them, 16 million values per activation, and the kinks) must bear it out, for
+/// every kind, with small, usual and tiny α.
+#[test]
+fn gradient_alive_within_never_hides_a_zero_gradient() {
+    let mut kinds_alive = 0;
+    for kind in ActivationKind::ALL {
+        for alpha in [0.0, 1e-3, 0.1, 1.0, 1e-44] {
+            let act = Activation::new(kind, alpha);
+            if !act.gradient_alive_within(8.0) {
+                continue;
+            }
+            kinds_alive += 1;
+            let mut bits = (-8.0f32).to_bits();
+            let check = |z: f32| {
+                assert!(
+                    act.derivative(z as f64) as f32 != 0.0,
+                    "{act:?}: f'({z}) is 0 inside ±8"
+                );
+            };
+            // Negative floats: bits count down towards -0.0; then the positives up to 8.
+            while bits > 0x8000_0000 {
+                check(f32::from_bits(bits));
+                bits = bits.saturating_sub(97).max(0x8000_0000);
+            }
+            let mut z = 0.0f32;
+            while z < 8.0 {
+                check(z);
+                z = f32::from_bits(z.to_bits() + 97);
+            }
+            for z in [0.0, -0.0, 7.999_999, -7.999_999, f32::MIN_POSITIVE] {
+                check(z);
+            }
+        }
+    }
+    // ELU, SELU, tanh, sigmoid, linear and leaky ReLU with α > 0 are covered at least.
+    assert!(kinds_alive >= 10, "only {kinds_alive} activations checked");
+    // The non-monotone ones are never skipped: their f' is 0 at their minimum.
+    for kind in [ActivationKind::Gelu, ActivationKind::Swish] {
+        assert!(!Activation::new(kind, 0.0).gradient_alive_within(8.0));
+    }
+    // ELU with a tiny α has f'(-8) = 0 in f32: not skipped.
+    assert!(!Activation::new(ActivationKind::Elu, 1e-44).gradient_alive_within(8.0));
+}

@@ -200,6 +200,20 @@ impl Activation {
         }
     }
 
+    /// Whether f'(z), rounded to f32, is non-zero for every |z| < `bound`, known without
+    /// evaluating it there: so for the kinds whose |f'| is smallest at the ends of such an
+    /// interval (monotone on each side of 0: all but GELU and Swish, whose f' crosses 0 at
+    /// their minimum), when it is non-zero at both ends. The statistics count the values
+    /// where the gradient is exactly 0; inside this interval they need not compute f'.
+    pub fn gradient_alive_within(self, bound: f64) -> bool {
+        let ends =
+            |f: Self| f.derivative(-bound) as f32 != 0.0 && f.derivative(bound) as f32 != 0.0;
+        match self.kind {
+            ActivationKind::Gelu | ActivationKind::Swish => false,
+            _ => self.zero_gradient_region().is_none() && ends(self),
+        }
+    }
+
     /// A label such as "Leaky ReLU (α = 0.10)".
     pub fn describe(self) -> String {
         if self.kind.uses_alpha() {
