@@ -68,15 +68,29 @@ async function coldLoads(n) {
   const completes = [];
   const paints = [];
   let longest = 0;
+  let longestScript = 0;
   let wasm = null;
   for (let i = 0; i < n; i += 1) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.addInitScript(() => {
       window.__loadTasks = [];
+      window.__loadScripts = [];
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) window.__loadTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: true });
+      // Long animation frames name the scripts inside them: how much of a long task was
+      // the page's own code (its wasm runs inside these script entries) and how much the
+      // browser's parsing, layout, paint and compositing.
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            for (const s of e.scripts ?? []) window.__loadScripts.push(s.duration);
+          }
+        }).observe({ type: 'long-animation-frame', buffered: true });
+      } catch {
+        window.__loadScripts = null;
+      }
     });
     await loadAndWait(page, url);
     await page.waitForTimeout(300);
@@ -85,12 +99,14 @@ async function coldLoads(n) {
       complete: Number(document.body.dataset.completeMs),
       paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
       tasks: window.__loadTasks,
+      scripts: window.__loadScripts,
       wasm: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.name),
     }));
     readies.push(r.ready);
     completes.push(r.complete);
     paints.push(r.paint);
     longest = Math.max(longest, ...r.tasks, 0);
+    longestScript = r.scripts === null ? null : Math.max(longestScript ?? 0, ...r.scripts, 0);
     if (!wasm) wasm = r.wasm;
     await context.close();
   }
@@ -109,6 +125,7 @@ async function coldLoads(n) {
     completeMs: completes[Math.floor(completes.length / 2)],
     paintMs: paints[Math.floor(paints.length / 2)],
     longest,
+    longestScript,
     raw,
     gzipped,
   };
@@ -195,6 +212,7 @@ try {
       complete_ms_median_of_5: Math.round(load.completeMs),
       first_paint_ms_median_of_5: Math.round(load.paintMs),
       load_longest_task_ms: Math.round(load.longest),
+      load_longest_script_ms: load.longestScript === null ? null : Math.round(load.longestScript),
       wasm_bytes: load.raw,
       wasm_gzip_bytes: load.gzipped,
       slider_redraw_median_ms: drag ? +drag.median.toFixed(2) : null,
