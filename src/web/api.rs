@@ -98,16 +98,16 @@ pub fn bench_seed002(epochs: u32) -> String {
     )
 }
 
-/// Times 4 hidden SELU layers of widths 8, 16, 32 and 64 on seed 002's data in this browser
-/// (see `sim::bench::bench_scaling_json`): a JSON array of ms per epoch and GFLOP/s. Blocks
-/// the main thread for seconds: call it from a script, not a panel.
+/// Times 4 hidden SELU layers of widths 8, 16, 32 and 64 (or only `width`, 1 to 256) on seed
+/// 002's data in this browser (see `sim::bench::bench_scaling_json`): a JSON array of ms per
+/// epoch and GFLOP/s. Blocks the main thread for seconds: call it from a script, not a panel.
 #[wasm_bindgen]
-pub fn bench_scaling(epochs: u32) -> String {
+pub fn bench_scaling(epochs: u32, width: Option<u32>) -> String {
     let performance = web_sys::window().and_then(|w| w.performance());
     let clock = move || performance.as_ref().map(|p| p.now()).unwrap_or(0.0);
-    crate::sim::bench::bench_scaling_json(
-        &crate::sim::bench::SCALING_WIDTHS,
-        epochs.clamp(1, 100) as usize,
-        clock,
-    )
+    let widths = match width {
+        Some(w) => vec![w.clamp(1, 256) as usize],
+        None => crate::sim::bench::SCALING_WIDTHS.to_vec(),
+    };
+    crate::sim::bench::bench_scaling_json(&widths, epochs.clamp(1, 100) as usize, clock)
 }

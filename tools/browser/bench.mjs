@@ -6,6 +6,7 @@
 // `await window.wasmBindings.bench_seed002(epochs)` (Trunk 0.21 puts the module's exports on
 // window.wasmBindings; the app returns a JSON string with "ms_per_epoch"), and prints
 // {"wasm_ms_per_epoch":..,"epochs":..} on one line.
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
 import { dyingFigures } from './dying_bench.mjs';
@@ -131,7 +132,34 @@ async function coldLoads(n) {
   };
 }
 
+// JAX, the peer, run right after the page's own measurement of the same net (width by
+// width), so that both see the machine in the same minute: these machines' speed drifts by a
+// third from one minute to the next, which ratios of runs minutes apart did not cancel.
+// $JAX_PYTHON (default python3) must import jax; the test command never installs it.
+const jaxPython = process.env.JAX_PYTHON || 'python3';
+function jaxAvailable() {
+  try {
+    execFileSync(jaxPython, ['-c', 'import jax'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.error(
+      `no JAX figures: ${jaxPython} cannot import jax; to compare, run \`python3 -m venv ` +
+        '/tmp/jaxvenv && /tmp/jaxvenv/bin/pip install jax` and set JAX_PYTHON=/tmp/jaxvenv/bin/python',
+    );
+    return false;
+  }
+}
+function jaxRun(args) {
+  console.error(`==> JAX: ${jaxPython} tools/jax/bench_jax.py ${args.join(' ')}`);
+  const out = execFileSync(jaxPython, ['tools/jax/bench_jax.py', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
 try {
+  const withJax = jaxAvailable();
   const load = await coldLoads(5);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watch(page);
@@ -161,11 +189,21 @@ try {
   if (typeof result.ms_per_epoch !== 'number') {
     throw new Error(`bench_seed002 returned no numeric "ms_per_epoch": ${raw}`);
   }
+  const jaxSeed = withJax ? jaxRun(['--widths', '']) : null;
   if (!error && problems.length) console.error(`warnings while benchmarking:\n  ${problems.join('\n  ')}`);
   // Wide nets: 4 hidden SELU layers of 8 to 64 units, the same epochs as the native run.
-  const scaling = JSON.parse(
-    await page.evaluate(async (n) => await window.wasmBindings.bench_scaling(n), Math.min(epochs, 3)),
-  );
+  const scaling = [];
+  const jaxScaling = [];
+  for (const width of [8, 16, 32, 64]) {
+    const rows = JSON.parse(
+      await page.evaluate(
+        async ([n, w]) => await window.wasmBindings.bench_scaling(n, w),
+        [Math.min(epochs, 3), width],
+      ),
+    );
+    scaling.push(...rows);
+    if (withJax) jaxScaling.push(...jaxRun(['--widths', String(width), '--no-seed002']).jax);
+  }
   // Dragging a slider must stay within a 60 fps frame (16.7 ms): time the page's own work for
   // each `input` event of a sweep over the "One neuron" bias slider (three charts redrawn).
   const drag = await page.evaluate(() => {
@@ -208,6 +246,8 @@ try {
       wasm_later_ms_per_epoch: result.later_ms_per_epoch,
       epochs,
       wasm_scaling: scaling,
+      jax_scaling: jaxScaling,
+      jax_seed002_ms: withJax ? jaxSeed.seed002.ms_per_epoch : null,
       ready_ms_median_of_5: Math.round(load.readyMs),
       complete_ms_median_of_5: Math.round(load.completeMs),
       first_paint_ms_median_of_5: Math.round(load.paintMs),

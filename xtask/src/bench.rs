@@ -121,7 +121,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for key in PAGE_FIGURES.iter().chain(&DYING_FIGURES) {
         fields.push((key, page_figure(key)));
     }
-    let (scaling, seed_jax) = wide_nets(root, native_line, &wasm.lines);
+    let (scaling, seed_jax) = wide_nets(native_line, &wasm.lines);
     fields.push(("scaling", scaling));
     let wasm_later_ms = wasm_later.unwrap_or(wasm_ms);
     fields.push(("jax_seed002_ms_per_epoch", opt(seed_jax)));
@@ -135,25 +135,18 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 /// The wide-net table (native, page, JAX) and JAX's seed-002 epoch, when JAX is at hand.
-fn wide_nets(root: &Path, native_line: &str, wasm_lines: &[String]) -> (String, Option<f64>) {
+/// bench.mjs runs JAX itself, right after the page's run of the same net, so that a ratio
+/// compares two runs of the same minute.
+fn wide_nets(native_line: &str, wasm_lines: &[String]) -> (String, Option<f64>) {
     let native = scaling::rows(native_line, "scaling", "later_ms_per_epoch");
-    let wasm = wasm_lines
+    let line = wasm_lines
         .iter()
         .find(|l| l.contains("\"wasm_scaling\""))
-        .map(|l| scaling::rows(l, "wasm_scaling", "later_ms_per_epoch"))
+        .map(String::as_str)
         .unwrap_or_default();
-    let (jax, seed) = match scaling::jax_line(root) {
-        Ok(line) => {
-            let seed = line
-                .find("\"seed002\"")
-                .and_then(|i| scaling::number(&line[i..], "ms_per_epoch"));
-            (scaling::rows(&line, "jax", "ms_per_epoch"), seed)
-        }
-        Err(why) => {
-            eprintln!("no JAX figures: {why}");
-            (Vec::new(), None)
-        }
-    };
+    let wasm = scaling::rows(line, "wasm_scaling", "later_ms_per_epoch");
+    let jax = scaling::rows(line, "jax_scaling", "ms_per_epoch");
+    let seed = json_number(line, "jax_seed002_ms");
     (scaling::table(&native, &wasm, &jax), seed)
 }
 

@@ -1,11 +1,8 @@
 //! The wide-net part of `cargo xtask bench`: ms per epoch and GFLOP/s for 4 hidden SELU layers
 //! of widths 8 to 64, natively (bench_native's "scaling"), in the page (bench.mjs's
 //! "wasm_scaling") and, when a Python with JAX is at hand, in JAX (`tools/jax/bench_jax.py`,
-//! the whole epoch one jitted `lax.scan`), side by side with the ratios.
-
-use crate::cmd;
-use std::path::Path;
-use std::process::Command;
+//! the whole epoch one jitted `lax.scan`, run by bench.mjs right after the page's run of each
+//! width: "jax_scaling"), side by side with the ratios.
 
 /// One width's figures from one of the three.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -13,28 +10,6 @@ pub struct Row {
     pub width: f64,
     pub ms: f64,
     pub gflop: f64,
-}
-
-/// The JSON line of `tools/jax/bench_jax.py`, or why there is none. The Python is
-/// `$JAX_PYTHON`, else `python3`; JAX is never installed by this command.
-pub fn jax_line(root: &Path) -> Result<String, String> {
-    let python = std::env::var("JAX_PYTHON").unwrap_or_else(|_| "python3".into());
-    let probe = Command::new(&python).args(["-c", "import jax"]).output();
-    if !probe.map(|o| o.status.success()).unwrap_or(false) {
-        return Err(format!(
-            "{python} cannot import jax; to compare, run `python3 -m venv /tmp/jaxvenv && \
-             /tmp/jaxvenv/bin/pip install jax` and set JAX_PYTHON=/tmp/jaxvenv/bin/python"
-        ));
-    }
-    eprintln!("==> JAX: {python} tools/jax/bench_jax.py");
-    let mut c = Command::new(&python);
-    c.arg(root.join("tools/jax/bench_jax.py")).current_dir(root);
-    let run = cmd::run_tee(&mut c, true);
-    run.lines
-        .iter()
-        .find(|l| l.contains("\"jax\""))
-        .cloned()
-        .ok_or_else(|| "bench_jax.py printed no result line".into())
 }
 
 /// The objects of the array under `"key"` in a one-line JSON text, as rows; `ms_key` names
