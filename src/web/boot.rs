@@ -17,6 +17,7 @@ use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
@@ -65,8 +66,14 @@ thread_local! {
 /// built its elements and drew its charts in one task held the page 50-70 ms; apart, each
 /// piece stays well under the 50 ms of a long task, and the chart's first read of a width
 /// no longer forces that layout inside the task.
-pub fn first_draw(draw: impl FnOnce() + 'static) {
-    let draw: Draw = Box::new(draw);
+/// The panel's state is held weakly: a panel removed before its turn draws nothing.
+pub fn first_draw<T: 'static>(panel: &Rc<T>, draw: impl FnOnce(&Rc<T>) + 'static) {
+    let panel = Rc::downgrade(panel);
+    let draw: Draw = Box::new(move || {
+        if let Some(panel) = panel.upgrade() {
+            draw(&panel);
+        }
+    });
     let run_now = HELD.with(|h| match h.borrow_mut().as_mut() {
         Some(held) => {
             held.push(draw);
@@ -275,10 +282,11 @@ fn mark_ready_when_drawn(look: bool) {
     let mut due = false;
     let mut next = None;
     with_plan(|plan| {
-        let all_drawn = plan.drawn >= plan.mounted;
-        due = all_drawn && plan.in_view > 0 && plan.drawn >= plan.in_view;
-        if all_drawn && !due && look && plan.drawn < plan.in_view {
-            next = plan.hosts.front().cloned();
+        if plan.in_view > 0 && plan.drawn >= plan.mounted {
+            due = plan.drawn >= plan.in_view;
+            if !due && look {
+                next = plan.hosts.front().cloned();
+            }
         }
     });
     if let Some(host) = next {

@@ -74,14 +74,7 @@ pub fn mount(
         link,
         address,
     }));
-    {
-        let view = Rc::downgrade(&view);
-        crate::web::boot::first_draw(move || {
-            if let Some(view) = view.upgrade() {
-                report(view.borrow().render());
-            }
-        });
-    }
+    crate::web::boot::first_draw(&view, |view| report(view.borrow().render()));
 
     let send = {
         let view = view.clone();

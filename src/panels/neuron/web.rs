@@ -307,15 +307,11 @@ pub fn mount(
     }));
     // The main chart in the mounting task, the other two in tasks of their own: the page
     // mounts its panels one per task (web::boot), and three charts in one held it 90-120 ms.
-    {
-        let weak = Rc::downgrade(&view);
-        crate::web::boot::first_draw(move || {
-            let Some(view) = weak.upgrade() else { return };
-            report(view.borrow().render_first());
-            let rest = draw_rest(&view, 1);
-            view.borrow_mut().later = Some(rest);
-        });
-    }
+    crate::web::boot::first_draw(&view, |view| {
+        report(view.borrow().render_first());
+        let rest = draw_rest(view, 1);
+        view.borrow_mut().later = Some(rest);
+    });
     let mut listeners = listen(&view)?;
     listeners.extend(figure_buttons(&doc, &view)?);
     Ok(Panel::new(listeners, Box::new(view)))

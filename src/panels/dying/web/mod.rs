@@ -112,14 +112,10 @@ pub fn mount(
     }));
     // The words and the canvases' sizes now; the charts from the next frame on, one a frame,
     // so the page's first task stays short.
-    {
-        let weak = Rc::downgrade(&shared);
-        crate::web::boot::first_draw(move || {
-            let Some(shared) = weak.upgrade() else { return };
-            report(shared.borrow_mut().render_first());
-            schedule_draw(&shared, true, true);
-        });
-    }
+    crate::web::boot::first_draw(&shared, |shared| {
+        report(shared.borrow_mut().render_first());
+        schedule_draw(shared, true, true);
+    });
     let listeners = listen(&shared)?;
     if page_panel {
         start_when_near(&shared, host);

@@ -90,12 +90,10 @@ pub fn mount(
         // The loss chart and the words first, each other chart in a frame of its own: drawing
         // all four in the mounting task held the main thread for 50-110 ms while the page
         // loaded (see web::boot, which also holds this first drawing for a task of its own).
-        let weak = Rc::downgrade(&shared);
-        crate::web::boot::first_draw(move || {
-            let Some(shared) = weak.upgrade() else { return };
+        crate::web::boot::first_draw(&shared, |shared| {
             let mut m = shared.borrow_mut();
             report(m.redraw(super::state::Redraw::Rebuild));
-            keep_frames(&shared, &mut m);
+            keep_frames(shared, &mut m);
         });
     }
     let mut listeners = listen(&shared)?;
