@@ -8,7 +8,7 @@
 // {"wasm_ms_per_epoch":..,"epochs":..} on one line.
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
+import { deadline, launchChromium, loadAndWait, loadUntouched, watch } from './browser.mjs';
 import { dyingFigures } from './dying_bench.mjs';
 
 const [url, epochsText = '200'] = process.argv.slice(2);
@@ -61,7 +61,8 @@ async function pageRun(query) {
 }
 
 // Cold loads: a fresh context each (no cache), a long-task observer installed before any
-// script runs. Returns the median time to <body data-ready> (as the page measured it from
+// script runs, and nothing of the harness in the page while it starts (`loadUntouched`).
+// Returns the median time to <body data-ready> (as the page measured it from
 // navigation start), the longest task seen during any load, and the wasm's size raw and
 // gzipped.
 async function coldLoads(n) {
@@ -93,7 +94,8 @@ async function coldLoads(n) {
         window.__loadScripts = null;
       }
     });
-    await loadAndWait(page, url);
+    const error = await loadUntouched(page, url);
+    if (error) throw new Error(`cold load ${i + 1}: ${error}`);
     await page.waitForTimeout(300);
     const r = await page.evaluate(() => ({
       ready: Number(document.body.dataset.readyMs),
