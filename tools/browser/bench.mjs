@@ -71,6 +71,10 @@ async function coldLoads(n) {
   const paints = [];
   let longest = 0;
   let longestScript = 0;
+  // Where the longest task began (ms from navigation) and how much of the page's own script
+  // ran inside it: a task with none is the browser's own (such as its first layout).
+  let longestAt = null;
+  let longestOwnScript = null;
   let wasm = null;
   for (let i = 0; i < n; i += 1) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -79,7 +83,7 @@ async function coldLoads(n) {
       window.__loadTasks = [];
       window.__loadScripts = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__loadTasks.push(e.duration);
+        for (const e of list.getEntries()) window.__loadTasks.push([e.startTime, e.duration]);
       }).observe({ type: 'longtask', buffered: true });
       // Long animation frames name the scripts inside them: how much of a long task was
       // the page's own code (its wasm runs inside these script entries) and how much the
@@ -87,7 +91,7 @@ async function coldLoads(n) {
       try {
         new PerformanceObserver((list) => {
           for (const e of list.getEntries()) {
-            for (const s of e.scripts ?? []) window.__loadScripts.push(s.duration);
+            for (const s of e.scripts ?? []) window.__loadScripts.push([s.startTime, s.duration]);
           }
         }).observe({ type: 'long-animation-frame', buffered: true });
       } catch {
@@ -108,8 +112,21 @@ async function coldLoads(n) {
     readies.push(r.ready);
     completes.push(r.complete);
     paints.push(r.paint);
-    longest = Math.max(longest, ...r.tasks, 0);
-    longestScript = r.scripts === null ? null : Math.max(longestScript ?? 0, ...r.scripts, 0);
+    for (const [start, duration] of r.tasks) {
+      if (duration <= longest) continue;
+      longest = duration;
+      longestAt = start;
+      longestOwnScript = r.scripts === null
+        ? null
+        : r.scripts
+          .filter(([s, d]) => s < start + duration && s + d > start)
+          .reduce((sum, [, d]) => sum + d, 0);
+    }
+    if (r.scripts !== null) {
+      longestScript = Math.max(longestScript ?? 0, ...r.scripts.map(([, d]) => d), 0);
+    } else {
+      longestScript = null;
+    }
     if (!wasm) wasm = r.wasm;
     await context.close();
   }
@@ -128,6 +145,8 @@ async function coldLoads(n) {
     completeMs: completes[Math.floor(completes.length / 2)],
     paintMs: paints[Math.floor(paints.length / 2)],
     longest,
+    longestAt,
+    longestOwnScript,
     longestScript,
     raw,
     gzipped,
@@ -254,6 +273,8 @@ try {
       complete_ms_median_of_5: Math.round(load.completeMs),
       first_paint_ms_median_of_5: Math.round(load.paintMs),
       load_longest_task_ms: Math.round(load.longest),
+      load_longest_task_start_ms: load.longestAt === null ? null : Math.round(load.longestAt),
+      load_longest_task_script_ms: load.longestOwnScript === null ? null : Math.round(load.longestOwnScript),
       load_longest_script_ms: load.longestScript === null ? null : Math.round(load.longestScript),
       wasm_bytes: load.raw,
       wasm_gzip_bytes: load.gzipped,

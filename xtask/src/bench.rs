@@ -172,7 +172,7 @@ const DYING_FIGURES: [&str; 14] = [
 ];
 
 /// The page's own figures that bench.mjs prints, copied into the one line of results.
-const PAGE_FIGURES: [&str; 16] = [
+const PAGE_FIGURES: [&str; 18] = [
     "slider_redraw_median_ms",
     "slider_redraw_p95_ms",
     "page_5_epochs_ms",
@@ -186,6 +186,8 @@ const PAGE_FIGURES: [&str; 16] = [
     "complete_ms_median_of_5",
     "first_paint_ms_median_of_5",
     "load_longest_task_ms",
+    "load_longest_task_start_ms",
+    "load_longest_task_script_ms",
     "load_longest_script_ms",
     "wasm_bytes",
     "wasm_gzip_bytes",
