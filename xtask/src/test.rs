@@ -121,6 +121,14 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     outcomes.push(smoke_outcome);
 
+    // The npm package: built by wasm-pack, packed, installed into a scratch project and
+    // mounted from there in Chromium (README, "As an npm package").
+    let mut npm = Command::new("node");
+    npm.arg(root.join("tools").join("npm").join("check.mjs"))
+        .env("CHROMIUM", ensure::CHROMIUM)
+        .current_dir(root);
+    outcomes.push(check("npm package (tools/npm/check.mjs)", &mut npm));
+
     let (passed, failed) = tally::report(&outcomes);
     println!("time: {:.0} s", start.elapsed().as_secs_f64());
     println!("total: {passed} passed, {failed} failed");
