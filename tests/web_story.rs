@@ -360,6 +360,28 @@ async fn an_embed_lesson_hides_and_locks_controls_and_names_unknown_ones() {
 }
 
 #[wasm_bindgen_test]
+fn a_run_handed_to_a_panel_keeps_its_lesson() {
+    // "Where neurons die" hands a cell's run to "A small network" by mounting it again
+    // (`web::remount`): the lesson in the address must still hide and lock its controls.
+    let page = Page::open("?net.lock=lr&net.hide=seed");
+    let net = page.host("network");
+    let lr = || -> HtmlInputElement { support::find(&page.host("network"), "input[id$='-lr']") };
+    assert!(lr().disabled(), "locked before the hand-over");
+    let host = dying_relu::web::remount("network", "lr=0.1&bias=0.5")
+        .unwrap()
+        .expect("the page shows the network panel");
+    assert!(host == net, "mounted again in its own host");
+    assert!(lr().disabled(), "still locked after the hand-over");
+    assert!(
+        net.query_selector("input[id$='-seed']").unwrap().is_none(),
+        "still hidden after the hand-over"
+    );
+    let bias: HtmlInputElement = support::find(&net, "input[id$='-bias']");
+    assert_eq!(bias.value(), "0.5", "the handed settings arrived");
+    page.close();
+}
+
+#[wasm_bindgen_test]
 fn on_the_full_page_a_lesson_touches_only_its_own_panel() {
     let page = Page::open("?neuron.lock=alpha&neuron.f=leaky_relu&act.f=elu&net.hide=seed");
     let alpha = |panel: &str| -> HtmlInputElement {

@@ -209,9 +209,9 @@ fn mount_info(
 }
 
 /// Mounts the page's own panel `panel` again, in place, with the settings in `query` (that
-/// panel's own keys), keeping its place in the page's address: how one panel hands a
-/// configuration to another without importing it. Returns the panel's host, or None when the
-/// page shows no such panel.
+/// panel's own keys), keeping its place in the page's address and the lesson the address
+/// gives it (controls hidden or locked): how one panel hands a configuration to another
+/// without importing it. Returns the panel's host, or None when the page shows no such panel.
 pub fn remount(panel: &str, query: &str) -> Result<Option<Element>, JsValue> {
     let info = panels::find(panel)
         .ok_or_else(|| JsValue::from_str(&format!("there is no panel called “{panel}”")))?;
@@ -228,7 +228,16 @@ pub fn remount(panel: &str, query: &str) -> Result<Option<Element>, JsValue> {
             .and_then(|(_, _, a)| a.clone())
     });
     let pairs = query_pairs(limit_query(query).0);
-    mount_info(&host, info, &pairs, address, &pairs)?;
+    // The lesson is read from the address, where it stays (`lesson::keep_in_address`): plain
+    // keys in an embed of this panel, its prefixed ones on the full page.
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let page = query_pairs(limit_query(&search).0);
+    let embedded = lookup(&page, "panel").and_then(panels::find) == Some(info);
+    let prefix = if embedded { "" } else { info.prefix };
+    let lesson = lesson_pairs_for(&page, prefix);
+    mount_info(&host, info, &pairs, address, &lesson)?;
     Ok(Some(host))
 }
 
