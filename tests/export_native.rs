@@ -8,13 +8,15 @@ use dying_relu::panels::activation::state::Settings as ActivationSettings;
 use dying_relu::panels::network::export;
 use dying_relu::panels::network::reproduce;
 use dying_relu::panels::network::settings::{Optimizer, Output, Preset, Settings};
-use dying_relu::panels::network::state::{Msg, State as NetworkState};
+use dying_relu::panels::network::state::{Msg, OwnData, State as NetworkState, PASTED};
 use dying_relu::panels::neuron::state::{Msg as NeuronMsg, State as NeuronState};
 use dying_relu::sim::activation::ActivationKind;
+use dying_relu::sim::csv;
 use dying_relu::sim::init::Initializer;
 use dying_relu::sim::stats::TB_PERCENTILES;
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::rc::Rc;
 
 /// A small run of `settings` to the end (1,000 samples).
 fn trained(settings: Settings) -> NetworkState {
@@ -33,11 +35,16 @@ fn trained(settings: Settings) -> NetworkState {
 /// Runs `python3 -c CODE` with `input` on stdin: Some(Ok) when it succeeded, Some(Err(stderr))
 /// when it failed, None when there is no python3 on this machine.
 fn python(code: &str, input: &str) -> Option<Result<(), String>> {
+    python_output(code, input).map(|r| r.map(|_| ()))
+}
+
+/// [`python`], returning what the code printed.
+fn python_output(code: &str, input: &str) -> Option<Result<String, String>> {
     let mut child = match Command::new("python3")
         .args(["-c", code])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .spawn()
     {
         Ok(c) => c,
@@ -54,7 +61,7 @@ fn python(code: &str, input: &str) -> Option<Result<(), String>> {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     Some(if out.status.success() {
-        Ok(())
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     })
@@ -164,8 +171,8 @@ fn scripts_parse_as_python_and_carry_the_settings() {
     let mut parsed = 0;
     for s in script_cases() {
         for (framework, script) in [
-            ("pytorch", reproduce::pytorch(&s)),
-            ("keras", reproduce::keras(&s)),
+            ("pytorch", reproduce::pytorch(&s, None)),
+            ("keras", reproduce::keras(&s, None)),
         ] {
             let expect = [
                 format!("SEED = {}", s.seed),
@@ -219,16 +226,138 @@ fn scripts_parse_as_python_and_carry_the_settings() {
     println!("{parsed} scripts parsed by Python's ast");
 }
 
+/// The learner's own data as the page holds it, from CSV text.
+fn own(name: &str, text: &str, target: usize, standardise: bool) -> OwnData {
+    let table = csv::parse(text).expect("a valid table");
+    OwnData::new(name.to_string(), Rc::new(table), target, standardise)
+}
+
+#[test]
+fn own_data_scripts_read_the_file_and_carry_its_choices() {
+    let s = Settings::default();
+    let sample = own("sample.csv", csv::SAMPLE, 1, true);
+    let quoted = own(
+        "my \"data\"\\v2.csv",
+        "a;b;c\n1;2;3\n4;5;6\n7;8;9\n1;1;1\n2;2;2\n3;3;3\n4;4;4\n5;5;5\n6;6;6\n7;7;7\n",
+        2,
+        false,
+    );
+    let pasted = own(PASTED, csv::SAMPLE, 3, false);
+    let mut parsed = 0;
+    for (o, file) in [
+        (&sample, "sample.csv"),
+        (&quoted, "my \"data\"\\v2.csv"),
+        (&pasted, reproduce::PASTED_FILE),
+    ] {
+        for (framework, script) in [
+            ("pytorch", reproduce::pytorch(&s, Some(o))),
+            ("keras", reproduce::keras(&s, Some(o))),
+        ] {
+            assert!(script.starts_with("# NOTE: the page's run used your own data"));
+            assert!(script.contains(&format!("TARGET_COLUMN = {}", o.target)));
+            let std = if o.standardise { "True" } else { "False" };
+            assert!(script.contains(&format!("STANDARDISE = {std}")));
+            assert!(
+                script.contains("def read_table(path)"),
+                "{framework} reads the file"
+            );
+            assert!(
+                !script.contains("SAMPLES ="),
+                "{framework}: no generated data"
+            );
+            assert!(
+                !script.contains("13/3") && !script.contains("13 / 3"),
+                "{framework}"
+            );
+            assert!(
+                script.contains("x_train.shape[1]"),
+                "{framework}: input width from the data"
+            );
+            let shape = s.shape_for(o.table.columns() - 1);
+            assert!(
+                script.contains(&format!("a {shape} network")),
+                "{framework}: {shape}"
+            );
+            let line = script
+                .lines()
+                .find(|l| l.starts_with("DATA_FILE = "))
+                .expect("a DATA_FILE line");
+            let code = "import ast,sys; print(ast.literal_eval(sys.stdin.read().split(' = ', 1)[1].split('  #')[0]), end='')";
+            if let Some(r) = python_output(code, line) {
+                assert_eq!(r.unwrap(), file, "{framework}: {line}");
+                let ast = python("import ast,sys; ast.parse(sys.stdin.read())", &script);
+                ast.unwrap()
+                    .unwrap_or_else(|e| panic!("{framework}: not Python: {e}\n{script}"));
+                parsed += 1;
+            }
+        }
+    }
+    println!("{parsed} own-data scripts parsed by Python");
+}
+
+#[test]
+fn the_scripts_reader_reads_a_file_as_the_page_does() {
+    // The scripts' `read_table` (plain Python) against the page's parser, on files that
+    // exercise each rule: header or none, separator, quotes, blank lines, CRLF, a BOM.
+    let script = reproduce::pytorch(
+        &Settings::default(),
+        Some(&own("s.csv", csv::SAMPLE, 0, false)),
+    );
+    let start = script.find("def read_table").expect("the reader");
+    let end = start
+        + script[start..]
+            .find("\n\n\ntable = ")
+            .expect("the reader's end");
+    let reader = &script[start..end];
+    let rows = |n: usize, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>().join("");
+    let files = [
+        csv::SAMPLE.to_string(),
+        format!(
+            "\u{feff}\"x\";\"y\";z\r\n{}",
+            rows(12, &|i| format!(" \"{i}\" ; {}.5;-{i}e-1\r\n\r\n", i * 3))
+        ),
+        rows(11, &|i| format!("{i}\t{}\t7\n", 10 - i)),
+        format!(
+            "a,b\n\n{}",
+            rows(10, &|i| format!("{i},\"{}\"\n", i as f64 / 3.0))
+        ),
+        format!("p;q,r;s\n{}", rows(10, &|i| format!("{i};{i};{i}\n"))),
+    ];
+    let dir = std::env::temp_dir().join(format!("dying-relu-reader-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut checked = 0;
+    for (i, text) in files.iter().enumerate() {
+        let table = csv::parse(text).unwrap_or_else(|e| panic!("file {i}: {e}"));
+        let path = dir.join(format!("f{i}.csv"));
+        std::fs::write(&path, text).unwrap();
+        let code =
+            format!("import json,sys\n{reader}\n\nprint(json.dumps(read_table(sys.stdin.read())))");
+        let Some(out) = python_output(&code, path.to_str().unwrap()) else {
+            break;
+        };
+        let got: Vec<Vec<f64>> = serde_json::from_str(&out.unwrap()).unwrap();
+        let want: Vec<Vec<f64>> = table
+            .values
+            .chunks_exact(table.columns())
+            .map(|r| r.to_vec())
+            .collect();
+        assert_eq!(got, want, "file {i}:\n{text}");
+        checked += 1;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("{checked} files read alike by the page and the scripts");
+}
+
 #[test]
 fn keras_initializers_are_named_and_torch_writes_them_out() {
     let s = Preset::SeluLecun.apply(&Settings::default());
-    assert!(reproduce::keras(&s).contains("keras.initializers.LecunNormal(seed=SEED)"));
-    let torch = reproduce::pytorch(&s);
+    assert!(reproduce::keras(&s, None).contains("keras.initializers.LecunNormal(seed=SEED)"));
+    let torch = reproduce::pytorch(&s, None);
     assert!(torch.contains("0.8796256610342398"), "truncated normal's σ");
     assert!(torch.contains("nn.SELU()"));
     let neg = Preset::UniformNeg.apply(&Settings::default());
-    assert!(reproduce::pytorch(&neg).contains("nn.init.uniform_(weight, -1.0, 0.0)"));
-    assert!(reproduce::keras(&neg).contains("RandomUniform(minval=-1.0, maxval=0.0"));
+    assert!(reproduce::pytorch(&neg, None).contains("nn.init.uniform_(weight, -1.0, 0.0)"));
+    assert!(reproduce::keras(&neg, None).contains("RandomUniform(minval=-1.0, maxval=0.0"));
 }
 
 /// Checks an SVG is well-formed XML (with Python's parser when there is one) and holds `texts`.

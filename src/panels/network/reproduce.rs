@@ -1,26 +1,53 @@
 //! The panel's run as a script a learner runs at home, in PyTorch or in Keras: seed 002's
-//! data, the same architecture, initializer, initial bias, optimizer, batch size and epochs,
-//! printing the loss per epoch and the dead units per layer in the page's words.
+//! data (or the learner's own file, read by the script as the page read it), the same
+//! architecture, initializer, initial bias, optimizer, batch size and epochs, printing the
+//! loss per epoch and the dead units per layer in the page's words.
 //!
 //! The settings come first, as Python constants; the code that depends on a choice (the
 //! activation, the initializer, the optimizer) is written for that choice only, so the script
 //! reads as plain code, not as a switchboard.
 
 use super::settings::{Optimizer, Output, Settings};
+use super::state::OwnData;
 use crate::sim::activation::ActivationKind;
 use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
 
 /// Which numbers a learner can expect to see again, and which not.
 pub const WHAT_MATCHES: &str = "What will match: the regime. Whether the output unit dies (the loss goes flat at the dead line 13/3 ≈ 4.33 and every gradient is 0), gets stuck just above it, or learns (the loss falls far below it), and roughly in which epoch. What cannot match: the exact losses and which units die, because PyTorch, Keras and this page draw the data and the initial weights from different random streams. Try a few seeds on both sides to compare regimes, not digits.";
 
+/// The file name a script reads pasted data from (pasted text has no name of its own).
+pub const PASTED_FILE: &str = "your_data.csv";
+
 /// The comment a script opens with when the page's run was on the learner's own data.
-pub fn own_data_note(what: &str) -> String {
+fn own_data_note(own: &OwnData) -> String {
+    let keep = if own.pasted() {
+        format!("save the text you pasted as {PASTED_FILE} next to this script")
+    } else {
+        "put that file next to this script".to_string()
+    };
     format!(
         "# NOTE: the page's run used your own data ({what}). Your data never left the browser, \
-         so it is not in this script (nor in any link).\n\
-         # The script below trains the same settings on seed 002's data; put your own arrays \
-         in x_train, y_train, x_val, y_val to repeat the run on yours.\n#\n"
+         so it is not in this script (nor in any link): the script reads it from DATA_FILE \
+         below, so {keep} (or set DATA_FILE to its path).\n\
+         # Its rows are shuffled and split 70/30 by numpy here, so the two runs train and \
+         validate on different rows.\n#\n",
+        what = own.describe()
     )
+}
+
+/// A Python string literal of `text` (any text: a file's name may hold quotes).
+fn py_str(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A Python number literal (Rust's shortest round-trip form is valid Python).
@@ -46,11 +73,33 @@ fn variance_scaling(init: Initializer) -> Option<(f64, &'static str, &'static st
 }
 
 /// The settings block both scripts open with.
-fn settings_block(s: &Settings, framework: &str) -> String {
+fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> String {
     let preset = s.preset.map_or("custom settings".to_string(), |p| {
         format!("preset “{}”", p.label())
     });
-    let what = WHAT_MATCHES.replace(". ", ".\n# ");
+    let mut what = WHAT_MATCHES.to_string();
+    let data = match own {
+        None => format!("SAMPLES = {}  # 70% train, 30% validation\n", s.samples),
+        Some(o) => {
+            what = what.replace("the dead line 13/3 ≈ 4.33", "the dead line E[y²]");
+            format!(
+                "DATA_FILE = {file}  # {rows} rows: 70% train, 30% validation\n\
+                 TARGET_COLUMN = {target}  # the column to predict, counted from 0: {name}\n\
+                 STANDARDISE = {standardise}  # scale each input to mean 0 and variance 1 over \
+                 the training rows\n",
+                file = py_str(if o.pasted() { PASTED_FILE } else { &o.name }),
+                rows = o.table.rows(),
+                target = o.target,
+                name = o.table.names[o.target],
+                standardise = if o.standardise { "True" } else { "False" },
+            )
+        }
+    };
+    let dead_line = match own {
+        None => "DEAD_LINE = 13 / 3  # E[y²]: the loss of an output stuck at 0\n",
+        Some(_) => "",
+    };
+    let what = what.replace(". ", ".\n# ");
     format!(
         "# Dying ReLU Explorer, “A small network”, reproduced in {framework}: {preset}.\n\
          # The page's settings: ?panel=network&{query}\n\
@@ -58,7 +107,7 @@ fn settings_block(s: &Settings, framework: &str) -> String {
          # {what}\n\
          \n\
          SEED = {seed}\n\
-         SAMPLES = {samples}  # 70% train, 30% validation\n\
+         {data}\
          HIDDEN_LAYERS = {layers}\n\
          WIDTH = {width}  # units per hidden layer: a {shape} network\n\
          ACTIVATION = \"{act}\"  # every hidden layer\n\
@@ -71,14 +120,13 @@ fn settings_block(s: &Settings, framework: &str) -> String {
          LEARNING_RATE = {lr}\n\
          BATCH_SIZE = {batch}\n\
          EPOCHS = {epochs}\n\
-         DEAD_LINE = 13 / 3  # E[y²]: the loss of an output stuck at 0\n\
+         {dead_line}\
          MOSTLY_OFF = 0.99  # off on more than this share of validation samples\n",
         query = s.to_query(),
         seed = s.seed,
-        samples = s.samples,
         layers = s.layers,
         width = s.width.max(1),
-        shape = s.shape(),
+        shape = own.map_or_else(|| s.shape(), |o| s.shape_for(o.table.columns() - 1)),
         act = s.activation.id(),
         out = match s.output {
             Output::Same => s.activation.id(),
@@ -99,6 +147,67 @@ fn settings_block(s: &Settings, framework: &str) -> String {
         epochs = s.epochs.max(1),
     )
 }
+
+/// The data section of both scripts.
+fn data_section(own: Option<&OwnData>) -> &'static str {
+    if own.is_some() {
+        OWN_DATA
+    } else {
+        DATA
+    }
+}
+
+/// The learner's file, read as the page reads it (`sim::csv`) and split 70/30 (the same in
+/// both scripts). The reader is plain Python, so that a test checks it against the page's.
+const OWN_DATA: &str = r#"
+
+def read_table(path):
+    """The file's rows of numbers, read as the page reads them: blank lines skipped; cells
+    split by the first line's most frequent of comma, semicolon and tab; a first line with a
+    cell that is not a number is a header."""
+    with open(path, encoding="utf-8-sig") as f:
+        lines = [l[:-1] if l.endswith("\r") else l for l in f.read().split("\n")]
+    lines = [l for l in lines if l.strip()]
+    seps = [",", ";", "\t"]
+    counts = [lines[0].count(sep) for sep in seps]
+    best = max(range(3), key=lambda i: (counts[i], seps[i] == ",", i))
+    sep = seps[best] if counts[best] else None
+
+    def cells(line):
+        out = []
+        for raw in line.split(sep) if sep else [line]:
+            t = raw.strip()
+            if len(t) >= 2 and t[0] == '"' and t[-1] == '"':
+                t = t[1:-1].strip()
+            out.append(t)
+        return out
+
+    def is_number(text):
+        try:
+            float(text)
+            return True
+        except ValueError:
+            return False
+
+    rows = [cells(l) for l in lines]
+    if not all(is_number(c) for c in rows[0]):
+        rows = rows[1:]
+    return [[float(c) for c in row] for row in rows]
+
+
+table = np.array(read_table(DATA_FILE), dtype=np.float64)
+table = table[np.random.default_rng(SEED).permutation(len(table))]
+n_train = min(max(int(len(table) * 0.7 + 0.5), 1), len(table) - 1)
+x = np.delete(table, TARGET_COLUMN, axis=1)
+y = table[:, [TARGET_COLUMN]]
+if STANDARDISE:
+    # population statistics of the training rows; a constant column is only shifted
+    std = x[:n_train].std(axis=0)
+    x = (x - x[:n_train].mean(axis=0)) / np.where(std > 0, std, 1.0)
+x, y = x.astype(np.float32), y.astype(np.float32)
+x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+DEAD_LINE = float(np.mean(table[:, TARGET_COLUMN] ** 2))  # E[y²]: the loss of an output stuck at 0
+"#;
 
 /// Seed 002's data, generated with numpy (the same in both scripts).
 const DATA: &str = r#"
@@ -139,11 +248,12 @@ def verdict(val_loss, layers):
         print(f"Learning: validation loss {val_loss:.3g}, against {DEAD_LINE:.3g} for an output stuck at 0.")
 "#;
 
-/// The PyTorch script for these settings.
-pub fn pytorch(s: &Settings) -> String {
-    let mut out = settings_block(s, "PyTorch");
+/// The PyTorch script for these settings, on seed 002's data or on `own`.
+pub fn pytorch(s: &Settings, own: Option<&OwnData>) -> String {
+    let mut out = own.map(own_data_note).unwrap_or_default();
+    out.push_str(&settings_block(s, own, "PyTorch"));
     out.push_str("\nimport math\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\ntorch.manual_seed(SEED)\n");
-    out.push_str(DATA);
+    out.push_str(data_section(own));
     out.push_str(&torch_activation(s));
     out.push_str(&torch_init(s.init));
     out.push_str(TORCH_MODEL);
@@ -217,7 +327,7 @@ fn torch_init(init: Initializer) -> String {
 const TORCH_MODEL: &str = r#"
 
 layers = []
-width_in = 4
+width_in = x_train.shape[1]
 for i, width in enumerate([WIDTH] * HIDDEN_LAYERS + [1]):
     dense = nn.Linear(width_in, width)
     init_kernel(dense.weight.data)
@@ -284,13 +394,15 @@ for epoch in range(1, EPOCHS + 1):
 verdict(validation_loss(), dead_units())
 "#;
 
-/// The Keras script for these settings (TensorFlow's Keras, 2 or 3).
-pub fn keras(s: &Settings) -> String {
-    let mut out = settings_block(s, "Keras");
+/// The Keras script for these settings (TensorFlow's Keras, 2 or 3), on seed 002's data or
+/// on `own`.
+pub fn keras(s: &Settings, own: Option<&OwnData>) -> String {
+    let mut out = own.map(own_data_note).unwrap_or_default();
+    out.push_str(&settings_block(s, own, "Keras"));
     out.push_str(
         "\nimport numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\n\nkeras.utils.set_random_seed(SEED)\n",
     );
-    out.push_str(DATA);
+    out.push_str(data_section(own));
     out.push_str(&format!(
         "\nactivation = {}\noutput_activation = {}\nDropoutLayer = keras.layers.{}\nkernel_initializer = {}\noptimizer = {}\n",
         keras_activation(s.activation),
@@ -355,7 +467,7 @@ fn keras_optimizer(o: Optimizer) -> &'static str {
 }
 
 const KERAS_MODEL: &str = r#"
-stack = [keras.Input(shape=(4,))]
+stack = [keras.Input(shape=(x_train.shape[1],))]
 for i, width in enumerate([WIDTH] * HIDDEN_LAYERS + [1]):
     stack.append(keras.layers.Dense(
         width,

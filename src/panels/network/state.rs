@@ -53,10 +53,13 @@ pub enum Msg {
     BuiltInData,
 }
 
+/// The name [`OwnData`] gives text pasted into the page.
+pub const PASTED: &str = "the pasted text";
+
 /// The learner's own data, used instead of seed 002's.
 #[derive(Clone, Debug)]
 pub struct OwnData {
-    /// The file's name, or "pasted text".
+    /// The file's name, or [`PASTED`].
     pub name: String,
     pub table: Rc<Table>,
     pub target: usize,
@@ -77,6 +80,11 @@ impl OwnData {
             target,
             standardise,
         }
+    }
+
+    /// Whether the data came from pasted text (which has no file name).
+    pub fn pasted(&self) -> bool {
+        self.name == PASTED
     }
 
     /// "500 rows of sample.csv (target y)".

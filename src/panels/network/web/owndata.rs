@@ -2,7 +2,7 @@
 //! column and whether to standardise. Files are read here, in the browser, and sent nowhere.
 
 use super::{send, Shared};
-use crate::panels::network::state::{Msg, State};
+use crate::panels::network::state::{Msg, State, PASTED};
 use crate::panels::network::words;
 use crate::sim::csv;
 use crate::web::dom::{self, Select};
@@ -166,7 +166,7 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
             send(
                 &s,
                 Msg::LoadData {
-                    name: "the pasted text".into(),
+                    name: PASTED.into(),
                     bytes,
                 },
             );

@@ -4,7 +4,8 @@
 use super::{Mounted, Shared};
 use crate::chart::figure::Figures;
 use crate::panels::network::figures::{COMPARISON, DEAD_MAP, DISTRIBUTION, LOSS};
-use crate::panels::network::state::State;
+use crate::panels::network::settings::Settings;
+use crate::panels::network::state::{OwnData, State};
 use crate::panels::network::{export as data, reproduce};
 use crate::web::dom;
 use crate::web::export::{self, CopyPath};
@@ -12,10 +13,13 @@ use gloo_events::EventListener;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element, HtmlCanvasElement};
 
+/// Writes a script for the settings, on seed 002's data or the learner's own.
+type WriteScript = fn(&Settings, Option<&OwnData>) -> String;
+
 /// One script on show: its text, a copy button, a download button.
 pub(super) struct Script {
     framework: &'static str,
-    write: fn(&crate::panels::network::settings::Settings) -> String,
+    write: WriteScript,
     pre: Element,
     copy: Element,
     download: Element,
@@ -31,11 +35,7 @@ pub(super) struct Takeaway {
     pub compare_tools: Option<Element>,
 }
 
-fn script(
-    doc: &Document,
-    framework: &'static str,
-    write: fn(&crate::panels::network::settings::Settings) -> String,
-) -> Result<Script, JsValue> {
+fn script(doc: &Document, framework: &'static str, write: WriteScript) -> Result<Script, JsValue> {
     let copy = dom::button(doc, &format!("Copy {framework} script"))?;
     let download = dom::button(doc, &format!("Download {framework} .py"))?;
     let pre = dom::el(doc, "pre", "script", "")?;
@@ -98,14 +98,9 @@ impl Takeaway {
     }
 }
 
-/// A script for the state's settings, opening with a note when the run was on the learner's
-/// own data (which no script or link carries).
+/// A script for the state's settings and data.
 fn script_text(s: &Script, state: &State) -> String {
-    let text = (s.write)(&state.settings);
-    match &state.own {
-        Some(o) => format!("{}{text}", reproduce::own_data_note(&o.describe())),
-        None => text,
-    }
+    (s.write)(&state.settings, state.own.as_ref())
 }
 
 type Pick = fn(&Mounted) -> (&State, &HtmlCanvasElement);
