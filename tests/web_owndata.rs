@@ -111,12 +111,22 @@ async fn pasted_csv_trains_with_the_dead_line_at_its_e_y2() {
         .sum::<f64>()
         / 200.0;
     assert!((attr_f64(&host, "data-dead-line") - x1_sq).abs() < 1e-5);
+    // The scripts read the pasted rows from a file, with the target chosen now.
+    let script = || text(&host, "pre[aria-label='PyTorch script']");
+    assert!(
+        script().contains("DATA_FILE = \"your_data.csv\""),
+        "{}",
+        script()
+    );
+    assert!(script().contains("TARGET_COLUMN = 0"), "{}", script());
     button(&host, "Back to seed 002's data").click();
     assert_eq!(
         host.get_attribute("data-source").as_deref(),
         Some("seed002")
     );
     assert!(note.has_attribute("hidden"));
+    assert!(script().contains("SAMPLES = "), "seed 002's data again");
+    assert!(!script().contains("DATA_FILE"));
 }
 
 /// A file of `bytes` named `name`, chosen in the file input.
