@@ -119,3 +119,56 @@ fn plain_sgd_is_w_minus_lr_g_and_a_zero_gradient_moves_nothing() {
         );
     }
 }
+
+#[test]
+fn adam_reports_each_units_squared_update_and_stops_at_a_non_finite_weight() {
+    let config = OptimizerConfig::adam(0.01);
+    let mut n = net();
+    let mut opt = Optimizer::new(config, &n);
+    let mut sq = vec![vec![0.0; 3]];
+    for t in 0..4 {
+        let before = n.clone();
+        let gw = vec![(0..6).map(|i| grad(t, i)).collect::<Vec<f64>>()];
+        let gb = vec![(6..9).map(|i| grad(t, i)).collect::<Vec<f64>>()];
+        assert!(opt.step(&mut n, &gw, &gb, &mut sq));
+        // Unit j's incoming weights are row j of the kernel (2 inputs), then its bias.
+        for j in 0..3 {
+            let d = |a: f64, b: f64| (a - b) * (a - b);
+            let (w, w0) = (&n.layers[0].w, &before.layers[0].w);
+            let want = d(w[2 * j], w0[2 * j])
+                + d(w[2 * j + 1], w0[2 * j + 1])
+                + d(n.layers[0].b[j], before.layers[0].b[j]);
+            assert!(
+                (sq[0][j] - want).abs() <= 1e-12 * want.max(1e-30),
+                "step {t} unit {j}"
+            );
+        }
+    }
+    // A weight made infinite is caught, wherever it sits.
+    for at in 0..6 {
+        let mut m = n.clone();
+        m.layers[0].w[at] = f64::INFINITY;
+        let gw = vec![vec![0.1; 6]];
+        let gb = vec![vec![0.1; 3]];
+        let mut o = Optimizer::new(config, &m);
+        assert!(!o.step(&mut m, &gw, &gb, &mut sq), "weight {at}");
+    }
+}
+
+#[test]
+fn finite_probe_is_zero_only_when_every_value_is_finite() {
+    use dying_relu::sim::real::finite_probe;
+    for len in [0usize, 1, 7, 8, 9, 17, 64] {
+        let big: Vec<f32> = (0..len)
+            .map(|i| if i % 2 == 0 { f32::MAX } else { -1e-30 })
+            .collect();
+        assert_eq!(finite_probe(&big), 0.0, "len {len}");
+        for at in 0..len {
+            for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+                let mut x = big.clone();
+                x[at] = bad;
+                assert!(finite_probe(&x).is_nan(), "len {len}, {bad} at {at}");
+            }
+        }
+    }
+}

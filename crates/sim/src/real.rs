@@ -286,6 +286,24 @@ fn generic_dot<R: Real>(a: &[R], b: &[R]) -> R {
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
 }
 
+/// 0 when every value of `x` is finite, NaN otherwise: Σ x·0 (x·0 is ±0 for a finite x and
+/// NaN for ±∞ or NaN), in eight lanes so that it vectorises.
+#[inline]
+pub fn finite_probe<R: Real>(x: &[R]) -> R {
+    let mut acc = [R::ZERO; 8];
+    let chunks = x.chunks_exact(8);
+    let mut tail = R::ZERO;
+    for &v in chunks.remainder() {
+        tail += v * R::ZERO;
+    }
+    for c in chunks {
+        for k in 0..8 {
+            acc[k] += c[k] * R::ZERO;
+        }
+    }
+    acc.iter().fold(tail, |s, &a| s + a)
+}
+
 /// Sum with eight accumulators (see [`dot`]).
 #[inline]
 pub fn sum<R: Real>(a: &[R]) -> R {
