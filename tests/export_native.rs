@@ -269,6 +269,8 @@ fn own_data_scripts_read_the_file_and_carry_its_choices() {
                 !script.contains("13/3") && !script.contains("13 / 3"),
                 "{framework}"
             );
+            let dead_line = format!("the dead line E[y²] ≈ {:.3}", o.dead_loss);
+            assert!(script.contains(&dead_line), "{framework}: {dead_line}");
             assert!(
                 script.contains("x_train.shape[1]"),
                 "{framework}: input width from the data"

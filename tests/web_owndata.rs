@@ -119,6 +119,8 @@ async fn pasted_csv_trains_with_the_dead_line_at_its_e_y2() {
         script()
     );
     assert!(script().contains("TARGET_COLUMN = 0"), "{}", script());
+    let matches = || text(&host, "details.reproduce > p.hint");
+    assert!(matches().contains("the dead line E[y²] ≈"), "{}", matches());
     button(&host, "Back to seed 002's data").click();
     assert_eq!(
         host.get_attribute("data-source").as_deref(),
@@ -127,6 +129,7 @@ async fn pasted_csv_trains_with_the_dead_line_at_its_e_y2() {
     assert!(note.has_attribute("hidden"));
     assert!(script().contains("SAMPLES = "), "seed 002's data again");
     assert!(!script().contains("DATA_FILE"));
+    assert!(matches().contains("the dead line 13/3"), "{}", matches());
 }
 
 /// A file of `bytes` named `name`, chosen in the file input.

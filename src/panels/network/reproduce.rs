@@ -15,6 +15,23 @@ use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
 /// Which numbers a learner can expect to see again, and which not.
 pub const WHAT_MATCHES: &str = "What will match: the regime. Whether the output unit dies (the loss goes flat at the dead line 13/3 ≈ 4.33 and every gradient is 0), gets stuck just above it, or learns (the loss falls far below it), and roughly in which epoch. What cannot match: the exact losses and which units die, because PyTorch, Keras and this page draw the data and the initial weights from different random streams. Try a few seeds on both sides to compare regimes, not digits.";
 
+/// [`WHAT_MATCHES`] for a run on seed 002's data or on `own`, whose dead line is E[y²] of its
+/// target and whose rows the scripts shuffle and split their own way.
+pub fn what_matches(own: Option<&OwnData>) -> String {
+    match own {
+        None => WHAT_MATCHES.to_string(),
+        Some(o) => WHAT_MATCHES
+            .replace(
+                "the dead line 13/3 ≈ 4.33",
+                &format!("the dead line E[y²] ≈ {:.3}", o.dead_loss),
+            )
+            .replace(
+                "draw the data and the initial weights",
+                "split your rows and draw the initial weights",
+            ),
+    }
+}
+
 /// The file name a script reads pasted data from (pasted text has no name of its own).
 pub const PASTED_FILE: &str = "your_data.csv";
 
@@ -77,11 +94,10 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
     let preset = s.preset.map_or("custom settings".to_string(), |p| {
         format!("preset “{}”", p.label())
     });
-    let mut what = WHAT_MATCHES.to_string();
+    let what = what_matches(own);
     let data = match own {
         None => format!("SAMPLES = {}  # 70% train, 30% validation\n", s.samples),
         Some(o) => {
-            what = what.replace("the dead line 13/3 ≈ 4.33", "the dead line E[y²]");
             format!(
                 "DATA_FILE = {file}  # {rows} rows: 70% train, 30% validation\n\
                  TARGET_COLUMN = {target}  # the column to predict, counted from 0: {name}\n\

@@ -31,6 +31,8 @@ pub(super) struct Takeaway {
     json: Element,
     said: Element,
     scripts: [Script; 2],
+    /// What a script can and cannot repeat (its dead line follows the data).
+    matches: Element,
     /// The comparison chart's buttons, shown with the chart.
     pub compare_tools: Option<Element>,
 }
@@ -61,6 +63,7 @@ impl Takeaway {
                 script(doc, "PyTorch", reproduce::pytorch)?,
                 script(doc, "Keras", reproduce::keras)?,
             ],
+            matches: dom::el(doc, "p", "hint", reproduce::WHAT_MATCHES)?,
             compare_tools: None,
         })
     }
@@ -76,8 +79,7 @@ impl Takeaway {
         let details = dom::el(doc, "details", "reproduce", "")?;
         let summary = dom::el(doc, "summary", "", "Reproduce this run in PyTorch or Keras")?;
         details.append_child(&summary)?;
-        let note = dom::el(doc, "p", "hint", reproduce::WHAT_MATCHES)?;
-        details.append_child(&note)?;
+        details.append_child(&self.matches)?;
         for s in &self.scripts {
             let buttons = dom::el(doc, "div", "buttons", "")?;
             buttons.append_child(&s.copy)?;
@@ -92,6 +94,7 @@ impl Takeaway {
 
     /// Writes the scripts for the current settings (when the settings change).
     pub(super) fn render(&self, state: &State) {
+        dom::set_text(&self.matches, &reproduce::what_matches(state.own.as_ref()));
         for s in &self.scripts {
             dom::set_text(&s.pre, &script_text(s, state));
         }
