@@ -8,6 +8,7 @@
 //!   [`lesson`]: teachers' links that hide or lock chosen controls.
 //! - [`chart`]: shared plotters helpers, the theme, and the figures a panel exports.
 //! - [`embed`]: the `<iframe>` snippet a panel's "Copy embed code" button copies.
+//! - [`pacing`]: how much work an animation frame may do, from how frames arrive.
 //! - [`panels`]: one folder per panel: its settings and rules (`state`), its words, its
 //!   charts, and its wasm-only `web` file.
 //! - `web` (wasm32 only): what every panel shares in the page: mounting, DOM helpers,
@@ -16,6 +17,7 @@
 pub mod chart;
 pub mod embed;
 pub mod lesson;
+pub mod pacing;
 pub mod panels;
 /// The science: its own crate (`crates/sim`), optimised for speed in the release build.
 pub use dying_relu_sim as sim;

@@ -10,9 +10,6 @@ use crate::sim::data::{Dataset, SEED002_DEAD_LOSS};
 use crate::spec::Value;
 use std::rc::Rc;
 
-/// Milliseconds of work per animation frame: training, or a piece of the statistics.
-pub const BUDGET_MS: f64 = 8.0;
-
 /// What the panel is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activity {
@@ -492,7 +489,7 @@ mod tests {
         };
         let mut n = 0;
         while s.wants_frames() && n < 1_000_000 {
-            s.frame(BUDGET_MS, &mut clock, 1);
+            s.frame(crate::pacing::START_MS, &mut clock, 1);
             n += 1;
         }
         n

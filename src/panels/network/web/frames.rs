@@ -1,7 +1,7 @@
 //! Training in animation frames: one time-boxed piece of work per frame, then its drawing.
 
 use super::{Mounted, Shared};
-use crate::panels::network::state::{Activity, Redraw, BUDGET_MS};
+use crate::panels::network::state::{Activity, Redraw};
 use crate::web::animation::{FrameLoop, WARM_UP_FRAMES};
 use crate::web::{frames_per_redraw, now, report};
 use gloo_timers::callback::Timeout;
@@ -12,12 +12,13 @@ use std::rc::{Rc, Weak};
 pub(super) fn schedule(rc: &Shared) -> FrameLoop {
     let weak = Rc::downgrade(rc);
     let mut n = 0u32;
-    FrameLoop::start(move |_| {
+    FrameLoop::start(move |time| {
         n = n.saturating_add(1);
         weak.upgrade().is_some_and(|rc| {
             let mut m = rc.borrow_mut();
+            let budget = m.pace.next(time);
             if m.state.wants_frames() || m.pending.is_empty() {
-                frame(&mut m, n)
+                frame(&mut m, n, budget)
             } else {
                 draw_after_frame(&weak, &mut m);
                 true
@@ -44,9 +45,9 @@ fn draw_after_frame(weak: &Weak<RefCell<Mounted>>, m: &mut Mounted) {
     }));
 }
 
-/// One animation frame (the `n`th of its loop): one piece of work, then the drawing it calls
-/// for. Returns whether another frame is wanted.
-fn frame(m: &mut Mounted, n: u32) -> bool {
+/// One animation frame (the `n`th of its loop): one piece of work of about `budget_ms`, then
+/// the drawing it calls for. Returns whether another frame is wanted.
+fn frame(m: &mut Mounted, n: u32, budget_ms: f64) -> bool {
     let t0 = now();
     // A run's first frames work and write the status but draw no chart (see WARM_UP_FRAMES).
     let warming = n <= WARM_UP_FRAMES && m.state.wants_frames();
@@ -61,7 +62,7 @@ fn frame(m: &mut Mounted, n: u32) -> bool {
         other => {
             report(other.map(|_| ()));
             let mut clock = now;
-            let r = m.state.frame(BUDGET_MS, &mut clock, frames_per_redraw());
+            let r = m.state.frame(budget_ms, &mut clock, frames_per_redraw());
             let shown = match r {
                 Redraw::Loss if warming => Redraw::Status,
                 r => r,

@@ -11,6 +11,7 @@ use super::settings::{Settings, FIELDS, PRESET};
 use super::state::{Msg, State};
 use super::words;
 use crate::chart::Theme;
+use crate::pacing::FrameBudget;
 use crate::web::address::Address;
 use crate::web::animation::FrameLoop;
 use crate::web::canvas::ChartCanvas;
@@ -52,6 +53,8 @@ struct Mounted {
     state: State,
     address: Option<Address>,
     running: Option<FrameLoop>,
+    /// The work each frame of the run may do (see `crate::pacing`).
+    pace: FrameBudget,
     max_frame_ms: f64,
     started_ms: Option<f64>,
     /// Charts still to draw, one per frame (last first).
@@ -81,6 +84,7 @@ pub fn mount(
         state: State::new(settings),
         address,
         running: None,
+        pace: FrameBudget::default(),
         max_frame_ms: 0.0,
         started_ms: None,
         pending: Vec::new(),
@@ -212,6 +216,8 @@ fn keep_frames(shared: &Shared, m: &mut Mounted) {
     if !m.state.wants_frames() && m.pending.is_empty() {
         m.running = None;
     } else if m.running.is_none() {
+        // Each loop learns the display's pace afresh.
+        m.pace = FrameBudget::default();
         m.running = Some(frames::schedule(shared));
     }
 }
