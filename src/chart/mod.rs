@@ -43,7 +43,10 @@ where
         .axis_desc_style(theme.font(desc_px))
         .axis_style(theme.foreground)
         .bold_line_style(theme.grid)
-        .light_line_style(theme.background)
+        // No minor grid: plotters draws ten light lines per major tick by default, each a
+        // path of its own, which in the background's colour showed nothing yet were most of
+        // a chart's first drawing in the page.
+        .max_light_lines(0)
 }
 
 /// Renders a chart into an SVG string: used by native tests and by SVG export.
