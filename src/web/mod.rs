@@ -89,12 +89,27 @@ pub fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Whether a CSS media query matches (false where there is no window).
+thread_local! {
+    /// The media queries asked so far. A `MediaQueryList` answers live, so one per query
+    /// serves the page's life; `matchMedia` itself parses and evaluates the query anew on every
+    /// call, and every chart drawing and every training frame asks.
+    static MEDIA: RefCell<Vec<(String, web_sys::MediaQueryList)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether a CSS media query matches now (false where there is no window).
 pub fn media_matches(query: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media(query).ok().flatten())
-        .map(|m| m.matches())
-        .unwrap_or(false)
+    MEDIA.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some((_, list)) = m.iter().find(|(q, _)| q == query) {
+            return list.matches();
+        }
+        let Some(list) = web_sys::window().and_then(|w| w.match_media(query).ok().flatten()) else {
+            return false;
+        };
+        let matches = list.matches();
+        m.push((query.to_string(), list));
+        matches
+    })
 }
 
 /// Whether the reader asked for less motion: running charts then redraw a few times a second
