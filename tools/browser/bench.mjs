@@ -1,11 +1,12 @@
-// The wasm half of `cargo xtask bench`.
+// The measuring half of `cargo xtask bench`.
 //
-//   node bench.mjs <url> <epochs>
+//   NATIVE_BENCH=<bench_native binary> node bench.mjs <url> <epochs>
 //
 // Loads the built site in headless Chromium, waits for <body data-ready="true">, calls
 // `await window.wasmBindings.bench_seed002(epochs)` (Trunk 0.21 puts the module's exports on
 // window.wasmBindings; the app returns a JSON string with "ms_per_epoch"), and prints
-// {"wasm_ms_per_epoch":..,"epochs":..} on one line.
+// {"wasm_ms_per_epoch":..,"epochs":..} on one line. The same nets natively (NATIVE_BENCH) and
+// in JAX run right after the page's run of each, so every ratio compares one minute.
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { deadline, launchChromium, loadAndWait, loadUntouched, watch } from './browser.mjs';
@@ -179,7 +180,17 @@ function jaxRun(args) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
+// The native build of the same core (examples/bench_native.rs), run like JAX: right after
+// the page's run of the same net.
+const nativeBench = process.env.NATIVE_BENCH;
+function nativeRun(args) {
+  console.error(`==> native: ${nativeBench} ${args.join(' ')}`);
+  const out = execFileSync(nativeBench, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
 try {
+  if (!nativeBench) throw new Error('NATIVE_BENCH names no bench_native binary (cargo xtask bench sets it)');
   const withJax = jaxAvailable();
   const load = await coldLoads(5);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -210,19 +221,24 @@ try {
   if (typeof result.ms_per_epoch !== 'number') {
     throw new Error(`bench_seed002 returned no numeric "ms_per_epoch": ${raw}`);
   }
+  const nativeSeed = nativeRun(['--epochs', String(epochs), '--scaling-epochs', '0']);
   const jaxSeed = withJax ? jaxRun(['--widths', '']) : null;
   if (!error && problems.length) console.error(`warnings while benchmarking:\n  ${problems.join('\n  ')}`);
   // Wide nets: 4 hidden SELU layers of 8 to 64 units, the same epochs as the native run.
   const scaling = [];
+  const nativeScaling = [];
   const jaxScaling = [];
+  const scalingEpochs = Math.min(epochs, 3);
   for (const width of [8, 16, 32, 64]) {
     const rows = JSON.parse(
       await page.evaluate(
         async ([n, w]) => await window.wasmBindings.bench_scaling(n, w),
-        [Math.min(epochs, 3), width],
+        [scalingEpochs, width],
       ),
     );
     scaling.push(...rows);
+    const native = nativeRun(['--epochs', '0', '--scaling-epochs', String(scalingEpochs), '--widths', String(width)]);
+    nativeScaling.push(...native.scaling);
     if (withJax) jaxScaling.push(...jaxRun(['--widths', String(width), '--no-seed002']).jax);
   }
   // Dragging a slider must stay within a 60 fps frame (16.7 ms): time the page's own work for
@@ -266,6 +282,9 @@ try {
       wasm_first_epoch_ms: cold.first_epoch_ms,
       wasm_later_ms_per_epoch: result.later_ms_per_epoch,
       epochs,
+      native_ms_per_epoch: nativeSeed.native_ms_per_epoch,
+      native_later_ms_per_epoch: nativeSeed.native_later_ms_per_epoch,
+      native_scaling: nativeScaling,
       wasm_scaling: scaling,
       jax_scaling: jaxScaling,
       jax_seed002_ms: withJax ? jaxSeed.seed002.ms_per_epoch : null,

@@ -8,7 +8,8 @@ use crate::{scaling, site, static_server};
 use std::path::Path;
 use std::process::Command;
 
-const DEFAULT_EPOCHS: u32 = 200;
+/// Seed 002's timed epochs (after an untimed one), natively and in the page.
+const DEFAULT_EPOCHS: u32 = 3;
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let epochs_arg = match args {
@@ -34,28 +35,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         },
     )?;
 
-    eprintln!("==> native: cargo run --release --example bench_native");
-    let mut native_cmd = Command::new("cargo");
-    native_cmd
-        .args(["run", "--release", "--quiet", "--example", "bench_native"])
+    // The native build of the same core; bench.mjs runs it right after the page's run of
+    // each net (as it runs JAX), so every ratio compares two runs of the same minute.
+    eprintln!("==> native: cargo build --release --example bench_native");
+    let mut build = Command::new("cargo");
+    build
+        .args(["build", "--release", "--quiet", "--example", "bench_native"])
         .current_dir(root);
-    if let Some(n) = epochs_arg {
-        native_cmd.args(["--", "--epochs", &n.to_string()]);
+    if !cmd::run_tee(&mut build, true).success() {
+        return Err("building the native benchmark failed (see above)".into());
     }
-    let native = cmd::run_tee(&mut native_cmd, true);
-    if !native.success() {
-        return Err("the native benchmark failed (see above)".into());
-    }
-    let native_line = native
-        .lines
-        .iter()
-        .find(|l| l.contains("\"native_ms_per_epoch\""))
-        .ok_or("bench_native printed no JSON line with \"native_ms_per_epoch\"")?;
-    let native_ms = json_number(native_line, "native_ms_per_epoch")
-        .ok_or("cannot read native_ms_per_epoch as a number")?;
-    let epochs = epochs_arg
-        .or_else(|| json_number(native_line, "epochs").map(|e| e as u32))
-        .unwrap_or(DEFAULT_EPOCHS);
+    let native_bench = root
+        .join("target")
+        .join("release")
+        .join("examples")
+        .join("bench_native");
+    let epochs = epochs_arg.unwrap_or(DEFAULT_EPOCHS);
 
     eprintln!("==> wasm: release site in headless Chromium, bench_seed002({epochs})");
     let dist = site::build(root)?;
@@ -65,6 +60,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .arg(format!("http://127.0.0.1:{port}/"))
         .arg(epochs.to_string())
         .env("CHROMIUM", ensure::CHROMIUM)
+        .env("NATIVE_BENCH", &native_bench)
         .current_dir(root);
     let wasm = cmd::run_tee(&mut node, true);
     if !wasm.success() {
@@ -75,6 +71,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .iter()
         .find_map(|l| json_number(l, "wasm_ms_per_epoch"))
         .ok_or("bench.mjs printed no \"wasm_ms_per_epoch\"")?;
+    let native_ms = wasm
+        .lines
+        .iter()
+        .find_map(|l| json_number(l, "native_ms_per_epoch"))
+        .ok_or("bench.mjs printed no \"native_ms_per_epoch\"")?;
 
     // The page-side figures bench.mjs reports besides the epoch time (null when missing).
     let page_figure = |key: &str| {
@@ -86,7 +87,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             .unwrap_or_else(|| "null".into())
     };
     // The steady speed, once the browser's optimising compiler has caught up (epochs 2..).
-    let native_later = json_number(native_line, "native_later_ms_per_epoch");
+    let native_later = wasm
+        .lines
+        .iter()
+        .find_map(|l| json_number(l, "native_later_ms_per_epoch"));
     let wasm_later = wasm
         .lines
         .iter()
@@ -121,7 +125,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for key in PAGE_FIGURES.iter().chain(&DYING_FIGURES) {
         fields.push((key, page_figure(key)));
     }
-    let (scaling, seed_jax) = wide_nets(native_line, &wasm.lines);
+    let (scaling, seed_jax) = wide_nets(&wasm.lines);
     fields.push(("scaling", scaling));
     let wasm_later_ms = wasm_later.unwrap_or(wasm_ms);
     fields.push(("jax_seed002_ms_per_epoch", opt(seed_jax)));
@@ -135,15 +139,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 /// The wide-net table (native, page, JAX) and JAX's seed-002 epoch, when JAX is at hand.
-/// bench.mjs runs JAX itself, right after the page's run of the same net, so that a ratio
-/// compares two runs of the same minute.
-fn wide_nets(native_line: &str, wasm_lines: &[String]) -> (String, Option<f64>) {
-    let native = scaling::rows(native_line, "scaling", "later_ms_per_epoch");
+/// bench.mjs runs the native build and JAX itself, right after the page's run of the same
+/// net, so that a ratio compares runs of the same minute.
+fn wide_nets(wasm_lines: &[String]) -> (String, Option<f64>) {
     let line = wasm_lines
         .iter()
         .find(|l| l.contains("\"wasm_scaling\""))
         .map(String::as_str)
         .unwrap_or_default();
+    let native = scaling::rows(line, "native_scaling", "later_ms_per_epoch");
     let wasm = scaling::rows(line, "wasm_scaling", "later_ms_per_epoch");
     let jax = scaling::rows(line, "jax_scaling", "ms_per_epoch");
     let seed = json_number(line, "jax_seed002_ms");
