@@ -12,7 +12,7 @@
 use super::{address, dom, embed_choice, start_panel, story};
 use crate::lesson;
 use crate::panels::PanelInfo;
-use crate::spec::{limit_query, query_pairs, MAX_QUERY_BYTES};
+use crate::spec::MAX_QUERY_BYTES;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -155,18 +155,15 @@ pub fn begin(pace: Pace) {
 
 /// The page's query string, read up to [`MAX_QUERY_BYTES`] (with a notice when cut).
 fn page_pairs() -> Vec<(String, String)> {
-    let query = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let (read, cut) = limit_query(&query);
-    if cut {
+    let (pairs, cut) = super::address_pairs();
+    if let Some(len) = cut {
         super::show_notice(&format!(
             "The address is {} KB long; only its first {} KB were read.",
-            query.len() / 1024,
+            len / 1024,
             MAX_QUERY_BYTES / 1024
         ));
     }
-    query_pairs(read)
+    pairs
 }
 
 /// The page's panel hosts to mount, those in the first screen first (in page order), and how

@@ -245,15 +245,22 @@ pub fn remount(panel: &str, query: &str) -> Result<Option<Element>, JsValue> {
     let pairs = query_pairs(limit_query(query).0);
     // The lesson is read from the address, where it stays (`lesson::keep_in_address`): plain
     // keys in an embed of this panel, its prefixed ones on the full page.
-    let search = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let page = query_pairs(limit_query(&search).0);
+    let page = address_pairs().0;
     let embedded = lookup(&page, "panel").and_then(panels::find) == Some(info);
     let prefix = if embedded { "" } else { info.prefix };
     let lesson = lesson_pairs_for(&page, prefix);
     mount_info(&host, info, &pairs, address, &lesson)?;
     Ok(Some(host))
+}
+
+/// The query pairs of the page's address, read up to [`crate::spec::MAX_QUERY_BYTES`], and
+/// the query's whole length in bytes when it was cut there.
+fn address_pairs() -> (Vec<(String, String)>, Option<usize>) {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let (read, cut) = limit_query(&search);
+    (query_pairs(read), cut.then_some(search.len()))
 }
 
 /// The panel named by `panel=` in the query, if it is one we have. An unknown name is

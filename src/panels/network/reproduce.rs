@@ -12,24 +12,27 @@ use super::state::OwnData;
 use crate::sim::activation::ActivationKind;
 use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
 
-/// Which numbers a learner can expect to see again, and which not.
-pub const WHAT_MATCHES: &str = "What will match: the regime. Whether the output unit dies (the loss goes flat at the dead line 13/3 ≈ 4.33 and every gradient is 0), gets stuck just above it, or learns (the loss falls far below it), and roughly in which epoch. What cannot match: the exact losses and which units die, because PyTorch, Keras and this page draw the data and the initial weights from different random streams. Try a few seeds on both sides to compare regimes, not digits.";
-
-/// [`WHAT_MATCHES`] for a run on seed 002's data or on `own`, whose dead line is E[y²] of its
-/// target and whose rows the scripts shuffle and split their own way.
+/// Which numbers a learner can expect to see again, and which not, for a run on seed 002's
+/// data or on `own` (whose dead line is E[y²] of its target, and whose rows the scripts
+/// split their own way).
 pub fn what_matches(own: Option<&OwnData>) -> String {
-    match own {
-        None => WHAT_MATCHES.to_string(),
-        Some(o) => WHAT_MATCHES
-            .replace(
-                "the dead line 13/3 ≈ 4.33",
-                &format!("the dead line E[y²] ≈ {:.3}", o.dead_loss),
-            )
-            .replace(
-                "draw the data and the initial weights",
-                "split your rows and draw the initial weights",
-            ),
-    }
+    let (dead_line, differ) = match own {
+        None => (
+            "13/3 ≈ 4.33".to_string(),
+            "draw the data and the initial weights",
+        ),
+        Some(o) => (
+            format!("E[y²] ≈ {:.3}", o.dead_loss),
+            "split your rows and draw the initial weights",
+        ),
+    };
+    format!(
+        "What will match: the regime. Whether the output unit dies (the loss goes flat at the \
+         dead line {dead_line} and every gradient is 0), gets stuck just above it, or learns \
+         (the loss falls far below it), and roughly in which epoch. What cannot match: the \
+         exact losses and which units die, because PyTorch, Keras and this page {differ} from \
+         different random streams. Try a few seeds on both sides to compare regimes, not digits."
+    )
 }
 
 /// The file name a script reads pasted data from (pasted text has no name of its own).
@@ -94,10 +97,14 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
     let preset = s.preset.map_or("custom settings".to_string(), |p| {
         format!("preset “{}”", p.label())
     });
-    let what = what_matches(own);
-    let data = match own {
-        None => format!("SAMPLES = {}  # 70% train, 30% validation\n", s.samples),
-        Some(o) => {
+    // Seed 002's data is generated from SAMPLES; the learner's file is read, and its dead line
+    // follows from its target (in the data section).
+    let (data, dead_line) = match own {
+        None => (
+            format!("SAMPLES = {}  # 70% train, 30% validation\n", s.samples),
+            "DEAD_LINE = 13 / 3  # E[y²]: the loss of an output stuck at 0\n",
+        ),
+        Some(o) => (
             format!(
                 "DATA_FILE = {file}  # {rows} rows: 70% train, 30% validation\n\
                  TARGET_COLUMN = {target}  # the column to predict, counted from 0: {name}\n\
@@ -108,14 +115,11 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
                 target = o.target,
                 name = o.table.names[o.target],
                 standardise = if o.standardise { "True" } else { "False" },
-            )
-        }
+            ),
+            "",
+        ),
     };
-    let dead_line = match own {
-        None => "DEAD_LINE = 13 / 3  # E[y²]: the loss of an output stuck at 0\n",
-        Some(_) => "",
-    };
-    let what = what.replace(". ", ".\n# ");
+    let what = what_matches(own).replace(". ", ".\n# ");
     format!(
         "# Dying ReLU Explorer, “A small network”, reproduced in {framework}: {preset}.\n\
          # The page's settings: ?panel=network&{query}\n\

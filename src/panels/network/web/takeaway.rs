@@ -63,7 +63,7 @@ impl Takeaway {
                 script(doc, "PyTorch", reproduce::pytorch)?,
                 script(doc, "Keras", reproduce::keras)?,
             ],
-            matches: dom::el(doc, "p", "hint", reproduce::WHAT_MATCHES)?,
+            matches: dom::el(doc, "p", "hint", &reproduce::what_matches(None))?,
             compare_tools: None,
         })
     }
