@@ -57,7 +57,7 @@ const slug = (text) =>
 
 // What a page must offer anyone using a keyboard or a screen reader: every control named,
 // every visible panel with a live one-line summary, every chart canvas described, no element
-// wider than the screen (a phone must not scroll sideways).
+// wider than the screen, even with every <details> open (a phone must not scroll sideways).
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // axe-core's audit (contrast, names, roles, landmarks...): serious and critical findings fail.
@@ -107,6 +107,13 @@ async function ownChecks(page) {
     if (document.documentElement.scrollWidth > width + 1) {
       out.push(`page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
     }
+    // Opened, what the page folds away (the scripts, wide <pre>s) must not widen it either.
+    const closed = [...document.querySelectorAll('details:not([open])')];
+    for (const d of closed) d.open = true;
+    if (document.documentElement.scrollWidth > width + 1) {
+      out.push(`with its <details> open, page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
+    }
+    for (const d of closed) d.open = false;
     return out;
   });
 }
