@@ -353,13 +353,138 @@ fn the_scripts_reader_reads_a_file_as_the_page_does() {
 #[test]
 fn keras_initializers_are_named_and_torch_writes_them_out() {
     let s = Preset::SeluLecun.apply(&Settings::default());
-    assert!(reproduce::keras(&s, None).contains("keras.initializers.LecunNormal(seed=SEED)"));
+    assert!(reproduce::keras(&s, None).contains("keras.initializers.LecunNormal(seed=SEED + i)"));
     let torch = reproduce::pytorch(&s, None);
     assert!(torch.contains("0.8796256610342398"), "truncated normal's σ");
     assert!(torch.contains("nn.SELU()"));
     let neg = Preset::UniformNeg.apply(&Settings::default());
     assert!(reproduce::pytorch(&neg, None).contains("nn.init.uniform_(weight, -1.0, 0.0)"));
     assert!(reproduce::keras(&neg, None).contains("RandomUniform(minval=-1.0, maxval=0.0"));
+}
+
+/// Every initializer in every preset, and the other script cases.
+fn every_initializer_case() -> Vec<Settings> {
+    let mut cases: Vec<Settings> = Preset::ALL
+        .iter()
+        .flat_map(|p| {
+            Initializer::ALL.iter().map(move |&init| Settings {
+                init,
+                ..p.apply(&Settings::default())
+            })
+        })
+        .collect();
+    cases.extend(script_cases());
+    cases
+}
+
+/// Runs a Keras script's settings and model code (plain Python, no TensorFlow) with a
+/// stand-in `keras` that records what is built, printing per script how many distinct kernel
+/// initializer instances its `Dense` layers got and each one's (class, seed).
+const RECORD_KERAS_INITIALIZERS: &str = r#"
+import json, sys
+made = []
+class Stub:
+    def __init__(self, path, kw=None):
+        self.path, self.kw = path, kw or {}
+    def __getattr__(self, name):
+        return Stub(self.path + "." + name)
+    def __call__(self, *args, **kw):
+        made.append(Stub(self.path, kw))
+        return made[-1]
+class Data:
+    shape = (700, 4)
+out = []
+for src in json.loads(sys.stdin.read()):
+    made.clear()
+    env = {"keras": Stub("keras"), "tf": Stub("tf"), "x_train": Data()}
+    exec(src[:src.index("\nimport ")], env)
+    start = src.index("\nactivation = ")
+    exec(src[start:src.index("\n", src.index("model.compile(", start))], env)
+    inits = [d.kw["kernel_initializer"] for d in made if d.path == "keras.layers.Dense"]
+    out.append({"instances": len({id(i) for i in inits}),
+                "layers": [[i.path, i.kw.get("seed")] for i in inits]})
+print(json.dumps(out))
+"#;
+
+/// Issue #25: a seeded Keras initializer instance gives the same values on every call, so one
+/// instance shared by every `Dense` started layers of the same shape with identical kernels.
+#[test]
+fn keras_gives_every_layer_its_own_seeded_initializer() {
+    let cases = every_initializer_case();
+    let scripts: Vec<String> = cases.iter().map(|s| reproduce::keras(s, None)).collect();
+    for (s, script) in cases.iter().zip(&scripts) {
+        let init = s.init.id();
+        assert!(
+            script.contains("\ndef kernel_initializer(i):\n"),
+            "{init}: an initializer made per layer\n{script}"
+        );
+        assert!(
+            !script
+                .lines()
+                .any(|l| l.starts_with("kernel_initializer =")),
+            "{init}: no instance shared by the layers\n{script}"
+        );
+        let seeded = !matches!(s.init, Initializer::Constant(_));
+        assert_eq!(
+            script.contains("(seed=SEED + i)") || script.contains(", seed=SEED + i)"),
+            seeded,
+            "{init}: a seed per layer\n{script}"
+        );
+        let body = &script[script
+            .find("for i, width in enumerate(")
+            .expect("the layer loop")..];
+        let body = &body[..body.find("\nmodel = ").expect("the model")];
+        assert_eq!(script.matches("keras.layers.Dense(").count(), 1, "{init}");
+        assert!(
+            body.contains("keras.layers.Dense(")
+                && body.contains("kernel_initializer=kernel_initializer(i),"),
+            "{init}: each Dense in the loop makes its own\n{body}"
+        );
+    }
+    let Some(out) = python_output(
+        RECORD_KERAS_INITIALIZERS,
+        &serde_json::to_string(&scripts).unwrap(),
+    ) else {
+        return;
+    };
+    let out = out.unwrap_or_else(|e| panic!("the Keras model code did not run: {e}"));
+    let got: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(got.len(), cases.len());
+    for (s, g) in cases.iter().zip(&got) {
+        let class = match s.init {
+            Initializer::HeNormal => "HeNormal",
+            Initializer::HeUniform => "HeUniform",
+            Initializer::LecunNormal => "LecunNormal",
+            Initializer::LecunUniform => "LecunUniform",
+            Initializer::GlorotNormal => "GlorotNormal",
+            Initializer::GlorotUniform => "GlorotUniform",
+            Initializer::RandomUniform { .. } => "RandomUniform",
+            Initializer::Constant(_) => "Constant",
+        };
+        let layers = s.layers as u64 + 1;
+        assert_eq!(
+            g["instances"],
+            layers,
+            "{}: one instance per layer: {g}",
+            s.init.id()
+        );
+        let want: Vec<serde_json::Value> = (0..layers)
+            .map(|i| {
+                let seed = match s.init {
+                    Initializer::Constant(_) => serde_json::Value::Null,
+                    _ => (s.seed + i).into(),
+                };
+                serde_json::json!([format!("keras.initializers.{class}"), seed])
+            })
+            .collect();
+        assert_eq!(
+            g["layers"],
+            serde_json::Value::from(want),
+            "{}",
+            s.init.id()
+        );
+    }
+    println!("{} Keras models built with a stand-in keras", got.len());
 }
 
 /// Checks an SVG is well-formed XML (with Python's parser when there is one) and holds `texts`.

@@ -424,7 +424,7 @@ pub fn keras(s: &Settings, own: Option<&OwnData>) -> String {
     );
     out.push_str(data_section(own));
     out.push_str(&format!(
-        "\nactivation = {}\noutput_activation = {}\nDropoutLayer = keras.layers.{}\nkernel_initializer = {}\noptimizer = {}\n",
+        "\nactivation = {}\noutput_activation = {}\nDropoutLayer = keras.layers.{}\n{}optimizer = {}\n",
         keras_activation(s.activation),
         if s.output == Output::Linear {
             "\"linear\""
@@ -459,8 +459,21 @@ fn keras_activation(k: ActivationKind) -> &'static str {
     }
 }
 
+/// `kernel_initializer(i)`, a new initializer for layer `i`, seeded SEED + i: a seeded Keras
+/// initializer gives the same values on every call, so an instance shared by the layers would
+/// start layers of the same shape with identical kernels (issue #25).
 fn keras_init(init: Initializer) -> String {
-    let seeded = |name: &str| format!("keras.initializers.{name}(seed=SEED)");
+    let make = keras_init_call(init);
+    format!(
+        "\n\ndef kernel_initializer(i):\n    \
+         # one per layer, seeded apart: a seeded instance repeats its values on every call\n    \
+         return {make}\n\n\n"
+    )
+}
+
+/// Keras' initializer for the script's layer `i`.
+fn keras_init_call(init: Initializer) -> String {
+    let seeded = |name: &str| format!("keras.initializers.{name}(seed=SEED + i)");
     match init {
         Initializer::HeNormal => seeded("HeNormal"),
         Initializer::HeUniform => seeded("HeUniform"),
@@ -469,7 +482,7 @@ fn keras_init(init: Initializer) -> String {
         Initializer::GlorotNormal => seeded("GlorotNormal"),
         Initializer::GlorotUniform => seeded("GlorotUniform"),
         Initializer::RandomUniform { lo, hi } => format!(
-            "keras.initializers.RandomUniform(minval={}, maxval={}, seed=SEED)",
+            "keras.initializers.RandomUniform(minval={}, maxval={}, seed=SEED + i)",
             py(lo),
             py(hi)
         ),
@@ -492,11 +505,12 @@ for i, width in enumerate([WIDTH] * HIDDEN_LAYERS + [1]):
     stack.append(keras.layers.Dense(
         width,
         activation=activation if i < HIDDEN_LAYERS else output_activation,
-        kernel_initializer=kernel_initializer,
+        kernel_initializer=kernel_initializer(i),
         bias_initializer=keras.initializers.Constant(INITIAL_BIAS),
     ))
     if i < HIDDEN_LAYERS and DROPOUT > 0:
-        stack.append(DropoutLayer(DROPOUT, seed=SEED))  # active in fit() only
+        # Seeded apart too: two layers seeded alike drop the same units together.
+        stack.append(DropoutLayer(DROPOUT, seed=SEED + i))  # active in fit() only
 model = keras.Sequential(stack)
 model.compile(optimizer=optimizer, loss="mse")
 "#;
