@@ -112,6 +112,31 @@ fn nan_and_infinite_values_are_refused() {
     }
 }
 
+/// Values whose square overflows the network's 32-bit floats are refused with the reason, not
+/// trained on until the first step blows up and blames the learning rate.
+#[test]
+fn values_beyond_the_networks_floats_are_refused() {
+    for (cell, col) in [("1e19", 1), ("-2.5e25", 3), ("1e200", 2)] {
+        let mut cells: [String; 3] = ["1".into(), "2".into(), "3".into()];
+        cells[col - 1] = cell.into();
+        let text = format!("a,b,c\n1,2,3\n{}\n", cells.join(","));
+        let (e, m) = refused(&text);
+        assert!(
+            matches!(&e, CsvError::OutOfScale { line: 3, column, .. } if *column == col),
+            "{cell}: {e:?}"
+        );
+        assert!(
+            m.contains("beyond ±1e18") && m.contains("Row 3") && m.contains(cell),
+            "{m}"
+        );
+    }
+    // The limit itself, and prices or distances well below it, are read.
+    let text: String = std::iter::once("a,y\n".to_string())
+        .chain((0..12).map(|i| format!("{},{}\n", 1e18, -1e18 + i as f64)))
+        .collect();
+    assert!(parse(&text).is_ok());
+}
+
 #[test]
 fn a_single_column_is_refused() {
     let text: String = (0..20).map(|i| format!("{i}\n")).collect();

@@ -2,8 +2,12 @@
 //! function of a `DrawingArea` over any `DrawingBackend`, so the page draws onto a canvas and
 //! the native tests draw the very same chart into an SVG string and read its labels.
 
+// A learner's numbers must never stop the page: no unwrap, no expect (tests/code_rules.rs).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod figure;
 pub mod legend;
+pub mod scale;
 pub mod theme;
 
 pub use legend::{Legend, Mark};

@@ -18,6 +18,10 @@ pub const MAX_COLUMNS: usize = 64;
 pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
 /// Fewest data rows: enough for a 70/30 split with a few of each.
 pub const MIN_ROWS: usize = 10;
+/// Largest magnitude a value may have. The network computes in 32-bit floats, whose largest
+/// is about 3.4e38, and a loss is a square: a target of 1e25 (or an input that makes such an
+/// output) overflows on the first step, which would read as a learning rate that is too high.
+pub const MAX_MAGNITUDE: f64 = 1e18;
 /// Share of the rows that train (the rest validate), as for seed 002's data.
 pub const TRAIN_FRACTION: f64 = 0.7;
 
@@ -60,6 +64,12 @@ pub enum CsvError {
         name: String,
         text: String,
     },
+    OutOfScale {
+        line: usize,
+        column: usize,
+        name: String,
+        text: String,
+    },
 }
 
 impl fmt::Display for CsvError {
@@ -78,6 +88,7 @@ impl fmt::Display for CsvError {
             NotNumeric { line, column, name, text } if text.is_empty() => write!(f, "Row {line}, column {column} ({name}) is empty: every cell needs a number."),
             NotNumeric { line, column, name, text } => write!(f, "Row {line}, column {column} ({name}): “{}” is not a number. Only numeric columns can be used.", clip(text)),
             NotFinite { line, column, name, text } => write!(f, "Row {line}, column {column} ({name}): “{}” is NaN or infinite; every value must be a finite number.", clip(text)),
+            OutOfScale { line, column, name, text } => write!(f, "Row {line}, column {column} ({name}): “{}” is beyond ±1e18. The network computes in 32-bit floats, where the square of such a number overflows: divide the column by a power of ten and try again.", clip(text)),
         }
     }
 }
@@ -242,7 +253,15 @@ fn read_row(
     for (j, c) in cells.iter().enumerate() {
         let (column, name, text) = (j + 1, names[j].clone(), c.clone());
         match c.parse::<f64>() {
-            Ok(v) if v.is_finite() => values.push(v),
+            Ok(v) if v.is_finite() && v.abs() <= MAX_MAGNITUDE => values.push(v),
+            Ok(v) if v.is_finite() => {
+                return Err(CsvError::OutOfScale {
+                    line,
+                    column,
+                    name,
+                    text,
+                })
+            }
             Ok(_) => {
                 return Err(CsvError::NotFinite {
                     line,

@@ -1,5 +1,8 @@
 //! What the panel says about the function on show (its live summary).
 
+// A learner's numbers must never stop the page: no unwrap, no expect (tests/code_rules.rs).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use crate::sim::activation::{Activation, ActivationKind, SELU_LAMBDA};
 use crate::spec::format_sig;
 

@@ -2,6 +2,9 @@
 //! largest positive bias and at the most negative one; a cell's numbers; what the born-dead
 //! curves say at the chosen width. Pure, so the wording is tested beside the numbers.
 
+// A learner's numbers must never stop the page: no unwrap, no expect (tests/code_rules.rs).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use super::born_dead::{single_point_formula, Method, Tally};
 use super::state::State;
 use super::sweep::{CellResult, MapSpec};

@@ -5,7 +5,6 @@ use super::charts::{comparison, dead_map, distribution, loss};
 use super::state::State;
 use crate::chart::figure::{number_tag, FigureInfo, Figures};
 use crate::chart::{Area, ChartResult, Theme};
-use crate::sim::data::SEED002_DEAD_LOSS;
 use plotters::prelude::DrawingBackend;
 
 /// The charts' indices, in page order.
@@ -81,7 +80,7 @@ impl Figures for State {
                     epochs,
                     history,
                     trace: &self.run.trace,
-                    dead_loss: SEED002_DEAD_LOSS,
+                    dead_loss: self.dead_loss(),
                 };
                 loss::draw(area, &data, theme)
             }
@@ -111,7 +110,7 @@ impl Figures for State {
                     })
                     .collect();
                 let epochs = self.settings.epochs;
-                comparison::draw(area, &entries, epochs, SEED002_DEAD_LOSS, theme)
+                comparison::draw(area, &entries, epochs, self.dead_loss(), theme)
             }
         }
     }

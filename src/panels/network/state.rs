@@ -64,13 +64,25 @@ pub struct OwnData {
     pub data: Rc<Dataset>,
     /// E[y²] of the target column: the loss of an output stuck at 0.
     pub dead_loss: f64,
+    /// The largest magnitude of an input (as trained on) and of the target.
+    pub largest: (f64, f64),
 }
 
 impl OwnData {
     pub fn new(name: String, table: Rc<Table>, target: usize, standardise: bool) -> OwnData {
         let target = target.min(table.columns() - 1);
+        let data = table.dataset(target, standardise);
+        let largest = |v: &[f32], w: &[f32]| {
+            v.iter()
+                .chain(w)
+                .fold(0.0f64, |m, x| m.max(f64::from(x.abs())))
+        };
         OwnData {
-            data: Rc::new(table.dataset(target, standardise)),
+            largest: (
+                largest(&data.train_x, &data.val_x),
+                largest(&data.train_y, &data.val_y),
+            ),
+            data: Rc::new(data),
             dead_loss: table.dead_loss(target),
             name,
             table,
@@ -185,6 +197,7 @@ impl State {
                 dead_loss: o.dead_loss,
                 inputs: o.data.n_features,
                 what: o.describe(),
+                largest: o.largest,
             },
             None => DataInfo::seed002(&self.settings),
         }

@@ -1,6 +1,9 @@
 //! The "Small network" panel's sentences: its live status, a unit's autopsy, a comparison
 //! line. Pure, so the wording is tested natively next to the numbers it reports.
 
+// A learner's numbers must never stop the page: no unwrap, no expect (tests/code_rules.rs).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use super::settings::Settings;
 pub use super::state::Activity;
 use crate::sim::data::SEED002_DEAD_LOSS;
@@ -16,7 +19,13 @@ pub struct DataInfo {
     pub inputs: usize,
     /// "200000 samples", "500 rows of sample.csv (target y)".
     pub what: String,
+    /// The largest magnitude of an input (as trained on, after any standardising) and of
+    /// the target: what a run that blows up at once is blamed on when they are large.
+    pub largest: (f64, f64),
 }
+
+/// Inputs or targets above this make a run that blows up the data's fault, not the rate's.
+const LARGE_DATA: f64 = 1e6;
 
 impl DataInfo {
     /// Seed 002's data for these settings.
@@ -25,6 +34,7 @@ impl DataInfo {
             dead_loss: SEED002_DEAD_LOSS,
             inputs: 4,
             what: format!("{} samples", params.samples),
+            largest: (1.0, 4.0),
         }
     }
 }
@@ -133,6 +143,26 @@ fn dead_line_clause(last: &EpochStats, dead_loss: f64) -> String {
     }
 }
 
+/// Why a run stopped, and what to do: with large numbers in the data a lower learning rate
+/// does not help, so the words say what does.
+fn failure_words(f: &str, data: &DataInfo) -> String {
+    let (x, y) = data.largest;
+    let cure = if x > LARGE_DATA {
+        format!(
+            "Your inputs reach {}: standardise them (or divide them by a power of ten) and press Reset; a lower learning rate will not help with numbers this large.",
+            format_sig(x, 2)
+        )
+    } else if y > LARGE_DATA {
+        format!(
+            "Your target reaches {}: divide it by a power of ten (or lower the learning rate) and press Reset.",
+            format_sig(y, 2)
+        )
+    } else {
+        "Lower the learning rate and press Reset.".to_string()
+    };
+    format!("Training stopped: {f}. The numbers blew up. {cure}")
+}
+
 /// The panel's one-line status in words, on seed 002's data.
 pub fn status(
     params: &Settings,
@@ -159,9 +189,7 @@ pub fn status_on(
 ) -> String {
     let (target, activity, failure) = run;
     if let Some(f) = failure {
-        return format!(
-            "Training stopped: {f}. The numbers blew up; lower the learning rate and press Reset."
-        );
+        return failure_words(f, data);
     }
     let Some(last) = history.last() else {
         return match activity {

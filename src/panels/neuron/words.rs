@@ -1,5 +1,8 @@
 //! What the panel says about R: its live summary and its charts' descriptions.
 
+// A learner's numbers must never stop the page: no unwrap, no expect (tests/code_rules.rs).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use super::state::{
     can_recover, largest_gradient, OPEN_FROM, RECOVERY_STEPS, SHUT_BELOW, VISIBLE_CHANGE,
 };
@@ -51,6 +54,13 @@ pub fn summary(
 /// A positive size as its power of ten, "1e-15": what matters when a gradient is tiny, and
 /// it changes rarely enough to be announced.
 pub fn order_of(g: f64) -> String {
+    if !g.is_finite() || g == 0.0 {
+        // 0 has no power of ten (its log is −∞), and NaN or ∞ none that means anything.
+        return format_sig(g, 1);
+    }
+    if g < 0.0 {
+        return format!("−{}", order_of(-g));
+    }
     if g >= 0.01 {
         return format_sig(g, 1);
     }

@@ -1,6 +1,9 @@
 //! The panel's two charts, generic over plotters' backends (a canvas in the page, SVG in the
 //! native tests).
 
+// A learner's numbers must never stop the page: no unwrap, no expect (tests/code_rules.rs).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod born_curves;
 pub mod phase_map;
 

@@ -2,7 +2,7 @@
 //! loss per epoch against the dead line and its share of dead units, so the remedies compare
 //! at a glance.
 
-use crate::chart::{Area, ChartResult, Theme, XyChart};
+use crate::chart::{scale, Area, ChartResult, Theme, XyChart};
 use crate::panels::network::words::{ends_dead, stuck_at_dead_line};
 use crate::sim::stats::EpochStats;
 use plotters::prelude::*;
@@ -25,10 +25,21 @@ pub fn draw<DB: DrawingBackend>(
     let cols = if entries.len() > 4 { 3 } else { 2 };
     let rows = entries.len().div_ceil(cols).max(1);
     let cells = area.split_evenly((rows, cols));
+    let top = y_top(entries, dead_loss);
     for (cell, e) in cells.iter().zip(entries) {
-        draw_entry(cell, e, epochs, dead_loss, theme)?;
+        draw_entry(cell, e, epochs, (dead_loss, top), theme)?;
     }
     Ok(())
+}
+
+/// The top of every cell's loss axis: a quarter above the dead line, which is what the cells
+/// compare against; on a target of zeros (no dead line), the losses' own scale.
+fn y_top(entries: &[Entry<'_>], dead_loss: f64) -> f64 {
+    let losses: Vec<f64> = entries
+        .iter()
+        .flat_map(|e| e.history.iter().map(|s| s.val_loss))
+        .collect();
+    scale::loss_top(dead_loss, &losses, 1.25, 1.25)
 }
 
 /// The caption's verdict on a run, and its colour: vermillion for a failed or stuck run.
@@ -63,11 +74,11 @@ fn draw_entry<DB: DrawingBackend>(
     cell: &Area<'_, DB>,
     e: &Entry<'_>,
     epochs: usize,
-    dead_loss: f64,
+    (dead_loss, y_top): (f64, f64),
     theme: &Theme,
 ) -> ChartResult<DB> {
     // Every cell on the same scale, so the runs compare at a glance.
-    let y_max = dead_loss * 1.25;
+    let y_max = y_top;
     let x_max = epochs.max(1) as f64;
     let (verdict, color) = verdict(e, theme);
     let mut chart = ChartBuilder::on(cell)
@@ -85,9 +96,15 @@ fn draw_entry<DB: DrawingBackend>(
         .x_labels(epochs.clamp(2, 5) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(3)
-        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_label_formatter(&|y| scale::tick(*y, y_max))
         .draw()?;
     let dash = theme.px(6.0);
+    // A target too large to square has no dead line to draw.
+    let dead_loss = if dead_loss.is_finite() {
+        dead_loss
+    } else {
+        y_max
+    };
     chart.draw_series(DashedLineSeries::new(
         vec![(0.0, dead_loss), (x_max, dead_loss)],
         dash,

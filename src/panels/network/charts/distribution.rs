@@ -1,9 +1,8 @@
 //! One layer, TensorBoard-style: percentile bands over epochs of its outputs and of its weight
 //! gradients, and the current histograms with the exact zeros in a bar of their own.
 
-use crate::chart::{Area, ChartResult, Theme, XyChart};
+use crate::chart::{scale, Area, ChartResult, Theme, XyChart};
 use crate::sim::stats::{Distribution, EpochStats, Histogram};
-use crate::spec::format_sig;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 
@@ -108,14 +107,12 @@ fn bands<DB: DrawingBackend>(
     points: &[(f64, [f64; 9])],
 ) -> ChartResult<DB> {
     let (theme, epochs) = (panel.theme, panel.epochs);
-    let (mut lo, mut hi) = points.iter().fold((0.0f64, 0.0f64), |(lo, hi), (_, p)| {
+    let (lo, hi) = points.iter().fold((0.0f64, 0.0f64), |(lo, hi), (_, p)| {
         (lo.min(p[0]), hi.max(p[8]))
     });
     let all_zero = lo == 0.0 && hi == 0.0 && !points.is_empty();
-    if hi - lo < 1e-12 {
-        lo -= 1.0;
-        hi += 1.0;
-    }
+    // A layer whose values are all alike (or all 0) still gets an axis of their own size.
+    let (lo, hi) = scale::span(lo, hi);
     let pad = (hi - lo) * 0.06;
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(8.0))
@@ -132,13 +129,7 @@ fn bands<DB: DrawingBackend>(
         .x_labels(epochs.clamp(2, 6) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(5)
-        .y_label_formatter(&|y| {
-            if y.abs() < (hi - lo) * 1e-6 {
-                "0".into()
-            } else {
-                format_sig(*y, 2)
-            }
-        })
+        .y_label_formatter(&|y| scale::tick(*y, hi - lo))
         .draw()?;
     draw_band_series(&mut chart, panel, points)?;
     if all_zero {
@@ -214,11 +205,7 @@ fn histogram<DB: DrawingBackend>(
         .fold(share(h.zeros), f64::max)
         .max(1.0)
         * 1.15;
-    let (lo, hi) = if h.hi > h.lo {
-        (h.lo, h.hi)
-    } else {
-        (h.lo - 1.0, h.lo + 1.0)
-    };
+    let (lo, hi) = scale::span(h.lo, h.hi);
     // The exact zeros get a category of their own, left of the bins: [zero | bins].
     let span = hi - lo;
     let gap = span * 0.12;
@@ -238,7 +225,7 @@ fn histogram<DB: DrawingBackend>(
             if *x < lo - gap * 0.5 {
                 String::new()
             } else {
-                format_sig(*x, 2)
+                scale::tick(*x, span)
             }
         })
         .y_labels(5)

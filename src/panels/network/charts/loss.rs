@@ -1,7 +1,7 @@
 //! Training and validation loss per epoch, a finer running training-loss trace, the line a
 //! dead network sits on (E[y²] = 13/3), and markers at the epochs units were found dead.
 
-use crate::chart::{Area, ChartResult, Legend, Mark, Theme, XyChart};
+use crate::chart::{scale, Area, ChartResult, Legend, Mark, Theme, XyChart};
 use crate::sim::stats::EpochStats;
 use crate::spec::format_sig;
 use plotters::prelude::*;
@@ -66,7 +66,7 @@ struct LossView<'t> {
 
 impl LossView<'_> {
     /// `v`, or the top of the chart if it is higher.
-    fn clamp(&self, v: f64) -> f64 {
+    fn capped(&self, v: f64) -> f64 {
         v.min(self.y_max)
     }
 
@@ -103,6 +103,7 @@ pub fn draw<DB: DrawingBackend>(
         .x_labels(d.epochs.clamp(2, 10) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(6)
+        .y_label_formatter(&|y| scale::tick(*y, view.y_max))
         .draw()?;
     let mut legend = Legend::new(SeriesLabelPosition::UpperRight);
     draw_dead_line(&mut chart, &view, d.dead_loss, &mut legend)?;
@@ -115,17 +116,18 @@ pub fn draw<DB: DrawingBackend>(
     legend.draw(&chart.plotting_area().strip_coord_spec(), theme)
 }
 
-/// Top of the y axis: above every finite loss, and well above the dead line.
+/// Top of the y axis: above every finite loss and well above the dead line (headroom keeps
+/// the legend off a dead curve), but at most 14 times the dead line or the losses' median, so
+/// an exploding epoch does not flatten the rest: seed 002's 13/3 gives the 7.8–60 it always
+/// had, and a target in dollars its own scale.
 fn y_max(d: &LossData<'_>) -> f64 {
-    let finite_max = d
+    let losses: Vec<f64> = d
         .history
         .iter()
         .flat_map(|s| [s.train_loss, s.val_loss])
         .chain(d.trace.iter().map(|p| p.1))
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::max);
-    // Headroom above the dead line keeps the legend off a dead curve.
-    (finite_max * 1.08).clamp(d.dead_loss * 1.8, 60.0)
+        .collect();
+    scale::loss_top(d.dead_loss, &losses, 1.8, 14.0)
 }
 
 /// The loss of an output stuck at 0, dashed across the chart and named at its right end.
@@ -138,12 +140,6 @@ fn draw_dead_line<DB: DrawingBackend>(
     let theme = view.theme;
     let dead_style = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.0));
     let dash = theme.px(8.0);
-    chart.draw_series(DashedLineSeries::new(
-        vec![(0.0, dead_loss), (view.epochs, dead_loss)],
-        dash,
-        dash / 2 + 1,
-        dead_style,
-    ))?;
     let label = if theme.compact {
         format!("stuck at 0: {}", format_sig(dead_loss, 4))
     } else {
@@ -153,6 +149,16 @@ fn draw_dead_line<DB: DrawingBackend>(
         )
     };
     legend.push(label, view.swatch(dead_style));
+    // A target too large to square has no line to draw; the legend still names it (∞).
+    if !dead_loss.is_finite() {
+        return Ok(());
+    }
+    chart.draw_series(DashedLineSeries::new(
+        vec![(0.0, dead_loss), (view.epochs, dead_loss)],
+        dash,
+        dash / 2 + 1,
+        dead_style,
+    ))?;
     chart.draw_series(std::iter::once(Text::new(
         "output stuck at 0",
         // At the right end, below the line: the death labels sit at the left, where units die.
@@ -177,7 +183,7 @@ fn draw_trace<DB: DrawingBackend>(
     let theme = view.theme;
     let trace_style = ShapeStyle::from(theme.neutral).stroke_width(theme.px(1.5));
     chart.draw_series(LineSeries::new(
-        trace.iter().map(|&(x, y)| (x, view.clamp(y))),
+        trace.iter().map(|&(x, y)| (x, view.capped(y))),
         trace_style,
     ))?;
     let label = if theme.compact {
@@ -200,7 +206,7 @@ fn draw_training<DB: DrawingBackend>(
     let train: Vec<(f64, f64)> = history
         .iter()
         .filter(|s| s.epoch > 0 && s.train_loss.is_finite())
-        .map(|s| (s.epoch as f64, view.clamp(s.train_loss)))
+        .map(|s| (s.epoch as f64, view.capped(s.train_loss)))
         .collect();
     let train_style = ShapeStyle::from(theme.primary).stroke_width(theme.px(2.5));
     chart.draw_series(LineSeries::new(train.clone(), train_style).point_size(0))?;
@@ -229,7 +235,7 @@ fn draw_validation<DB: DrawingBackend>(
     let val: Vec<(f64, f64)> = history
         .iter()
         .filter(|s| s.val_loss.is_finite())
-        .map(|s| (s.epoch as f64, view.clamp(s.val_loss)))
+        .map(|s| (s.epoch as f64, view.capped(s.val_loss)))
         .collect();
     let val_style = ShapeStyle::from(theme.secondary).stroke_width(theme.px(2.5));
     let vd = theme.px(6.0);
@@ -267,7 +273,7 @@ fn draw_deaths<DB: DrawingBackend>(
             .history
             .iter()
             .find(|s| s.epoch == e)
-            .map(|s| view.clamp(s.val_loss))
+            .map(|s| view.capped(s.val_loss))
             .filter(|v| v.is_finite())
             .unwrap_or(d.dead_loss);
         chart.draw_series(std::iter::once(Cross::new((e as f64, y), size, cross)))?;
