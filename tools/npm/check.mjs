@@ -1,13 +1,15 @@
-// The npm package, end to end: `wasm-pack build --target web` into a temporary directory,
-// `npm pack` it, install the tarball into a scratch npm project, and load a page there in
-// headless Chromium whose module script does `import init, { mount } from "dying-relu"`.
+// The npm package, end to end: the package `cargo xtask package` builds (the README's one
+// command; it runs wasm-pack offline with npm's wasm-opt and lists the licence texts), packed
+// with `npm pack`, the tarball installed into a scratch npm project, and a page loaded there
+// in headless Chromium whose module script does `import init, { mount } from "dying-relu"`.
 // Passes if mount(el, "neuron", "b=0.5") builds a panel (with its canvases and the bias set),
 // destroy() empties the element again, and the page logs no console error.
 //
 // Usage, from the repository root (after `npm ci` in tools/browser):
-//   node tools/npm/check.mjs [--keep]
-// Needs wasm-pack and wasm-bindgen 0.2.130 on PATH (wasm-pack runs with --mode no-install and
-// --no-opt, so nothing is downloaded). CHROMIUM overrides /usr/bin/chromium.
+//   node tools/npm/check.mjs [--keep] [--pkg DIR]
+// Without --pkg it runs `cargo xtask package --out <temporary directory>/pkg` first; with it,
+// it checks the package already built in DIR (`cargo xtask test` passes the one it built with
+// the same code). CHROMIUM overrides /usr/bin/chromium.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -18,6 +20,9 @@ import { deadline, launchChromium, watch } from '../browser/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const keep = process.argv.includes('--keep');
+const pkgArg = process.argv.indexOf('--pkg');
+if (pkgArg >= 0 && !process.argv[pkgArg + 1]) throw new Error('--pkg wants a directory');
+const builtPkg = pkgArg >= 0 ? path.resolve(process.argv[pkgArg + 1]) : null;
 const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -30,23 +35,18 @@ function run(cmd, args, cwd) {
   return execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 }
 
-// wasm-pack copies LICENSE-MIT and LICENSE-APACHE into the package folder but lists only its
-// own files under "files", and npm packs a licence file by itself only when it is named
-// LICENSE or LICENCE: without this step the published tarball would carry neither text.
-async function shipLicenses(pkg) {
-  const file = path.join(pkg, 'package.json');
-  const meta = JSON.parse(await readFile(file, 'utf8'));
-  const present = (await readdir(pkg)).filter((f) => /^LICEN[CS]E/.test(f));
-  meta.files = [...new Set([...(meta.files ?? []), ...present])];
-  await writeFile(file, `${JSON.stringify(meta, null, 2)}\n`);
+// The package as `cargo xtask package` writes it (README, "As an npm package").
+function build(tmp) {
+  if (builtPkg) return builtPkg;
+  const pkg = path.join(tmp, 'pkg');
+  console.log(run('cargo', ['xtask', 'package', '--out', pkg], root).trimEnd());
+  return pkg;
 }
 
-// wasm-pack's package, packed and installed the way a site builder would get it.
+// The package, packed and installed the way a site builder would get it.
 async function buildAndInstall(tmp) {
-  const pkg = path.join(tmp, 'pkg');
-  run('wasm-pack', ['build', '--target', 'web', '--release', '--mode', 'no-install', '--no-opt',
-    '--out-dir', pkg], root);
-  await shipLicenses(pkg);
+  const pkg = build(tmp);
+  console.log(`checking the package in ${pkg}`);
   const tarball = run('npm', ['pack', '--silent', '--pack-destination', tmp], pkg).trim().split('\n').pop();
   const project = path.join(tmp, 'project');
   await mkdir(project);

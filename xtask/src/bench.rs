@@ -2,24 +2,17 @@
 //! (`examples/bench_native.rs`) and as wasm in headless Chromium (`bench_seed002` exported by
 //! the app), printed as one JSON line on stdout. Everything else goes to stderr.
 
-use crate::cmd;
+use crate::cmd::{self, Captured};
 use crate::ensure::{self, Needs};
 use crate::{scaling, site, static_server};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Seed 002's timed epochs (after an untimed one), natively and in the page.
 const DEFAULT_EPOCHS: u32 = 3;
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let epochs_arg = match args {
-        [] => None,
-        [flag, n] if flag == "--epochs" => Some(
-            n.parse::<u32>()
-                .map_err(|_| format!("--epochs wants a whole number, not `{n}`"))?,
-        ),
-        _ => return Err("usage: cargo xtask bench [--epochs N]".into()),
-    };
+    let epochs_arg = parse_epochs(args)?;
     if !root.join("examples").join("bench_native.rs").is_file() {
         return Err(
             "examples/bench_native.rs does not exist yet: the native benchmark \
@@ -32,11 +25,31 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         Needs {
             browser: true,
             wasm_pack: false,
+            trunk: true,
         },
     )?;
+    let native_bench = build_native(root)?;
+    let epochs = epochs_arg.unwrap_or(DEFAULT_EPOCHS);
+    let wasm = run_page(root, epochs, &native_bench)?;
+    println!("{}", results_line(&wasm.lines, epochs)?);
+    Ok(())
+}
 
-    // The native build of the same core; bench.mjs runs it right after the page's run of
-    // each net (as it runs JAX), so every ratio compares two runs of the same minute.
+/// `[]` or `["--epochs", N]`.
+fn parse_epochs(args: &[String]) -> Result<Option<u32>, String> {
+    match args {
+        [] => Ok(None),
+        [flag, n] if flag == "--epochs" => n
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| format!("--epochs wants a whole number, not `{n}`")),
+        _ => Err("usage: cargo xtask bench [--epochs N]".into()),
+    }
+}
+
+/// The native build of the same core; bench.mjs runs it right after the page's run of
+/// each net (as it runs JAX), so every ratio compares two runs of the same minute.
+fn build_native(root: &Path) -> Result<PathBuf, String> {
     eprintln!("==> native: cargo build --release --example bench_native");
     let mut build = Command::new("cargo");
     build
@@ -45,13 +58,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if !cmd::run_tee(&mut build, true).success() {
         return Err("building the native benchmark failed (see above)".into());
     }
-    let native_bench = root
+    Ok(root
         .join("target")
         .join("release")
         .join("examples")
-        .join("bench_native");
-    let epochs = epochs_arg.unwrap_or(DEFAULT_EPOCHS);
+        .join("bench_native"))
+}
 
+/// The release site served on 127.0.0.1 and timed in headless Chromium by bench.mjs (which
+/// also runs `native_bench` and JAX); its output lines.
+fn run_page(root: &Path, epochs: u32, native_bench: &Path) -> Result<Captured, String> {
     eprintln!("==> wasm: release site in headless Chromium, bench_seed002({epochs})");
     let dist = site::build(root)?;
     let port = static_server::start(&dist).map_err(|e| format!("cannot serve dist/: {e}"))?;
@@ -60,41 +76,33 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .arg(format!("http://127.0.0.1:{port}/"))
         .arg(epochs.to_string())
         .env("CHROMIUM", ensure::CHROMIUM)
-        .env("NATIVE_BENCH", &native_bench)
+        .env("NATIVE_BENCH", native_bench)
         .current_dir(root);
     let wasm = cmd::run_tee(&mut node, true);
     if !wasm.success() {
         return Err("the wasm benchmark failed (see above)".into());
     }
-    let wasm_ms = wasm
-        .lines
-        .iter()
-        .find_map(|l| json_number(l, "wasm_ms_per_epoch"))
-        .ok_or("bench.mjs printed no \"wasm_ms_per_epoch\"")?;
-    let native_ms = wasm
-        .lines
-        .iter()
-        .find_map(|l| json_number(l, "native_ms_per_epoch"))
-        .ok_or("bench.mjs printed no \"native_ms_per_epoch\"")?;
+    Ok(wasm)
+}
+
+/// The one JSON line of results, from what bench.mjs printed.
+fn results_line(lines: &[String], epochs: u32) -> Result<String, String> {
+    let number = |key: &str| lines.iter().find_map(|l| json_number(l, key));
+    let wasm_ms =
+        number("wasm_ms_per_epoch").ok_or("bench.mjs printed no \"wasm_ms_per_epoch\"")?;
+    let native_ms =
+        number("native_ms_per_epoch").ok_or("bench.mjs printed no \"native_ms_per_epoch\"")?;
 
     // The page-side figures bench.mjs reports besides the epoch time (null when missing).
     let page_figure = |key: &str| {
-        wasm.lines
-            .iter()
-            .find_map(|l| json_number(l, key))
+        number(key)
             // Sizes are exact; timings keep four significant digits.
             .map(|v| if key.ends_with("_bytes") { v } else { round(v) }.to_string())
             .unwrap_or_else(|| "null".into())
     };
     // The steady speed, once the browser's optimising compiler has caught up (epochs 2..).
-    let native_later = wasm
-        .lines
-        .iter()
-        .find_map(|l| json_number(l, "native_later_ms_per_epoch"));
-    let wasm_later = wasm
-        .lines
-        .iter()
-        .find_map(|l| json_number(l, "wasm_later_ms_per_epoch"));
+    let native_later = number("native_later_ms_per_epoch");
+    let wasm_later = number("wasm_later_ms_per_epoch");
     let ratio_later = match (wasm_later, native_later) {
         (Some(w), Some(n)) if n > 0.0 => Some(w / n),
         _ => None,
@@ -125,7 +133,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for key in PAGE_FIGURES.iter().chain(&DYING_FIGURES) {
         fields.push((key, page_figure(key)));
     }
-    let (scaling, seed_jax) = wide_nets(&wasm.lines);
+    let (scaling, seed_jax) = wide_nets(lines);
     fields.push(("scaling", scaling));
     let wasm_later_ms = wasm_later.unwrap_or(wasm_ms);
     fields.push(("jax_seed002_ms_per_epoch", opt(seed_jax)));
@@ -134,8 +142,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         opt(seed_jax.map(|j| wasm_later_ms / j)),
     ));
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
-    println!("{{{}}}", body.join(","));
-    Ok(())
+    Ok(format!("{{{}}}", body.join(",")))
 }
 
 /// The wide-net table (native, page, JAX) and JAX's seed-002 epoch, when JAX is at hand.

@@ -21,31 +21,39 @@ type Step = fn(&Path) -> Result<(), String>;
 pub struct Needs {
     /// Chromium and chromedriver (headless tests, smoke test, bench).
     pub browser: bool,
-    /// wasm-pack (the in-browser unit tests).
+    /// wasm-pack (the in-browser unit tests, the npm package).
     pub wasm_pack: bool,
+    /// Trunk (the site).
+    pub trunk: bool,
 }
 
 impl Needs {
     pub const ALL: Needs = Needs {
         browser: true,
         wasm_pack: true,
+        trunk: true,
     };
     /// `serve` only builds the site: no browser, no wasm-pack.
     pub const SITE: Needs = Needs {
         browser: false,
         wasm_pack: false,
+        trunk: true,
+    };
+    /// `package` builds the npm package: wasm-pack and npm's wasm-opt, no Trunk, no browser.
+    pub const PACKAGE: Needs = Needs {
+        browser: false,
+        wasm_pack: true,
+        trunk: false,
     };
 }
 
 /// Ensures every tool in `needs`; reports all problems at the end rather than the first.
 pub fn ensure(root: &Path, needs: Needs) -> Result<(), String> {
-    let mut steps: Vec<Step> = vec![
-        rust_components,
-        wasm_target,
-        wasm_bindgen_cli,
-        trunk,
-        npm_tools,
-    ];
+    let mut steps: Vec<Step> = vec![rust_components, wasm_target, wasm_bindgen_cli];
+    if needs.trunk {
+        steps.push(trunk);
+    }
+    steps.push(npm_tools);
     if needs.wasm_pack {
         steps.push(wasm_pack);
     }
@@ -210,7 +218,8 @@ fn chromium(_root: &Path) -> Result<(), String> {
 }
 
 /// `npm ci` in tools/browser when node_modules is missing or older than the lock file:
-/// playwright-core (drives /usr/bin/chromium) and binaryen (Trunk's wasm-opt).
+/// playwright-core (drives /usr/bin/chromium) and binaryen (the wasm-opt of Trunk and of
+/// wasm-pack, which would otherwise download its own).
 fn npm_tools(root: &Path) -> Result<(), String> {
     let dir = cmd::browser_dir(root);
     let modules = dir.join("node_modules");
@@ -252,7 +261,7 @@ fn npm_tools(root: &Path) -> Result<(), String> {
 }
 
 /// The first `"key": "value"` string in a JSON text (enough for a package.json version).
-fn json_string(text: &str, key: &str) -> Option<String> {
+pub fn json_string(text: &str, key: &str) -> Option<String> {
     let start = text.find(&format!("\"{key}\""))? + key.len() + 2;
     let rest = text[start..].trim_start().strip_prefix(':')?.trim_start();
     let rest = rest.strip_prefix('"')?;

@@ -3,6 +3,7 @@
 //! Plain std Rust on purpose: it compiles in seconds on every fresh clone.
 //!
 //! - `serve`: ensure the web tools, then `trunk serve --release` on 127.0.0.1.
+//! - `package`: ensure wasm-pack and npm's wasm-opt, then build the npm package into `pkg/`.
 //! - `test`:  ensure every tool, run every suite, end with one line of totals.
 //! - `bench`: native vs wasm milliseconds per epoch on seed 002, as one JSON line.
 //! - `smoke`: build the release site and load it in headless Chromium (part of `test`).
@@ -12,6 +13,7 @@ mod bench;
 mod cmd;
 mod ensure;
 mod lock;
+mod package;
 mod scaling;
 mod serve;
 mod site;
@@ -28,6 +30,7 @@ usage: cargo xtask <command> [args]
 
 commands:
   serve [trunk args]     build the explorer (release) and serve it on http://127.0.0.1:8080/
+  package [--out DIR]    build the npm package `dying-relu` into pkg/ (or DIR), as the tests check it
   test                   run every check and test suite; ends with `total: N passed, M failed`
   bench [--epochs N]     native vs wasm ms per epoch on seed 002, printed as one JSON line
   smoke [QUERY...]       build the release site and load it (plus each ?QUERY) in headless Chromium
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "serve" => serve::run(&root, rest),
+        "package" => package::run(&root, rest),
         "test" => test::run(&root),
         "bench" => bench::run(&root, rest),
         "smoke" => smoke::run_command(&root, rest),

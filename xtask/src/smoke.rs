@@ -60,6 +60,7 @@ pub fn run_command(root: &Path, extras: &[String]) -> Result<(), String> {
         Needs {
             browser: true,
             wasm_pack: false,
+            trunk: true,
         },
     )?;
     site::build(root)?;

@@ -2,6 +2,7 @@
 
 use crate::cmd::{self, Captured};
 use crate::ensure::{self, Needs};
+use crate::package;
 use crate::site;
 use crate::smoke;
 use crate::tally::{self, Outcome};
@@ -12,19 +13,42 @@ use std::time::Instant;
 pub fn run(root: &Path) -> Result<(), String> {
     let start = Instant::now();
     let mut outcomes = Vec::new();
+    outcomes.extend(ensure_tools(root));
+    outcomes.extend(static_checks(root));
+    outcomes.push(native_tests(root));
+    outcomes.extend(browser_tests(root));
+    outcomes.extend(site_and_smoke(root));
+    outcomes.push(npm_package(root));
 
+    let (passed, failed) = tally::report(&outcomes);
+    println!("time: {:.0} s", start.elapsed().as_secs_f64());
+    println!("total: {passed} passed, {failed} failed");
+    if failed == 0 {
+        Ok(())
+    } else {
+        // The totals line must stay last: exit without another message.
+        std::process::exit(1);
+    }
+}
+
+/// Every tool; a failure to install one is counted, and the steps that need it fail too.
+fn ensure_tools(root: &Path) -> Option<Outcome> {
     heading("ensure tools");
     let t = Instant::now();
-    if let Err(e) = ensure::ensure(root, Needs::ALL) {
-        eprintln!("{e}");
-        outcomes.push(Outcome::check(
-            "ensure tools",
-            false,
-            t.elapsed(),
-            "see above",
-        ));
-    }
+    let Err(e) = ensure::ensure(root, Needs::ALL) else {
+        return None;
+    };
+    eprintln!("{e}");
+    Some(Outcome::check(
+        "ensure tools",
+        false,
+        t.elapsed(),
+        "see above",
+    ))
+}
 
+/// `cargo fmt --check` and clippy, natively and for wasm32, each passing or failing as one.
+fn static_checks(root: &Path) -> Vec<Outcome> {
     let checks: [(&str, &[&str]); 3] = [
         ("cargo fmt --check", &["fmt", "--all", "--check"]),
         (
@@ -56,29 +80,38 @@ pub fn run(root: &Path) -> Result<(), String> {
             ],
         ),
     ];
-    for (name, args) in checks {
-        let mut c = Command::new("cargo");
-        c.args(args).current_dir(root);
-        outcomes.push(check(name, &mut c));
-    }
+    checks
+        .into_iter()
+        .map(|(name, args)| {
+            let mut c = Command::new("cargo");
+            c.args(args).current_dir(root);
+            check(name, &mut c)
+        })
+        .collect()
+}
 
+/// `cargo test` over the workspace, every test counted.
+fn native_tests(root: &Path) -> Outcome {
     let mut native = Command::new("cargo");
     native
         .args(["test", "--workspace", "--no-fail-fast"])
         .current_dir(root);
-    outcomes.push(counted("cargo test (native)", &mut native));
+    counted("cargo test (native)", &mut native)
+}
 
-    // One wasm-pack run per browser test file: wasm-pack cannot pass --no-fail-fast, so in a
-    // single run a failing file would hide every file after it.
+/// One wasm-pack run per browser test file: wasm-pack cannot pass --no-fail-fast, so in a
+/// single run a failing file would hide every file after it.
+fn browser_tests(root: &Path) -> Vec<Outcome> {
     let files = browser_test_files(root);
     if files.is_empty() {
-        outcomes.push(Outcome::check(
+        return vec![Outcome::check(
             "wasm-pack test",
             false,
             std::time::Duration::ZERO,
             "no browser test files found in tests/",
-        ));
+        )];
     }
+    let mut outcomes = Vec::new();
     for file in files {
         let mut browser = Command::new("wasm-pack");
         browser
@@ -94,10 +127,13 @@ pub fn run(root: &Path) -> Result<(), String> {
             eprintln!("ended {ended} Chromium process(es) the test runner left behind");
         }
     }
+    outcomes
+}
 
+/// `trunk build --release`, then the smoke test of the fresh `dist/` (skipped without one).
+fn site_and_smoke(root: &Path) -> [Outcome; 2] {
     let build = check("trunk build --release", &mut site::trunk_build(root));
     let built = build.failed == 0;
-    outcomes.push(build);
     heading("smoke test of dist/ in headless Chromium");
     let t = Instant::now();
     let smoke_run = if built && root.join("dist").join("index.html").is_file() {
@@ -119,25 +155,35 @@ pub fn run(root: &Path) -> Result<(), String> {
     if smoke_outcome.failed == 0 {
         smoke_outcome.note = format!("screenshots in {}", smoke::SCREENSHOTS);
     }
-    outcomes.push(smoke_outcome);
+    [build, smoke_outcome]
+}
 
-    // The npm package: built by wasm-pack, packed, installed into a scratch project and
-    // mounted from there in Chromium (README, "As an npm package").
+/// The npm package, built as `cargo xtask package` builds it (into `target/npm/pkg`), then
+/// packed, installed into a scratch project and mounted from there in Chromium by
+/// `tools/npm/check.mjs` (README, "As an npm package"). Passes or fails as one.
+fn npm_package(root: &Path) -> Outcome {
+    const NAME: &str = "npm package (tools/npm/check.mjs)";
+    let out = root.join("target").join("npm").join("pkg");
+    heading(&format!("cargo xtask package --out {}", out.display()));
+    let t = Instant::now();
+    // A fresh directory: wasm-pack leaves files from an earlier build in place.
+    let _ = std::fs::remove_dir_all(&out);
+    match package::build(root, &out) {
+        Ok(files) => package::print_written(&out, &files),
+        Err(e) => {
+            eprintln!("{e}");
+            return Outcome::check(NAME, false, t.elapsed(), "cargo xtask package failed");
+        }
+    }
     let mut npm = Command::new("node");
     npm.arg(root.join("tools").join("npm").join("check.mjs"))
+        .arg("--pkg")
+        .arg(&out)
         .env("CHROMIUM", ensure::CHROMIUM)
         .current_dir(root);
-    outcomes.push(check("npm package (tools/npm/check.mjs)", &mut npm));
-
-    let (passed, failed) = tally::report(&outcomes);
-    println!("time: {:.0} s", start.elapsed().as_secs_f64());
-    println!("total: {passed} passed, {failed} failed");
-    if failed == 0 {
-        Ok(())
-    } else {
-        // The totals line must stay last: exit without another message.
-        std::process::exit(1);
-    }
+    let mut outcome = check(NAME, &mut npm);
+    outcome.time = t.elapsed();
+    outcome
 }
 
 fn heading(what: &str) {

@@ -130,8 +130,9 @@ fn tile<R: Real, const M: usize, const N: usize>(
         }
     }
     // Unchecked reads: bounds checks in the inner loop cost a third of its instructions.
-    // SAFETY: `gemm` checked that rows r0..r0 + M < m, columns c0..c0 + N <= n and every
-    // k < g.k index inside `lhs` and `rhs`.
+    // SAFETY: `gemm` checked that every row r < m, column c < n and inner index k < g.k lies
+    // inside `lhs` and `rhs`, and the callers keep r0 + M <= m and c0 + N <= n, so every read
+    // below (rows r0..r0 + M, columns c0..c0 + N, k < g.k) is in bounds.
     unsafe {
         let pl = g.lhs.as_ptr().add(r0 * g.lrs);
         let pr = g.rhs.as_ptr().add(c0);
@@ -161,8 +162,10 @@ pub(crate) mod simd {
     #[inline(never)]
     pub fn gemm(g: &Gemm<'_, f32>, out: &mut [f32], ors: usize) {
         let mut r0 = 0;
-        // SAFETY (every block): `super::gemm` checked that all rows r < m, columns c < n and
-        // inner indices k < k of the three operands lie inside their slices.
+        // SAFETY: `super::gemm` checked that all rows r < m, columns c < n and inner indices
+        // k < g.k of the three operands lie inside their slices, and that `out` holds
+        // (m - 1)·ors + n values with ors >= n; both loops keep r0 + M <= m, which is what
+        // `row_block` asks for.
         unsafe {
             while r0 + 4 <= g.m {
                 row_block::<4, 2>(g, out.as_mut_ptr(), ors, r0);
@@ -175,6 +178,16 @@ pub(crate) mod simd {
         }
     }
 
+    /// Rows `r0..r0 + M` of the product, every column: whole tiles of `4·NV` columns, then
+    /// narrower ones, then the portable kernel for a ragged edge of 1 to 3 columns.
+    ///
+    /// # Safety
+    ///
+    /// `g` must have passed `super::gemm`'s checks (every row r < g.m, column c < g.n and
+    /// inner index k < g.k of `lhs`, `rhs` and `bias` inside its slice), `r0 + M <= g.m`, and
+    /// `po` must point to the start of an output buffer, valid for reads and writes, of at
+    /// least `(g.m - 1)·ors + g.n` f32 with `ors >= g.n` (or `g.m == 1`), that nothing else
+    /// reads or writes during the call.
     #[inline(always)]
     unsafe fn row_block<const M: usize, const NV: usize>(
         g: &Gemm<'_, f32>,
@@ -205,6 +218,15 @@ pub(crate) mod simd {
         }
     }
 
+    /// One tile: rows `r0..r0 + M` × columns `c0..c0 + 4·NV` of the product, with unaligned
+    /// SIMD128 loads and stores and no bounds checks.
+    ///
+    /// # Safety
+    ///
+    /// What [`row_block`] asks for, and besides `c0 + 4·NV <= g.n`, so that every read of
+    /// `rhs` (at k·rrs + c0 .. k·rrs + c0 + 4·NV), of `lhs` (rows r0..r0 + M), of `bias`
+    /// (r0..r0 + M) and every write through `po` (rows r0..r0 + M, the same columns) is inside
+    /// its buffer.
     #[inline(always)]
     unsafe fn tile<const M: usize, const NV: usize>(
         g: &Gemm<'_, f32>,

@@ -433,10 +433,22 @@ mod simd {
     use super::AdamConsts;
     use core::arch::wasm32::*;
 
+    /// Four f32 from `p` as one vector (an unaligned load).
+    ///
+    /// # Safety
+    ///
+    /// `p` must be valid for reading 16 bytes: four consecutive f32 `p[0..4]`, all inside one
+    /// allocation. No alignment is needed.
     #[inline(always)]
     unsafe fn ld(p: *const f32) -> v128 {
         v128_load(p as *const v128)
     }
+    /// Stores the vector `v` as four f32 at `p` (an unaligned store).
+    ///
+    /// # Safety
+    ///
+    /// `p` must be valid for writing 16 bytes: four consecutive f32 `p[0..4]`, all inside one
+    /// allocation, that no live reference aliases. No alignment is needed.
     #[inline(always)]
     unsafe fn st(p: *mut f32, v: v128) {
         v128_store(p as *mut v128, v)
@@ -545,7 +557,7 @@ mod simd {
         let (pw, ps, po) = (w.as_ptr(), src.as_ptr(), out.as_mut_ptr());
         let vi = f32x4_splat(init);
         let mut b = 0;
-        // SAFETY (all blocks): lanes b..b + width <= n, so every src read is at
+        // SAFETY: lanes b..b + width <= n, so every src read is at
         // k * stride + b + lane < (n_terms - 1) * stride + n <= src.len(), every weight read
         // at k * w_stride < w.len(), every write below n.
         unsafe {
