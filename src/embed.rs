@@ -2,16 +2,7 @@
 //! settings on screen. Pure, so the snippet is tested natively; the page fills in its own
 //! address and copies it to the clipboard (`web::export`).
 
-use crate::panels;
-
-/// Height in CSS pixels that shows the whole panel on a laptop without inner scrolling.
-pub fn frame_height(panel: &str) -> u32 {
-    match panel {
-        "activation" => 720,
-        "neuron" => 1250,
-        _ => 1900,
-    }
-}
+use crate::panels::PanelInfo;
 
 /// Text safe inside a double-quoted HTML attribute.
 pub fn attribute(text: &str) -> String {
@@ -31,13 +22,12 @@ pub fn frame_url(page: &str, panel: &str, query: &str) -> String {
 
 /// `<iframe src="…?panel=neuron&amp;b=0.3" title="…" …></iframe>`: the snippet the "Copy
 /// embed code" button copies.
-pub fn iframe(page: &str, panel: &str, query: &str) -> String {
-    let title = panels::find(panel).map_or("a panel", |p| p.title);
+pub fn iframe(page: &str, panel: PanelInfo, query: &str) -> String {
     format!(
         "<iframe src=\"{}\" title=\"Dying ReLU Explorer: {}\" width=\"100%\" height=\"{}\" loading=\"lazy\"></iframe>",
-        attribute(&frame_url(page, panel, query)),
-        attribute(title),
-        frame_height(panel)
+        attribute(&frame_url(page, panel.name, query)),
+        attribute(panel.title),
+        panel.embed_height
     )
 }
 
@@ -49,7 +39,7 @@ mod tests {
     fn the_snippet_points_at_the_panel_with_its_settings() {
         let s = iframe(
             "https://example.org/dying-relu/?act.f=elu#h-neuron",
-            "neuron",
+            crate::panels::neuron::PANEL,
             "f=leaky_relu&b=0.3",
         );
         assert_eq!(
@@ -57,7 +47,8 @@ mod tests {
             "<iframe src=\"https://example.org/dying-relu/?panel=neuron&amp;f=leaky_relu&amp;b=0.3\" \
              title=\"Dying ReLU Explorer: One neuron\" width=\"100%\" height=\"1250\" loading=\"lazy\"></iframe>"
         );
-        assert!(iframe("x", "activation", "").contains("src=\"x?panel=activation\""));
+        assert!(iframe("x", crate::panels::activation::PANEL, "")
+            .contains("src=\"x?panel=activation\""));
         assert_eq!(attribute("\"<a>&"), "&quot;&lt;a&gt;&amp;");
     }
 }

@@ -185,6 +185,21 @@ impl Value {
     }
 }
 
+/// The settings that apply, as a file-name tag written from the panel's field table: a
+/// menu's choice by its id, a slider's value after its key ("leaky_relu_alpha0.1_lr0.01_b0"),
+/// so a setting added to FIELDS is in every exported file's name without another line.
+pub fn fields_tag<S>(fields: &[Field<S>], s: &S) -> String {
+    fields
+        .iter()
+        .filter(|f| (f.applies)(s))
+        .map(|f| match (f.get)(s) {
+            Value::Number(v) => format!("{}{}", f.key(), crate::chart::figure::number_tag(v)),
+            Value::Choice(id) => id,
+        })
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 /// One setting of a panel: its control, and how to get and set it on the panel's settings
 /// `S`. A panel's `FIELDS` table lists them in the order the panel shows them; adding a
 /// setting is adding a row.

@@ -111,15 +111,25 @@ fn json_holds_the_settings_the_seed_and_the_same_series() {
         ..Settings::default()
     });
     let state = trained(settings);
-    let text = export::json(&state.settings, &state.run.history);
+    let text = export::json(&state.settings, &state.run.history, &state.data_info());
     let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(v["seed"], 7);
-    assert_eq!(v["settings"]["activation"], "leaky_relu");
+    // Every field of the table, keyed as the link is.
+    for f in dying_relu::panels::network::settings::FIELDS.iter() {
+        assert!(!v["settings"][f.key()].is_null(), "{} missing", f.key());
+    }
+    assert_eq!(v["settings"]["act"], "leaky_relu");
     assert_eq!(v["settings"]["dropout"], 0.0);
-    assert_eq!(v["settings"]["output_activation"], "same");
+    assert_eq!(v["settings"]["out"], "same");
     assert_eq!(v["settings"]["preset"], "leaky");
-    assert_eq!(v["settings"]["samples"], 1000);
-    assert_eq!(v["settings"]["learning_rate"], 0.001);
+    assert_eq!(v["settings"]["n"], 1000.0);
+    assert_eq!(v["settings"]["lr"], 0.001);
+    assert_eq!(v["settings"]["shape"], "4-8-8-8-1");
+    assert!((v["dead_line"].as_f64().unwrap() - 13.0 / 3.0).abs() < 1e-12);
+    assert!(v["definitions"]["data"]
+        .as_str()
+        .unwrap()
+        .starts_with("seed 002"));
     let epochs = v["epochs"].as_array().unwrap();
     assert_eq!(epochs.len(), state.run.history.len());
     for (e, s) in epochs.iter().zip(&state.run.history) {
@@ -556,15 +566,28 @@ fn file_names_say_what_and_with_which_settings() {
     });
     assert_eq!(
         neuron.file_name(0, "png"),
-        "neuron-gate_leaky_relu_alpha0.1_lr0.01_b0_step0.png"
+        "neuron-gate_leaky_relu_lr0.01_b0_alpha0.1_step0.png"
     );
     let net = NetworkState::new(Settings::default());
     assert_eq!(
         net.file_name(0, "svg"),
-        "network-loss_relu3_relu_4-8-8-8-1_glorot_uniform_bias0_adam_lr0.001_batch32_seed4_epoch0.svg"
+        "network-loss_relu3_n200000_layers3_width8_relu_same_dropout0_glorot_uniform_bias0_adam_lr0.001_batch32_epochs5_seed4_epoch0.svg"
     );
     assert_eq!(
         export::file_name(&net.settings_tag(), "csv"),
-        "network-run_relu3_relu_4-8-8-8-1_glorot_uniform_bias0_adam_lr0.001_batch32_seed4_epoch0.csv"
+        "network-run_relu3_n200000_layers3_width8_relu_same_dropout0_glorot_uniform_bias0_adam_lr0.001_batch32_epochs5_seed4_epoch0.csv"
+    );
+    // Dropout and the output activation are in the name (they were left out when it was
+    // written by hand), and a run on own data says so.
+    let mut s = Settings::default();
+    s.set("dropout", &dying_relu::spec::Value::Number(0.2));
+    s.set("out", &dying_relu::spec::Value::Choice("linear".into()));
+    let net = NetworkState::new(s);
+    let name = net.file_name(0, "svg");
+    assert!(name.contains("_linear_dropout0.2_"), "{name}");
+    let dying = dying_relu::panels::dying::state::State::new(Default::default());
+    assert_eq!(
+        dying.file_name(0, "png"),
+        "dying-phase-map_layers3_width8_relu_adam_epochs3_res21_dead_bwidth3_trials600_auto.png"
     );
 }

@@ -174,3 +174,39 @@ fn standardising_and_a_linear_output_learn_the_sample_below_its_dead_line() {
         state.dead_loss()
     );
 }
+
+/// What leaves the page after a run on own data says that data's dead line: Save SVG of the
+/// loss chart and Download JSON drew and wrote 13/3 (seed 002's) before, whatever the data.
+#[test]
+fn exports_after_own_data_carry_its_dead_line() {
+    use dying_relu::chart::figure::slide_svg;
+    use dying_relu::panels::network::{export, figures};
+    use dying_relu::spec::format_sig;
+    let mut text = String::from("x1,x2,celsius\n");
+    for i in 0..200 {
+        let a = (i as f64 * 0.37).sin();
+        let b = (i as f64 * 0.11).cos();
+        text.push_str(&format!("{a},{b},{}\n", 15.0 + 10.0 * a));
+    }
+    let mut state = State::new(small());
+    load(&mut state, "weather.csv", &text);
+    let table = parse(&text).unwrap();
+    let e_y2 = table.column(2).iter().map(|y| y * y).sum::<f64>() / 200.0;
+    assert_eq!(state.dead_loss(), e_y2);
+    state.update(Msg::Train);
+    run_frames(&mut state);
+    let svg = slide_svg(&state, figures::LOSS).expect("the loss chart draws");
+    let line = format!("E[y²] = {}", format_sig(e_y2, 4));
+    assert!(svg.contains(&line), "the SVG names {line}");
+    assert!(!svg.contains("E[y²] = 4.333"), "not seed 002's line");
+    let json = export::json(&state.settings, &state.run.history, &state.data_info());
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["dead_line"].as_f64(), Some(e_y2));
+    let data = v["definitions"]["data"].as_str().unwrap();
+    assert!(
+        data.contains("own data") && data.contains("200 rows of weather.csv"),
+        "{data}"
+    );
+    let said = v["definitions"]["dead_line"].as_str().unwrap();
+    assert!(said.contains(&format_sig(e_y2, 6)), "{said}");
+}

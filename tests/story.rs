@@ -8,11 +8,11 @@ use dying_relu::panels::activation::{state as act, words as act_words};
 use dying_relu::panels::dying::state::{self as dying, State as MapState};
 use dying_relu::panels::dying::words as dying_words;
 use dying_relu::panels::network::run::Run;
-use dying_relu::panels::network::settings::{Settings as NetSettings, FIELDS as NET_FIELDS};
+use dying_relu::panels::network::settings::Settings as NetSettings;
 use dying_relu::panels::network::words as net_words;
 use dying_relu::panels::neuron::state::{self as neuron, Msg, State};
 use dying_relu::panels::neuron::words as neuron_words;
-use dying_relu::panels::{self, PANELS};
+use dying_relu::panels::{self, PanelId, PANELS};
 use dying_relu::sim::data::SEED002_DEAD_LOSS;
 use dying_relu::sim::stats::EpochStats;
 use dying_relu::spec::{query_pairs, Control, Value};
@@ -26,9 +26,9 @@ fn clock() -> impl FnMut() -> f64 {
     }
 }
 
-fn query(step: &Step, panel: &str) -> Vec<(String, String)> {
+fn query(step: &Step, panel: PanelId) -> Vec<(String, String)> {
     let q = step.set.iter().find(|(p, _)| *p == panel).map(|(_, q)| *q);
-    query_pairs(q.unwrap_or_else(|| panic!("{}: sets no {panel}", step.title)))
+    query_pairs(q.unwrap_or_else(|| panic!("{}: sets no {panel:?}", step.title)))
 }
 
 #[test]
@@ -36,53 +36,23 @@ fn every_steps_query_parses_without_warnings_through_its_panels_table() {
     assert!((9..=12).contains(&STEPS.len()), "about ten steps");
     for step in &STEPS {
         assert!(!step.set.is_empty(), "{}", step.title);
-        for (panel, q) in step.set {
-            assert!(panels::find(panel).is_some(), "{}: {panel}", step.title);
+        for &(panel, q) in step.set {
+            let info = panels::info(panel);
             let pairs = query_pairs(q);
-            let warnings = match *panel {
-                "activation" => act::from_pairs(&pairs).1,
-                "neuron" => neuron::from_pairs(&pairs).1,
-                "network" => NetSettings::from_pairs(&pairs).1,
-                "dying" => dying::Settings::from_pairs(&pairs).1,
-                other => panic!("no table for {other}"),
-            };
+            let warnings = (info.relink)(&pairs).1;
             assert!(warnings.is_empty(), "{}: {q}: {warnings:?}", step.title);
             for (k, _) in &pairs {
-                assert!(keys(panel).contains(&k.as_str()), "{}: {k}", step.title);
+                assert!(info.keys().contains(&k.as_str()), "{}: {k}", step.title);
             }
         }
     }
 }
 
-fn keys(panel: &str) -> Vec<&'static str> {
-    match panel {
-        "activation" => act::FIELDS.iter().map(|f| f.key()).collect(),
-        "neuron" => neuron::FIELDS.iter().map(|f| f.key()).collect(),
-        "dying" => dying::FIELDS.iter().map(|f| f.key()).collect(),
-        _ => NET_FIELDS.iter().map(|f| f.key()).collect(),
-    }
-}
-
-fn control(panel: &str, key: &str) -> Control {
-    let found = match panel {
-        "activation" => act::FIELDS
-            .iter()
-            .find(|f| f.key() == key)
-            .map(|f| f.control),
-        "neuron" => neuron::FIELDS
-            .iter()
-            .find(|f| f.key() == key)
-            .map(|f| f.control),
-        "dying" => dying::FIELDS
-            .iter()
-            .find(|f| f.key() == key)
-            .map(|f| f.control),
-        _ => NET_FIELDS
-            .iter()
-            .find(|f| f.key() == key)
-            .map(|f| f.control),
-    };
-    found.unwrap_or_else(|| panic!("{panel} has no control {key}"))
+fn control(panel: PanelId, key: &str) -> Control {
+    (panels::info(panel).controls)()
+        .into_iter()
+        .find(|c| c.key() == key)
+        .unwrap_or_else(|| panic!("{panel:?} has no control {key}"))
 }
 
 #[test]
@@ -118,7 +88,7 @@ fn every_step_reads_as_a_step_and_its_try_names_a_real_control() {
     );
     // Every panel appears in some step.
     for p in PANELS {
-        assert!(STEPS.iter().any(|s| s.panel() == p.name), "{}", p.name);
+        assert!(STEPS.iter().any(|s| s.panel() == p.id), "{}", p.name);
     }
 }
 
@@ -177,8 +147,8 @@ fn neuron_try(s: &mut State, action: Action) {
 
 #[test]
 fn the_neuron_steps_claims_hold_before_and_after_their_try() {
-    for step in STEPS.iter().filter(|s| s.try_this.panel == "neuron") {
-        let (settings, _) = neuron::from_pairs(&query(step, "neuron"));
+    for step in STEPS.iter().filter(|s| s.try_this.panel == PanelId::Neuron) {
+        let (settings, _) = neuron::from_pairs(&query(step, PanelId::Neuron));
         let mut s = State::new(settings);
         let start = State::new(settings);
         neuron_claim(step.before, &s, &start).unwrap_or_else(|e| panic!("{}: {e}", step.title));
@@ -190,7 +160,7 @@ fn the_neuron_steps_claims_hold_before_and_after_their_try() {
 #[test]
 fn a_positive_bias_only_buys_a_margin() {
     let step = STEPS.iter().find(|s| s.title.contains("positive")).unwrap();
-    let (settings, _) = neuron::from_pairs(&query(step, "neuron"));
+    let (settings, _) = neuron::from_pairs(&query(step, PanelId::Neuron));
     let mut s = State::new(settings);
     s.update(Msg::LargeStep);
     assert!(s.neuron.stats().open_fraction > 0.5);
@@ -205,8 +175,11 @@ fn a_positive_bias_only_buys_a_margin() {
 
 #[test]
 fn the_activation_steps_claims_hold() {
-    for step in STEPS.iter().filter(|s| s.try_this.panel == "activation") {
-        let (mut settings, _) = act::from_pairs(&query(step, "activation"));
+    for step in STEPS
+        .iter()
+        .filter(|s| s.try_this.panel == PanelId::Activation)
+    {
+        let (mut settings, _) = act::from_pairs(&query(step, PanelId::Activation));
         let says = |s: &act::Settings, claim: Claim| match claim {
             Claim::ActivationSays(t) => {
                 let said = act_words::summary(s.activation());
@@ -248,7 +221,10 @@ fn network_claim(claim: Claim, last: &EpochStats) -> bool {
 
 #[test]
 fn the_network_steps_end_as_they_say() {
-    for step in STEPS.iter().filter(|s| s.try_this.panel == "network") {
+    for step in STEPS
+        .iter()
+        .filter(|s| s.try_this.panel == PanelId::Network)
+    {
         assert_eq!(step.before, Claim::NetworkReady);
         let (_, q) = step.set[0];
         let r = run(q);
@@ -378,13 +354,13 @@ fn map_claim(claim: Claim, v: &str, status: &str) -> Result<(), String> {
 }
 
 fn map_step() -> &'static Step {
-    STEPS.iter().find(|s| s.panel() == "dying").unwrap()
+    STEPS.iter().find(|s| s.panel() == PanelId::Dying).unwrap()
 }
 
 #[test]
 fn the_map_steps_claims_hold_before_and_after_its_try() {
     let step = map_step();
-    let (settings, _) = dying::Settings::from_pairs(&query(step, "dying"));
+    let (settings, _) = dying::Settings::from_pairs(&query(step, PanelId::Dying));
     assert_eq!(settings.res % 2, 1, "an odd resolution has a row at bias 0");
     let mut s = MapState::new(settings);
     compute(&mut s);
@@ -402,7 +378,7 @@ fn the_map_steps_claims_hold_before_and_after_its_try() {
 #[test]
 fn the_map_step_says_what_its_map_shows() {
     let step = map_step();
-    let (settings, _) = dying::Settings::from_pairs(&query(step, "dying"));
+    let (settings, _) = dying::Settings::from_pairs(&query(step, PanelId::Dying));
     let mut s = MapState::new(settings);
     compute(&mut s);
     let map = s.settings.map();

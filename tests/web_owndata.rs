@@ -210,3 +210,99 @@ async fn a_bad_file_gets_its_message_and_the_previous_run_stays() {
     assert!(notice.has_attribute("hidden"));
     assert_eq!(host.get_attribute("data-run").as_deref(), Some("ready"));
 }
+
+/// A table of 60 rows: x1, x2 and a target `f(x1)`, written with `{:e}` when `sci`.
+fn scaled_table(f: impl Fn(f64) -> f64, sci: bool) -> (String, f64) {
+    let mut csv = String::from("x1,x2,y\n");
+    let mut sum_sq = 0.0;
+    for i in 0..60 {
+        let x1 = (i % 13) as f64 / 6.0 - 1.0;
+        let x2 = (i % 7) as f64 / 3.0 - 1.0;
+        let y = f(x1);
+        if sci {
+            csv.push_str(&format!("{x1:e},{x2:e},{y:e}\n"));
+        } else {
+            csv.push_str(&format!("{x1},{x2},{y}\n"));
+        }
+        sum_sq += y * y;
+    }
+    (csv, sum_sq / 60.0)
+}
+
+/// Own data at the scales real data comes in: each table is pasted, trains one epoch (or is
+/// refused in words) and leaves every panel working. A target in °C or in dollars stopped the
+/// whole page before (the loss chart's y range was clamped between bounds that crossed).
+#[wasm_bindgen_test]
+async fn targets_in_degrees_dollars_and_nanometres_train_and_every_panel_keeps_working() {
+    let act = support::host(800);
+    mount(&act, "activation", "").unwrap();
+    let neuron = support::host(800);
+    mount(&neuron, "neuron", "").unwrap();
+    let host = support::host(1000);
+    mount(&host, "network", "epochs=1").unwrap();
+    let tables: Vec<(&str, (String, f64))> = vec![
+        ("degrees", scaled_table(|a| 15.0 + 10.0 * a, false)),
+        (
+            "dollars",
+            scaled_table(|a| 200_000.0 + 100_000.0 * a, false),
+        ),
+        ("nanometres", scaled_table(|a| 1e-9 * (2.0 + a), true)),
+        ("a positive constant", scaled_table(|_| 5.0, false)),
+        ("a negative constant", scaled_table(|_| -5.0, false)),
+        ("zeros", scaled_table(|_| 0.0, false)),
+        ("scientific notation", scaled_table(|a| 1.5e3 * a, true)),
+        ("huge but allowed", scaled_table(|a| 3e17 * a, true)),
+    ];
+    for (what, (csv, e_y2)) in &tables {
+        paste(&host, csv);
+        assert_eq!(
+            host.get_attribute("data-source").as_deref(),
+            Some("own"),
+            "{what}: {}",
+            text(&host, ".own-data-notice")
+        );
+        button(&host, "One epoch").click();
+        wait_until(&host, what, 30_000.0, |h| {
+            matches!(
+                h.get_attribute("data-run").as_deref(),
+                Some("paused" | "finished" | "failed")
+            ) && h.get_attribute("data-charts-pending").as_deref() == Some("0")
+        })
+        .await;
+        let line = attr_f64(
+            &find::<Element>(&host, "canvas[data-chart=loss]"),
+            "data-dead-line",
+        );
+        let tol = 1e-5 * e_y2.max(1e-30);
+        assert!(
+            (line - e_y2).abs() <= tol,
+            "{what}: dead line {line} vs E[y²] {e_y2}"
+        );
+        let status = text(&host, ".status");
+        assert!(
+            status.contains("epoch") || status.contains("blew up"),
+            "{what}: {status}"
+        );
+    }
+    // Two rows and a value beyond 32-bit floats: refused in words, the last run kept.
+    let before = host.get_attribute("data-dead-line");
+    paste(&host, "x,y\n1,2\n3,4\n");
+    assert!(text(&host, ".own-data-notice").contains("Only 2 data rows"));
+    let (big, _) = scaled_table(|a| 1e25 * a, true);
+    paste(&host, &big);
+    let said = text(&host, ".own-data-notice");
+    assert!(said.contains("beyond ±1e18"), "{said}");
+    assert_eq!(host.get_attribute("data-dead-line"), before);
+    // The other panels still answer: the wasm instance did not stop.
+    let was = text(&neuron, ".status");
+    button(&neuron, "Large gradient step").click();
+    assert_ne!(text(&neuron, ".status"), was, "the neuron panel answers");
+    let f: web_sys::HtmlSelectElement = find(&act, "select");
+    f.set_value("elu");
+    fire(&f, "change");
+    assert!(
+        text(&act, ".status").contains("ELU"),
+        "{}",
+        text(&act, ".status")
+    );
+}

@@ -5,7 +5,7 @@
 //! a deep link to a middle step; lesson links that hide and lock controls, in an embed and on
 //! the full page.
 
-use dying_relu::panels::{activation, network, neuron};
+use dying_relu::panels::{self, PanelId};
 use dying_relu::spec::Control;
 use dying_relu::story::{Action, Claim, STEPS};
 use wasm_bindgen::{JsCast, JsValue};
@@ -51,8 +51,9 @@ impl Page {
         Page { root, before }
     }
 
-    fn host(&self, panel: &str) -> Element {
-        support::find(&self.root, &format!("[data-panel='{panel}']"))
+    fn host(&self, panel: PanelId) -> Element {
+        let name = panels::info(panel).name;
+        support::find(&self.root, &format!("[data-panel='{name}']"))
     }
 
     fn card(&self) -> Element {
@@ -109,29 +110,18 @@ async fn until(ms: f64, what: &str, host: &Element, ok: impl Fn() -> bool) {
     }
 }
 
-fn slider_position(panel: &str, key: &str, v: f64) -> f64 {
-    let control = match panel {
-        "activation" => activation::state::FIELDS
-            .iter()
-            .find(|f| f.key() == key)
-            .map(|f| f.control),
-        "neuron" => neuron::state::FIELDS
-            .iter()
-            .find(|f| f.key() == key)
-            .map(|f| f.control),
-        _ => network::settings::FIELDS
-            .iter()
-            .find(|f| f.key() == key)
-            .map(|f| f.control),
-    };
+fn slider_position(panel: PanelId, key: &str, v: f64) -> f64 {
+    let control = (panels::info(panel).controls)()
+        .into_iter()
+        .find(|c| c.key() == key);
     match control {
         Some(Control::Slider(spec)) => spec.to_slider(v),
-        _ => panic!("{panel} has no slider {key}"),
+        _ => panic!("{panel:?} has no slider {key}"),
     }
 }
 
 /// Does the step's try on the real control, as the learner would.
-fn perform(host: &Element, panel: &str, action: Action) {
+fn perform(host: &Element, panel: PanelId, action: Action) {
     match action {
         Action::Press("Step") => (0..3).for_each(|_| button(host, "Step").click()),
         Action::Press(label) => button(host, label).click(),
@@ -275,7 +265,8 @@ async fn the_whole_path_from_first_to_last_step_bears_out_every_claim() {
         check(step.before, &host, start, step.title).await;
         perform(&host, step.try_this.panel, step.try_this.action);
         check(step.after, &host, start, step.title).await;
-        if step.try_this.action == Action::Press("Train") && step.try_this.panel == "neuron" {
+        if step.try_this.action == Action::Press("Train") && step.try_this.panel == PanelId::Neuron
+        {
             button(&host, "Pause").click();
         }
         let next = button(&card, "Next");
@@ -296,7 +287,7 @@ async fn a_deep_link_opens_a_middle_step_with_its_state_and_the_address_follows(
     assert_eq!(card.get_attribute("data-step").as_deref(), Some("4"));
     assert_eq!(text(&card, "h3"), "Dead for good");
     assert!(!card.has_attribute("hidden"));
-    let neuron = page.host("neuron");
+    let neuron = page.host(PanelId::Neuron);
     assert_eq!(neuron.get_attribute("data-b").as_deref(), Some("-0.2"));
     assert_eq!(neuron.get_attribute("data-open").as_deref(), Some("0"));
     assert!(status(&neuron).contains("R is dead"), "{}", status(&neuron));
@@ -320,7 +311,7 @@ async fn a_deep_link_opens_a_middle_step_with_its_state_and_the_address_follows(
 #[wasm_bindgen_test]
 async fn an_embed_lesson_hides_and_locks_controls_and_names_unknown_ones() {
     let page = Page::open("?panel=neuron&hide=lr,alpha,zzz&lock=f&f=leaky_relu");
-    let host = page.host("neuron");
+    let host = page.host(PanelId::Neuron);
     for key in ["lr", "alpha"] {
         assert!(
             host.query_selector(&format!("input[id$='-{key}']"))
@@ -364,10 +355,11 @@ fn a_run_handed_to_a_panel_keeps_its_lesson() {
     // "Where neurons die" hands a cell's run to "A small network" by mounting it again
     // (`web::remount`): the lesson in the address must still hide and lock its controls.
     let page = Page::open("?net.lock=lr&net.hide=seed");
-    let net = page.host("network");
-    let lr = || -> HtmlInputElement { support::find(&page.host("network"), "input[id$='-lr']") };
+    let net = page.host(PanelId::Network);
+    let lr =
+        || -> HtmlInputElement { support::find(&page.host(PanelId::Network), "input[id$='-lr']") };
     assert!(lr().disabled(), "locked before the hand-over");
-    let host = dying_relu::web::remount("network", "lr=0.1&bias=0.5")
+    let host = dying_relu::web::remount(PanelId::Network, "lr=0.1&bias=0.5")
         .unwrap()
         .expect("the page shows the network panel");
     assert!(host == net, "mounted again in its own host");
@@ -384,21 +376,21 @@ fn a_run_handed_to_a_panel_keeps_its_lesson() {
 #[wasm_bindgen_test]
 fn on_the_full_page_a_lesson_touches_only_its_own_panel() {
     let page = Page::open("?neuron.lock=alpha&neuron.f=leaky_relu&act.f=elu&net.hide=seed");
-    let alpha = |panel: &str| -> HtmlInputElement {
+    let alpha = |panel: PanelId| -> HtmlInputElement {
         support::find(&page.host(panel), "input[id$='-alpha']")
     };
     assert!(
-        alpha("neuron").disabled(),
+        alpha(PanelId::Neuron).disabled(),
         "locked though Leaky ReLU uses α"
     );
     assert!(
-        !alpha("activation").disabled(),
+        !alpha(PanelId::Activation).disabled(),
         "the activation panel's α is free"
     );
-    let net = page.host("network");
+    let net = page.host(PanelId::Network);
     assert!(net.query_selector("input[id$='-seed']").unwrap().is_none());
     assert!(page
-        .host("neuron")
+        .host(PanelId::Neuron)
         .query_selector("input[id$='-seed']")
         .unwrap()
         .is_none());

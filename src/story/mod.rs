@@ -13,6 +13,7 @@ mod steps;
 
 pub use steps::STEPS;
 
+use crate::panels::PanelId;
 use crate::spec::{echo, lookup};
 
 /// The address key of the step (1-based, as a person counts).
@@ -26,9 +27,9 @@ pub struct Step {
     pub words: &'static str,
     /// Where the seeds and the live runs part: what a seed says, beside what the runs show.
     pub seed_differs: Option<&'static str>,
-    /// The panels it sets, as (panel name, query of that panel's keys), and the first is the
-    /// one brought into view.
-    pub set: &'static [(&'static str, &'static str)],
+    /// The panels it sets, as (panel, query of that panel's keys), and the first is the one
+    /// brought into view.
+    pub set: &'static [(PanelId, &'static str)],
     pub try_this: Try,
     pub question: &'static str,
     pub answer: &'static str,
@@ -40,8 +41,8 @@ pub struct Step {
 
 impl Step {
     /// The panel brought into view.
-    pub fn panel(&self) -> &'static str {
-        self.set.first().map_or("activation", |(p, _)| p)
+    pub fn panel(&self) -> PanelId {
+        self.set.first().map_or(PanelId::Activation, |(p, _)| *p)
     }
 }
 
@@ -50,7 +51,7 @@ impl Step {
 #[derive(Clone, Copy, Debug)]
 pub struct Try {
     pub text: &'static str,
-    pub panel: &'static str,
+    pub panel: PanelId,
     pub action: Action,
 }
 

@@ -4,6 +4,7 @@
 //! and bias the units die.
 
 use super::{Action, Claim, Step, Try};
+use crate::panels::PanelId;
 
 /// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
 /// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
@@ -15,10 +16,10 @@ pub const STEPS: [Step; 12] = [
                 gradients pass back at full size: that is why it became the default. On its \
                 negative side, shaded orange, the slope is exactly 0.",
         seed_differs: None,
-        set: &[("activation", "f=relu")],
+        set: &[(PanelId::Activation, "f=relu")],
         try_this: Try {
             text: "Pick Sigmoid in the Function menu and compare its slope.",
-            panel: "activation",
+            panel: PanelId::Activation,
             action: Action::Choose("f", "sigmoid"),
         },
         question: "Why is a slope of exactly 0 worse than a small one?",
@@ -34,10 +35,10 @@ pub const STEPS: [Step; 12] = [
                 Its inputs put a in a narrow bell centred at +0.1, so the gate is open for \
                 almost every input. Gradients flow back through it to w1, w2 and b.",
         seed_differs: None,
-        set: &[("neuron", "f=relu&lr=0.01&b=0")],
+        set: &[(PanelId::Neuron, "f=relu&lr=0.01&b=0")],
         try_this: Try {
             text: "Press Step a few times and watch w1, w2 and b move on the timelines.",
-            panel: "neuron",
+            panel: PanelId::Neuron,
             action: Action::Press("Step"),
         },
         question: "What would the gate do to a gradient if a were negative?",
@@ -52,10 +53,10 @@ pub const STEPS: [Step; 12] = [
                 gate is open, so R passes it on in full, and one SGD step moves w1, w2 and b \
                 a long way. The bell jumps from +0.1 to −0.1: a small move, but it crosses 0.",
         seed_differs: None,
-        set: &[("neuron", "f=relu&lr=0.01&b=0")],
+        set: &[(PanelId::Neuron, "f=relu&lr=0.01&b=0")],
         try_this: Try {
             text: "Press Large gradient step.",
-            panel: "neuron",
+            panel: PanelId::Neuron,
             action: Action::Press("Large gradient step"),
         },
         question: "Why did such a small shift matter so much?",
@@ -71,10 +72,10 @@ pub const STEPS: [Step; 12] = [
                 moves a parameter by learning rate × gradient, so it moves nothing, however \
                 long it trains.",
         seed_differs: None,
-        set: &[("neuron", "f=relu&lr=0.01&b=-0.2")],
+        set: &[(PanelId::Neuron, "f=relu&lr=0.01&b=-0.2")],
         try_this: Try {
             text: "Press Train, watch for a few seconds, then press Pause.",
-            panel: "neuron",
+            panel: PanelId::Neuron,
             action: Action::Press("Train"),
         },
         question: "Why does Train not move w1 now?",
@@ -89,10 +90,10 @@ pub const STEPS: [Step; 12] = [
                 every input's a, so a negative b slides the whole bell to the left. Once all of \
                 it is below 0, R is dead without any accident.",
         seed_differs: None,
-        set: &[("neuron", "f=relu&lr=0.01&b=0")],
+        set: &[(PanelId::Neuron, "f=relu&lr=0.01&b=0")],
         try_this: Try {
             text: "Drag Bias b down to −0.3.",
-            panel: "neuron",
+            panel: PanelId::Neuron,
             action: Action::Slide("b", -0.3),
         },
         question: "Why does the bias move every input at once?",
@@ -107,10 +108,10 @@ pub const STEPS: [Step; 12] = [
                 gradient, so the same large gradient moves R ten times less at a learning rate \
                 ten times smaller. Here it is 0.001 instead of 0.01.",
         seed_differs: None,
-        set: &[("neuron", "f=relu&lr=0.001&b=0")],
+        set: &[(PanelId::Neuron, "f=relu&lr=0.001&b=0")],
         try_this: Try {
             text: "Press Large gradient step, as before.",
-            panel: "neuron",
+            panel: PanelId::Neuron,
             action: Action::Press("Large gradient step"),
         },
         question: "Where does the bell end up this time?",
@@ -125,10 +126,10 @@ pub const STEPS: [Step; 12] = [
                 leaves it on the open side. Here b starts at 0.3, so a is centred at +0.4, \
                 and the learning rate is back at 0.01.",
         seed_differs: None,
-        set: &[("neuron", "f=relu&lr=0.01&b=0.3")],
+        set: &[(PanelId::Neuron, "f=relu&lr=0.01&b=0.3")],
         try_this: Try {
             text: "Press Large gradient step.",
-            panel: "neuron",
+            panel: PanelId::Neuron,
             action: Action::Press("Large gradient step"),
         },
         question: "Does a positive bias make R safe for good?",
@@ -145,10 +146,10 @@ pub const STEPS: [Step; 12] = [
                 the gate, so SGD can pull the bell back across 0. ELU and SELU also keep a \
                 slope below 0.",
         seed_differs: None,
-        set: &[("neuron", "f=leaky_relu&alpha=0.1&lr=0.01&b=-0.2")],
+        set: &[(PanelId::Neuron, "f=leaky_relu&alpha=0.1&lr=0.01&b=-0.2")],
         try_this: Try {
             text: "Press Train and watch the bell climb back; press Pause when it is open.",
-            panel: "neuron",
+            panel: PanelId::Neuron,
             action: Action::Press("Train"),
         },
         question: "Why can Leaky ReLU recover when ReLU cannot?",
@@ -165,10 +166,10 @@ pub const STEPS: [Step; 12] = [
                 every gradient 0. The seed found that more data, more layers, more epochs and \
                 other initialisers do not help; Compare presets reruns those here.",
         seed_differs: None,
-        set: &[("network", "preset=relu3&n=20000&epochs=3")],
+        set: &[(PanelId::Network, "preset=relu3&n=20000&epochs=3")],
         try_this: Try {
             text: "Press Train and watch the loss fall onto the dead line.",
-            panel: "network",
+            panel: PanelId::Network,
             action: Action::Press("Train"),
         },
         question: "Why would more epochs not help?",
@@ -183,10 +184,10 @@ pub const STEPS: [Step; 12] = [
                 Below 0 its slope is never 0 and its output goes down to about −1.76, so the \
                 error keeps flowing back. Same data, same seed.",
         seed_differs: None,
-        set: &[("network", "preset=selu&n=20000&epochs=3")],
+        set: &[(PanelId::Network, "preset=selu&n=20000&epochs=3")],
         try_this: Try {
             text: "Press Train and compare the loss with the last step's.",
-            panel: "network",
+            panel: PanelId::Network,
             action: Action::Press("Train"),
         },
         question: "Why is SELU's loss not 0 either?",
@@ -209,10 +210,10 @@ pub const STEPS: [Step; 12] = [
              negative; even then its gradients never become exactly 0. On the single unit R \
              all three keep learning from the spot where ReLU died.",
         ),
-        set: &[("network", "act=tanh&n=20000&epochs=3")],
+        set: &[(PanelId::Network, "act=tanh&n=20000&epochs=3")],
         try_this: Try {
             text: "Press Train; then pick sigmoid, then Leaky ReLU, and train each.",
-            panel: "network",
+            panel: PanelId::Network,
             action: Action::Press("Train"),
         },
         question: "Which is worse for learning, a tiny gradient or a zero one?",
@@ -230,10 +231,10 @@ pub const STEPS: [Step; 12] = [
                 negative bias has shut their gates. Along bias 0 the small learning rates keep \
                 most units alive, and the rates from 0.1 up leave most of them dead.",
         seed_differs: None,
-        set: &[("dying", "res=9&trials=100")],
+        set: &[(PanelId::Dying, "res=9&trials=100")],
         try_this: Try {
             text: "Pick Leaky ReLU in the Activation menu and let the map compute again.",
-            panel: "dying",
+            panel: PanelId::Dying,
             action: Action::Choose("act", "leaky_relu"),
         },
         question: "Does a positive starting bias protect the units from any learning rate?",

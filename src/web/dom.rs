@@ -191,13 +191,13 @@ pub struct Permalink {
     /// The row holding the link, the button and the announcement: what a panel places.
     pub link: Element,
     anchor: Element,
-    panel: &'static str,
+    panel: crate::panels::PanelInfo,
     query: Rc<RefCell<String>>,
     _copy: EventListener,
 }
 
 impl Permalink {
-    pub fn new(doc: &Document, panel: &'static str) -> Result<Self, JsValue> {
+    pub fn new(doc: &Document, panel: crate::panels::PanelInfo) -> Result<Self, JsValue> {
         let row = el(doc, "div", "share", "")?;
         let anchor = el(
             doc,
@@ -247,7 +247,7 @@ impl Permalink {
         }
         let sep = if query.is_empty() { "" } else { "&" };
         self.anchor
-            .set_attribute("href", &format!("?panel={}{sep}{query}", self.panel))
+            .set_attribute("href", &format!("?panel={}{sep}{query}", self.panel.name))
     }
 }
 

@@ -170,28 +170,6 @@ pub fn mounted_count() -> usize {
     MOUNTED.with(|m| m.borrow().len())
 }
 
-/// The keys of a panel's field table: the names a lesson link may hide or lock.
-fn field_keys(name: &str) -> Vec<&'static str> {
-    match name {
-        "activation" => panels::activation::state::FIELDS
-            .iter()
-            .map(|f| f.key())
-            .collect(),
-        "neuron" => panels::neuron::state::FIELDS
-            .iter()
-            .map(|f| f.key())
-            .collect(),
-        "dying" => panels::dying::state::FIELDS
-            .iter()
-            .map(|f| f.key())
-            .collect(),
-        _ => panels::network::settings::FIELDS
-            .iter()
-            .map(|f| f.key())
-            .collect(),
-    }
-}
-
 /// Mounts a panel from its (unprefixed) `pairs`, its controls following the lesson read from
 /// `lesson_pairs` (`hide=`, `lock=`); names the panel lacks get a notice above it.
 fn mount_info(
@@ -201,15 +179,10 @@ fn mount_info(
     address: Option<Address>,
     lesson_pairs: &[(String, String)],
 ) -> Result<(), JsValue> {
-    let keys = field_keys(info.name);
+    let keys = info.keys();
     let lesson = Lesson::read(lesson_pairs, &keys);
     let notice = lesson.notice(info.title, &keys);
-    let mounted = controls::with_lesson(lesson, || match info.name {
-        "activation" => panels::activation::web::mount(host, pairs, address.clone()),
-        "neuron" => panels::neuron::web::mount(host, pairs, address.clone()),
-        "dying" => panels::dying::web::mount(host, pairs, address.clone()),
-        _ => panels::network::web::mount(host, pairs, address.clone()),
-    })?;
+    let mounted = controls::with_lesson(lesson, || (info.mount)(host, pairs, address.clone()))?;
     if let Some(text) = notice {
         let note = dom::el(&dom::document()?, "p", "notice", &text)?;
         note.set_attribute("role", "status")?;
@@ -227,9 +200,8 @@ fn mount_info(
 /// panel's own keys), keeping its place in the page's address and the lesson the address
 /// gives it (controls hidden or locked): how one panel hands a configuration to another
 /// without importing it. Returns the panel's host, or None when the page shows no such panel.
-pub fn remount(panel: &str, query: &str) -> Result<Option<Element>, JsValue> {
-    let info = panels::find(panel)
-        .ok_or_else(|| JsValue::from_str(&format!("there is no panel called “{panel}”")))?;
+pub fn remount(panel: panels::PanelId, query: &str) -> Result<Option<Element>, JsValue> {
+    let info = panels::info(panel);
     let doc = dom::document()?;
     let hosts = doc.query_selector_all(&format!("[data-panel='{}']", info.name))?;
     let host = (0..hosts.length())

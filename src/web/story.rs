@@ -204,8 +204,9 @@ impl Guide {
     /// Sets the step's panels through their field tables and moves the card above the first.
     fn set_panels(&self, step: &Step, first_load: bool) -> Result<(), JsValue> {
         let doc = dom::document()?;
-        for (name, query) in step.set {
-            let (Some(info), Some(host)) = (panels::find(name), page_host(&doc, name)) else {
+        for &(id, query) in step.set {
+            let info = panels::info(id);
+            let Some(host) = page_host(&doc, id) else {
                 continue;
             };
             let mut pairs = query_pairs(query);
@@ -223,7 +224,8 @@ impl Guide {
 }
 
 /// The page's own host of a panel (not one mounted by script elsewhere).
-fn page_host(doc: &Document, name: &str) -> Option<Element> {
+fn page_host(doc: &Document, id: panels::PanelId) -> Option<Element> {
+    let name = panels::info(id).name;
     doc.query_selector(&format!("[data-panel='{name}']"))
         .ok()
         .flatten()

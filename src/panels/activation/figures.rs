@@ -2,12 +2,12 @@
 
 use super::charts::curve;
 use super::state::Settings;
-use crate::chart::figure::{number_tag, FigureInfo, Figures};
+use crate::chart::figure::{FigureInfo, Figures};
 use crate::chart::{Area, ChartResult, Theme};
 use plotters::prelude::DrawingBackend;
 
 impl Figures for Settings {
-    const PANEL: &'static str = "activation";
+    const PANEL: &'static str = super::PANEL.name;
 
     fn figures(&self) -> Vec<FigureInfo> {
         vec![FigureInfo {
@@ -17,11 +17,7 @@ impl Figures for Settings {
     }
 
     fn settings_tag(&self) -> String {
-        let mut tag = self.kind.id().to_string();
-        if self.kind.uses_alpha() {
-            tag.push_str(&format!("_alpha{}", number_tag(self.alpha)));
-        }
-        tag
+        crate::spec::fields_tag(&super::state::FIELDS, self)
     }
 
     fn draw<DB: DrawingBackend>(

@@ -1,8 +1,8 @@
 //! The activation panel in the page: a menu, an α slider, one chart and its summary.
 
-use super::charts::curve;
 use super::state::{self, Msg, Settings, FIELDS};
 use super::words;
+use crate::chart::figure::Figures;
 use crate::web::address::Address;
 use crate::web::canvas::ChartCanvas;
 use crate::web::controls::FieldControls;
@@ -25,7 +25,9 @@ impl View {
     fn render(&self) -> Result<(), JsValue> {
         let f = self.settings.activation();
         // The chart first: it reads the layout before anything below changes it.
-        self.chart.draw(|area, theme| curve::draw(area, f, theme))?;
+        let settings = &self.settings;
+        self.chart
+            .draw(|area, theme| settings.draw(0, area, theme))?;
         self.controls.write(&FIELDS, &self.settings)?;
         // α only matters to Leaky ReLU and ELU: say so rather than hide the control.
         self.controls
@@ -55,7 +57,7 @@ pub fn mount(
     let hint = dom::el(&doc, "p", "hint", "α is used by Leaky ReLU and ELU.")?;
     let chart = ChartCanvas::new(&doc, "Activation function chart", 0.62)?;
     let status = dom::live_status(&doc)?;
-    let link = dom::Permalink::new(&doc, "activation")?;
+    let link = dom::Permalink::new(&doc, super::PANEL)?;
 
     let controls_el = dom::el(&doc, "div", "controls", "")?;
     controls.append_rows(&controls_el, &[])?;

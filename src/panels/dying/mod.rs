@@ -13,6 +13,7 @@
 pub mod born_dead;
 
 pub mod charts;
+pub mod figures;
 pub mod jobs;
 pub mod state;
 pub mod sweep;
@@ -21,3 +22,21 @@ pub mod web;
 pub mod words;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+/// This panel's row in the registry (`panels::PANELS`).
+pub const PANEL: super::PanelInfo = super::PanelInfo {
+    id: super::PanelId::Dying,
+    name: "dying",
+    prefix: "dying.",
+    title: "Where neurons die",
+    embed_height: 1900,
+    controls: || state::FIELDS.iter().map(|f| f.control).collect(),
+    relink: |pairs| {
+        let (s, warnings) = state::Settings::from_pairs(pairs);
+        let write: fn(&_) -> String = state::Settings::to_query;
+        (write(&s), warnings)
+    },
+    figures: |pairs| super::svgs_of(&state::State::new(state::Settings::from_pairs(pairs).0)),
+    #[cfg(all(target_arch = "wasm32", feature = "page"))]
+    mount: web::mount,
+};

@@ -3,8 +3,10 @@
 //! natively against the run that made them.
 
 use super::settings::Settings;
-use crate::sim::data::SEED002_DEAD_LOSS;
+use super::settings::FIELDS;
+use super::words::DataInfo;
 use crate::sim::stats::{EpochStats, LayerStats, TB_PERCENTILES};
+use crate::spec::Value;
 
 /// "hidden1", "hidden2", …, "output": a layer's name in column headers and JSON.
 pub fn layer_key(layer: usize, n_layers: usize) -> String {
@@ -119,29 +121,21 @@ fn json_numbers(values: &[f64]) -> String {
     format!("[{}]", parts.join(","))
 }
 
+/// The settings as a JSON object written from the field table, keyed as the link is (`lr`,
+/// `act`, …) so a setting added to FIELDS is exported without another line, and its shape.
 fn json_settings(s: &Settings) -> String {
-    let preset = s.preset.map_or("null".to_string(), |p| json_string(p.id()));
-    format!(
-        "{{\"preset\":{preset},\"samples\":{},\"hidden_layers\":{},\"width\":{},\"shape\":{},\
-         \"activation\":{},\"alpha\":{},\"kernel_initializer\":{},\"initial_bias\":{},\
-         \"optimizer\":{},\"learning_rate\":{},\"batch_size\":{},\"epochs\":{},\"seed\":{},\
-         \"output_activation\":{},\"dropout\":{}}}",
-        s.samples,
-        s.layers,
-        s.width,
-        json_string(&s.shape()),
-        json_string(s.activation.id()),
-        number(s.alpha, "null"),
-        json_string(&s.init.id()),
-        number(s.bias, "null"),
-        json_string(s.optimizer.id()),
-        number(s.lr, "null"),
-        s.batch,
-        s.epochs,
-        s.seed,
-        json_string(s.output.id()),
-        number(s.dropout, "null")
-    )
+    let mut parts: Vec<String> = FIELDS
+        .iter()
+        .map(|f| {
+            let value = match (f.get)(s) {
+                Value::Number(v) => number(v, "null"),
+                Value::Choice(id) => json_string(&id),
+            };
+            format!("{}:{value}", json_string(f.key()))
+        })
+        .collect();
+    parts.push(format!("\"shape\":{}", json_string(&s.shape())));
+    format!("{{{}}}", parts.join(","))
 }
 
 fn json_epoch(s: &EpochStats, n_layers: usize) -> String {
@@ -174,16 +168,19 @@ fn json_epoch(s: &EpochStats, n_layers: usize) -> String {
 
 /// The run as JSON: the settings (with the query that reopens them), the seed, what the
 /// numbers mean, and one entry per epoch.
-pub fn json(settings: &Settings, history: &[EpochStats]) -> String {
+pub fn json(settings: &Settings, history: &[EpochStats], data: &DataInfo) -> String {
     let n_layers = settings.layers + 1;
     let epochs: Vec<String> = history.iter().map(|s| json_epoch(s, n_layers)).collect();
     let definitions = format!(
         "{{\"data\":{},\"dead\":{},\"mostly_off\":{},\"percentiles\":{},\"dead_line\":{}}}",
-        json_string("seed 002: inputs x1..x4 uniform in (-1, 0), target their sum; the first 70% of samples train, the rest validate"),
+        json_string(&data_words(data)),
         json_string("a unit is dead when f'(z) = 0 on every validation sample"),
         json_string("alive, but f'(z) = 0 on more than 99% of validation samples"),
         json_string("TensorBoard's distribution bands, over the layer's outputs (validation samples) and its weight gradients (the epoch's last step)"),
-        json_string("E[y^2] = 13/3, the loss of an output stuck at 0"),
+        json_string(&format!(
+            "E[y^2] = {} of the target, the loss of an output stuck at 0",
+            crate::spec::format_sig(data.dead_loss, 6)
+        )),
     );
     format!(
         "{{\"explorer\":\"Dying ReLU Explorer\",\"panel\":\"network\",\"settings\":{},\"query\":{},\
@@ -191,10 +188,25 @@ pub fn json(settings: &Settings, history: &[EpochStats]) -> String {
         json_settings(settings),
         json_string(&settings.to_query()),
         settings.seed,
-        number(SEED002_DEAD_LOSS, "null"),
+        number(data.dead_loss, "null"),
         json_numbers(&TB_PERCENTILES),
         epochs.join(",")
     )
+}
+
+/// What the data was, for a reader of the file.
+fn data_words(data: &DataInfo) -> String {
+    if data.own {
+        format!(
+            "the learner's own data: {}, {} inputs; rows in a fixed shuffled order, the first 70% train, the rest validate (the data itself is not in this file)",
+            data.what, data.inputs
+        )
+    } else {
+        format!(
+            "seed 002: {}, inputs x1..x4 uniform in (-1, 0), target their sum; the first 70% of samples train, the rest validate",
+            data.what
+        )
+    }
 }
 
 /// "network-run_relu3_….csv": the data files' names follow the figures'.

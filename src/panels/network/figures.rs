@@ -3,7 +3,7 @@
 
 use super::charts::{comparison, dead_map, distribution, loss};
 use super::state::State;
-use crate::chart::figure::{number_tag, FigureInfo, Figures};
+use crate::chart::figure::{FigureInfo, Figures};
 use crate::chart::{Area, ChartResult, Theme};
 use plotters::prelude::DrawingBackend;
 
@@ -21,7 +21,7 @@ impl State {
 }
 
 impl Figures for State {
-    const PANEL: &'static str = "network";
+    const PANEL: &'static str = super::PANEL.name;
 
     fn figures(&self) -> Vec<FigureInfo> {
         let mut list = vec![
@@ -48,23 +48,10 @@ impl Figures for State {
     }
 
     fn settings_tag(&self) -> String {
-        let s = &self.settings;
-        let preset = s.preset.map_or("custom", |p| p.id());
-        let mut act = s.activation.id().to_string();
-        if s.activation.uses_alpha() {
-            act.push_str(&format!("_alpha{}", number_tag(s.alpha)));
-        }
-        format!(
-            "{preset}_{act}_{}_{}_bias{}_{}_lr{}_batch{}_seed{}_epoch{}",
-            s.shape(),
-            s.init.id(),
-            number_tag(s.bias),
-            s.optimizer.id(),
-            number_tag(s.lr),
-            s.batch,
-            s.seed,
-            self.run.epochs_done()
-        )
+        let fields = crate::spec::fields_tag(&super::settings::FIELDS, &self.settings);
+        // A run on the learner's data says so: the same settings on seed 002's data differ.
+        let data = if self.own.is_some() { "_own-data" } else { "" };
+        format!("{fields}{data}_epoch{}", self.run.epochs_done())
     }
 
     fn draw<DB: DrawingBackend>(

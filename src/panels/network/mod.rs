@@ -17,3 +17,21 @@ pub mod state;
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod web;
 pub mod words;
+
+/// This panel's row in the registry (`panels::PANELS`).
+pub const PANEL: super::PanelInfo = super::PanelInfo {
+    id: super::PanelId::Network,
+    name: "network",
+    prefix: "net.",
+    title: "A small network",
+    embed_height: 1900,
+    controls: || settings::FIELDS.iter().map(|f| f.control).collect(),
+    relink: |pairs| {
+        let (s, warnings) = settings::Settings::from_pairs(pairs);
+        let write: fn(&_) -> String = settings::Settings::to_query;
+        (write(&s), warnings)
+    },
+    figures: |pairs| super::svgs_of(&state::State::new(settings::Settings::from_pairs(pairs).0)),
+    #[cfg(all(target_arch = "wasm32", feature = "page"))]
+    mount: web::mount,
+};

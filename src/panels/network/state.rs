@@ -198,6 +198,7 @@ impl State {
                 inputs: o.data.n_features,
                 what: o.describe(),
                 largest: o.largest,
+                own: true,
             },
             None => DataInfo::seed002(&self.settings),
         }

@@ -22,6 +22,8 @@ pub struct DataInfo {
     /// The largest magnitude of an input (as trained on, after any standardising) and of
     /// the target: what a run that blows up at once is blamed on when they are large.
     pub largest: (f64, f64),
+    /// The learner's own data (not seed 002's).
+    pub own: bool,
 }
 
 /// Inputs or targets above this make a run that blows up the data's fault, not the rate's.
@@ -35,6 +37,7 @@ impl DataInfo {
             inputs: 4,
             what: format!("{} samples", params.samples),
             largest: (1.0, 4.0),
+            own: false,
         }
     }
 }

@@ -3,12 +3,12 @@
 
 use super::charts::{flow, gate, timeline};
 use super::state::{gate_state, State};
-use crate::chart::figure::{number_tag, FigureInfo, Figures};
+use crate::chart::figure::{FigureInfo, Figures};
 use crate::chart::{Area, ChartResult, Theme};
 use plotters::prelude::DrawingBackend;
 
 impl Figures for State {
-    const PANEL: &'static str = "neuron";
+    const PANEL: &'static str = super::PANEL.name;
 
     fn figures(&self) -> Vec<FigureInfo> {
         vec![
@@ -28,18 +28,8 @@ impl Figures for State {
     }
 
     fn settings_tag(&self) -> String {
-        let s = &self.settings;
-        let mut tag = s.kind.id().to_string();
-        if s.kind.uses_alpha() {
-            tag.push_str(&format!("_alpha{}", number_tag(s.alpha)));
-        }
-        tag.push_str(&format!(
-            "_lr{}_b{}_step{}",
-            number_tag(s.lr),
-            number_tag(s.bias),
-            self.neuron.steps()
-        ));
-        tag
+        let fields = crate::spec::fields_tag(&super::state::FIELDS, &self.settings);
+        format!("{fields}_step{}", self.neuron.steps())
     }
 
     fn draw<DB: DrawingBackend>(

@@ -7,3 +7,21 @@ pub mod state;
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod web;
 pub mod words;
+
+/// This panel's row in the registry (`panels::PANELS`).
+pub const PANEL: super::PanelInfo = super::PanelInfo {
+    id: super::PanelId::Neuron,
+    name: "neuron",
+    prefix: "neuron.",
+    title: "One neuron",
+    embed_height: 1250,
+    controls: || state::FIELDS.iter().map(|f| f.control).collect(),
+    relink: |pairs| {
+        let (s, warnings) = state::from_pairs(pairs);
+        let write: fn(&_) -> String = |s| crate::spec::write_query(&state::FIELDS, s);
+        (write(&s), warnings)
+    },
+    figures: |pairs| super::svgs_of(&state::State::new(state::from_pairs(pairs).0)),
+    #[cfg(all(target_arch = "wasm32", feature = "page"))]
+    mount: web::mount,
+};

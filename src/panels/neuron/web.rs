@@ -1,9 +1,9 @@
 //! The neuron panel in the page: controls and buttons send messages to [`State`], and every
 //! message ends in a render. Training runs on a [`FrameLoop`] while `State::training` holds.
 
-use super::charts::{flow, gate, timeline};
-use super::state::{self, gate_state, Msg, Settings, State, BIAS, FIELDS};
+use super::state::{self, Msg, Settings, State, BIAS, FIELDS};
 use super::words;
+use crate::chart::figure::Figures;
 use crate::web::address::Address;
 use crate::web::animation::{FrameLoop, WARM_UP_FRAMES};
 use crate::web::canvas::ChartCanvas;
@@ -101,27 +101,16 @@ impl View {
             .set_attribute("aria-pressed", if s.training { "true" } else { "false" })
     }
 
-    /// Draws chart `i`: 0 the gate histogram, 1 the flow diagram, 2 the timelines.
+    /// Draws chart `i` (0 the gate histogram, 1 the flow diagram, 2 the timelines) through
+    /// the panel's figures, as Save SVG does.
     fn render_chart(&self, i: usize) -> Result<(), JsValue> {
         let s = &self.state;
-        let stats = s.neuron.stats();
-        match i {
-            0 => {
-                let (f, a) = (s.neuron.f, s.neuron.preactivations());
-                let before = s.before_large.as_deref();
-                self.gate_chart
-                    .draw(|area, theme| gate::draw(area, f, &a, &stats, before, theme))
-            }
-            1 => {
-                let (shown, headline) = s.shown_gradients();
-                let (gate, lr) = (gate_state(&stats), s.settings.lr);
-                self.flow_chart
-                    .draw(|area, theme| flow::draw(area, &shown, gate, &headline, lr, theme))
-            }
-            _ => self
-                .timeline_chart
-                .draw(|area, theme| timeline::draw(area, s.neuron.history(), theme)),
-        }
+        let canvas = match i {
+            0 => &self.gate_chart,
+            1 => &self.flow_chart,
+            _ => &self.timeline_chart,
+        };
+        canvas.draw(|area, theme| s.draw(i, area, theme))
     }
 
     fn render_words(&self) -> Result<(), JsValue> {
@@ -265,7 +254,7 @@ pub fn mount(
         reset: dom::button(&doc, "Reset")?,
     };
     buttons.large.set_class_name("primary");
-    let link = dom::Permalink::new(&doc, "neuron")?;
+    let link = dom::Permalink::new(&doc, super::PANEL)?;
     let controls_el = controls_column(&doc, &controls, &buttons, &link)?;
 
     let gate_chart =

@@ -116,7 +116,8 @@ pub fn mount(
         report(shared.borrow_mut().render_first());
         schedule_draw(shared, true, true);
     });
-    let listeners = listen(&shared)?;
+    let mut listeners = listen(&shared)?;
+    listeners.extend(figure_buttons(&doc, &shared)?);
     if page_panel {
         start_when_near(&shared, host);
     } else {
@@ -124,6 +125,22 @@ pub fn mount(
         start_work(&shared);
     }
     Ok(Panel::new(listeners, Box::new(shared)))
+}
+
+/// "Save PNG" and "Save SVG" under each chart, drawn through the panel's figures.
+fn figure_buttons(doc: &Document, shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
+    type Pick = fn(&Mounted) -> (&State, &web_sys::HtmlCanvasElement);
+    let charts: [(Pick, &str); 2] = [
+        (|m| (&m.state, &m.view.map.canvas), "phase map"),
+        (|m| (&m.state, &m.view.born.canvas), "born-dead curves"),
+    ];
+    let mut listeners = Vec::new();
+    for (index, (pick, title)) in charts.into_iter().enumerate() {
+        let (tools, saves) = crate::web::export::figure_buttons(doc, shared, pick, index, title)?;
+        pick(&shared.borrow()).1.after_with_node_1(&tools)?;
+        listeners.extend(saves);
+    }
+    Ok(listeners)
 }
 
 fn build_view(doc: &Document, host: &Element, controls: FieldControls) -> Result<View, JsValue> {
@@ -165,7 +182,7 @@ fn build_view(doc: &Document, host: &Element, controls: FieldControls) -> Result
         born_status: dom::el(doc, "p", "status", "")?,
         born: chart("Share of nets born dead against depth", 0.6, "born-dead")?
             .with_narrow_aspect(1.25),
-        link: dom::Permalink::new(doc, "dying")?,
+        link: dom::Permalink::new(doc, crate::panels::dying::PANEL)?,
     })
 }
 
@@ -458,7 +475,7 @@ fn load_focused(shared: &Shared) {
         );
         (q, what)
     };
-    let text = match crate::web::remount("network", &query) {
+    let text = match crate::web::remount(crate::panels::PanelId::Network, &query) {
         Ok(Some(host)) => {
             host.scroll_into_view();
             format!("Loaded {words} into “A small network”: press Train there to watch this cell's run.")

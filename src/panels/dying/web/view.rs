@@ -2,7 +2,9 @@
 //! attributes scripts and tests read.
 
 use super::{Mounted, View};
-use crate::panels::dying::charts::{born_curves, phase_map};
+use crate::chart::figure::Figures;
+use crate::panels::dying::charts::phase_map;
+use crate::panels::dying::figures;
 use crate::panels::dying::state::{Settings, FIELDS};
 use crate::panels::dying::words;
 use crate::spec::ALPHA;
@@ -76,12 +78,7 @@ impl Mounted {
     fn render_map(&mut self) -> Result<(), JsValue> {
         let s = &self.state;
         let spec = s.settings.map();
-        let data = phase_map::MapData {
-            spec: &spec,
-            cells: &s.cells,
-            view: s.settings.view,
-            focus: s.focus,
-        };
+        let data = s.map_data(&spec);
         let layout = RefCell::new(None);
         self.view.map.draw(|area, theme| {
             *layout.borrow_mut() = Some(phase_map::draw(area, &data, theme)?);
@@ -99,13 +96,9 @@ impl Mounted {
 
     fn render_born(&self) -> Result<(), JsValue> {
         let s = &self.state;
-        let data = born_curves::BornData {
-            width: s.settings.born_width,
-            tallies: &s.tallies,
-        };
         self.view
             .born
-            .draw(|area, theme| born_curves::draw(area, &data, theme))?;
+            .draw(|area, theme| s.draw(figures::BORN, area, theme))?;
         let label = format!("Born-dead curves against depth. {}", words::born_status(s));
         self.view.born.canvas.set_attribute("aria-label", &label)
     }

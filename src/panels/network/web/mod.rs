@@ -147,7 +147,7 @@ fn build_view(
         )?,
         compare_chart,
         compare_status,
-        link: dom::Permalink::new(doc, "network")?,
+        link: dom::Permalink::new(doc, crate::panels::network::PANEL)?,
         takeaway: takeaway::Takeaway::new(doc)?,
         own: owndata::OwnDataView::new(doc, prefix)?,
     })

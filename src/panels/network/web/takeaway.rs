@@ -162,7 +162,11 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
         let shared = shared.clone();
         move |_| {
             let m = shared.borrow();
-            let text = data::json(&m.state.settings, &m.state.run.history);
+            let text = data::json(
+                &m.state.settings,
+                &m.state.run.history,
+                &m.state.data_info(),
+            );
             let name = file(&m, "json");
             crate::web::report(export::download_text(&name, "application/json", &text));
         }

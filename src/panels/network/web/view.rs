@@ -2,7 +2,9 @@
 //! network's shape.
 
 use super::Mounted;
-use crate::panels::network::charts::{comparison, dead_map, distribution, loss};
+use crate::chart::figure::Figures;
+use crate::panels::network::charts::distribution;
+use crate::panels::network::figures;
 use crate::panels::network::settings::{Settings, FIELDS};
 use crate::panels::network::state::{Activity, Redraw};
 use crate::panels::network::words;
@@ -131,20 +133,14 @@ impl Mounted {
 
     fn render_loss(&self) -> Result<(), JsValue> {
         let s = &self.state;
-        let data = loss::LossData {
-            epochs: s.epochs_axis(),
-            history: &s.run.history,
-            trace: &s.run.trace,
-            dead_loss: s.dead_loss(),
-        };
         self.view
             .loss
-            .draw(|area, theme| loss::draw(area, &data, theme))?;
+            .draw(|area, theme| s.draw(figures::LOSS, area, theme))?;
         // The dead line the chart draws, for scripts and tests.
         self.view
             .loss
             .canvas
-            .set_attribute("data-dead-line", &format!("{:.6}", data.dead_loss))?;
+            .set_attribute("data-dead-line", &format!("{:.6}", s.dead_loss()))?;
         self.view.loss.canvas.set_attribute(
             "aria-label",
             &format!("Loss per epoch. {}", self.status_text()),
@@ -153,13 +149,6 @@ impl Mounted {
 
     fn render_map(&self) -> Result<(), JsValue> {
         let s = &self.state;
-        let units = s.units();
-        let data = dead_map::MapData {
-            history: &s.run.history,
-            epochs: s.epochs_axis(),
-            units: &units,
-            selected: Some(s.selected),
-        };
         let dead = s
             .run
             .latest()
@@ -174,7 +163,7 @@ impl Mounted {
         )?;
         self.view
             .map
-            .draw(|area, theme| dead_map::draw(area, &data, theme))
+            .draw(|area, theme| s.draw(figures::DEAD_MAP, area, theme))
     }
 
     fn render_autopsy(&self) {
@@ -186,12 +175,9 @@ impl Mounted {
 
     fn render_dist(&self) -> Result<(), JsValue> {
         let s = &self.state;
-        let n_layers = s.n_layers();
-        let layer = s.layer_shown.min(n_layers - 1);
-        let (history, epochs) = (&s.run.history, s.epochs_axis());
         self.view
             .dist
-            .draw(|area, theme| distribution::draw(area, history, epochs, layer, n_layers, theme))
+            .draw(|area, theme| s.draw(figures::DISTRIBUTION, area, theme))
     }
 
     fn render_compare(&self) -> Result<(), JsValue> {
@@ -207,15 +193,6 @@ impl Mounted {
         };
         canvas.set_hidden(false);
         self.show_compare_tools(true)?;
-        let entries: Vec<comparison::Entry> = c
-            .runs
-            .iter()
-            .map(|(p, r)| comparison::Entry {
-                label: p.label(),
-                history: &r.history,
-                failed: r.failure().is_some(),
-            })
-            .collect();
         let lines: Vec<String> = c
             .runs
             .iter()
@@ -233,11 +210,10 @@ impl Mounted {
             &self.view.compare_status,
             &format!("{head}{}", lines.join(" ")),
         );
-        let epochs = self.state.settings.epochs;
-        let dead = self.state.dead_loss();
+        let s = &self.state;
         self.view
             .compare_chart
-            .draw(|area, theme| comparison::draw(area, &entries, epochs, dead, theme))
+            .draw(|area, theme| s.draw(figures::COMPARISON, area, theme))
     }
 
     /// The comparison chart's save buttons show with the chart.
