@@ -484,6 +484,18 @@ pub const ACTIVATION_CHOICES: [ActivationKind; 6] = [
     ActivationKind::Sigmoid,
 ];
 
+/// The optimizer menu every panel that trains shows.
+pub const OPTIMIZER: ChoiceSpec = ChoiceSpec {
+    key: "opt",
+    label: "Optimizer",
+    options: || {
+        crate::sim::optim::OptimizerKind::ALL
+            .iter()
+            .map(|o| (o.id().into(), o.label().into()))
+            .collect()
+    },
+};
+
 /// The offered activations as menu options.
 pub fn activation_options() -> Vec<(String, String)> {
     ACTIVATION_CHOICES

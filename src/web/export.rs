@@ -163,7 +163,10 @@ pub fn figure_buttons<V: 'static, F: Figures + 'static>(
         EventListener::new(&png, "click", move |_| {
             let v = shared.borrow();
             let (figures, canvas) = pick(&v);
-            super::report(download_png(&figures.file_name(index, "png"), canvas));
+            super::report(
+                "Saving the PNG",
+                download_png(&figures.file_name(index, "png"), canvas),
+            );
         })
     };
     let on_svg = {
@@ -173,6 +176,7 @@ pub fn figure_buttons<V: 'static, F: Figures + 'static>(
             let (figures, _) = pick(&v);
             let name = figures.file_name(index, "svg");
             super::report(
+                "Saving the SVG",
                 svg_of(figures, index).and_then(|s| download_text(&name, "image/svg+xml", &s)),
             );
         })

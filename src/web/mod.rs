@@ -71,13 +71,10 @@ thread_local! {
     static MOUNTED: RefCell<Vec<(Element, Panel, Option<Address>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Shows an error from a handler on the page.
-pub fn report(result: Result<(), JsValue>) {
+/// Shows an error from a handler on the page, saying what failed ("Drawing the loss chart").
+pub fn report(what: &str, result: Result<(), JsValue>) {
     if let Err(e) = result {
-        show_error(&format!(
-            "A chart could not be drawn: {}",
-            errors::describe(&e)
-        ));
+        show_error(&format!("{what} failed: {}", errors::describe(&e)));
     }
 }
 

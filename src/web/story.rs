@@ -238,12 +238,12 @@ fn go(shared: &Shared, msg: Msg, first_load: bool, focus: bool) {
     let opens = g.tour.update(msg);
     if opens {
         let step = &STEPS[g.tour.at];
-        report(g.set_panels(step, first_load));
+        report("Setting the step’s panels", g.set_panels(step, first_load));
         dom::set_text(&g.live, &story::announcement(g.tour.at));
     } else if !g.tour.open {
         dom::set_text(&g.live, "Guide closed: the panels are yours to play with.");
     }
-    report(g.render_card());
+    report("Showing the guide’s card", g.render_card());
     g.render_opener();
     address::set_fixed(STEP_KEY, g.tour.address_value().as_deref());
     if g.tour.open && !first_load {

@@ -4,6 +4,45 @@ use super::mlp::Mlp;
 use super::real::{adam_update, dot, finite_probe, AdamConsts, Real};
 
 /// Which optimizer, with its hyper-parameters.
+/// The optimizers a learner can pick, with their ids and labels: one definition for every
+/// panel's menu, link and script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OptimizerKind {
+    Sgd,
+    Adam,
+}
+
+impl OptimizerKind {
+    pub const ALL: [OptimizerKind; 2] = [OptimizerKind::Sgd, OptimizerKind::Adam];
+
+    /// As in a link: "sgd", "adam".
+    pub fn id(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "SGD",
+            OptimizerKind::Adam => "Adam",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.id() == id)
+    }
+
+    /// This optimizer at learning rate `lr`, with Keras' other defaults.
+    pub fn config(self, lr: f64) -> OptimizerConfig {
+        match self {
+            OptimizerKind::Sgd => OptimizerConfig::sgd(lr),
+            OptimizerKind::Adam => OptimizerConfig::adam(lr),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum OptimizerConfig {
     /// `v ← μ·v − lr·g; w ← w + v` (plain `w ← w − lr·g` when μ = 0).

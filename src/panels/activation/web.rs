@@ -76,14 +76,16 @@ pub fn mount(
         link,
         address,
     }));
-    crate::web::boot::first_draw(&view, |view| report(view.borrow().render()));
+    crate::web::boot::first_draw(&view, |view| {
+        report("Drawing the activation chart", view.borrow().render())
+    });
 
     let send = {
         let view = view.clone();
         move |key, value| {
             let mut v = view.borrow_mut();
             state::update(&mut v.settings, Msg::Set(key, value));
-            report(v.render());
+            report("Drawing the activation chart", v.render());
         }
     };
     let mut listeners = view.borrow().controls.listen("input", send);
@@ -98,7 +100,7 @@ pub fn mount(
     listeners.extend(saves);
     listeners.push(on_resize({
         let view = view.clone();
-        move || report(view.borrow().render())
+        move || report("Drawing the activation chart", view.borrow().render())
     })?);
     Ok(Panel::new(listeners, Box::new(view)))
 }

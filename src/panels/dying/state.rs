@@ -137,11 +137,7 @@ pub const ACTIVATION: ChoiceSpec = ChoiceSpec {
     label: "Activation (every layer)",
     options: spec::activation_options,
 };
-pub const OPTIMIZER: ChoiceSpec = ChoiceSpec {
-    key: "opt",
-    label: "Optimizer",
-    options: || vec![("sgd".into(), "SGD".into()), ("adam".into(), "Adam".into())],
-};
+pub use crate::spec::OPTIMIZER;
 pub const VIEW: ChoiceSpec = ChoiceSpec {
     key: "view",
     label: "Colour the map by",

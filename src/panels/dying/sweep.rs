@@ -9,7 +9,6 @@
 use crate::sim::activation::Activation;
 use crate::sim::data::Dataset;
 use crate::sim::init::Initializer;
-use crate::sim::optim::OptimizerConfig;
 use crate::sim::stats::{EpochStats, StatsConfig};
 use crate::sim::train::{NetConfig, Trainer};
 use std::rc::Rc;
@@ -32,29 +31,8 @@ pub const INIT: Initializer = Initializer::GlorotUniform;
 pub const SEED002_LR: f64 = 1e-3;
 pub const SEED002_BIAS: f64 = 0.0;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Opt {
-    Sgd,
-    Adam,
-}
-
-impl Opt {
-    pub fn id(self) -> &'static str {
-        match self {
-            Opt::Sgd => "sgd",
-            Opt::Adam => "adam",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Opt::Sgd => "SGD",
-            Opt::Adam => "Adam",
-        }
-    }
-    pub fn from_id(id: &str) -> Option<Opt> {
-        [Opt::Sgd, Opt::Adam].into_iter().find(|o| o.id() == id)
-    }
-}
+/// The optimizer menu's choices (one definition, shared with "A small network").
+pub use crate::sim::optim::OptimizerKind as Opt;
 
 /// What every cell of one map shares: the network, the optimizer, the budget and the grid.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,10 +90,7 @@ impl MapSpec {
             output_activation: self.activation,
             init: INIT,
             bias_init: self.bias(j) as f32,
-            optimizer: match self.opt {
-                Opt::Sgd => OptimizerConfig::sgd(lr),
-                Opt::Adam => OptimizerConfig::adam(lr),
-            },
+            optimizer: self.opt.config(lr),
             batch_size: BATCH,
             seed: SEED,
             dropout: crate::sim::dropout::Dropout::NONE,

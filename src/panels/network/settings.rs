@@ -234,30 +234,8 @@ impl Output {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Optimizer {
-    Sgd,
-    Adam,
-}
-
-impl Optimizer {
-    pub const ALL: [Optimizer; 2] = [Optimizer::Sgd, Optimizer::Adam];
-    pub fn id(self) -> &'static str {
-        match self {
-            Optimizer::Sgd => "sgd",
-            Optimizer::Adam => "adam",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Optimizer::Sgd => "SGD",
-            Optimizer::Adam => "Adam",
-        }
-    }
-    pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.id() == id)
-    }
-}
+/// The optimizer menu's choices (one definition, shared with "Where neurons die").
+pub use crate::sim::optim::OptimizerKind as Optimizer;
 
 /// Everything the panel's controls set.
 #[derive(Clone, Debug, PartialEq)]
@@ -352,16 +330,7 @@ pub const INIT: ChoiceSpec = ChoiceSpec {
     },
 };
 
-pub const OPTIMIZER: ChoiceSpec = ChoiceSpec {
-    key: "opt",
-    label: "Optimizer",
-    options: || {
-        Optimizer::ALL
-            .iter()
-            .map(|o| (o.id().into(), o.label().into()))
-            .collect()
-    },
-};
+pub use crate::spec::OPTIMIZER;
 
 fn number(v: f64) -> Value {
     Value::Number(v)

@@ -163,10 +163,13 @@ fn send(view: &Shared, msg: Msg) {
     if charts_change {
         // The main chart now, the other two in the next tasks: all three at 2x in one task
         // took 50-90 ms in headless Chromium. A training loop draws them anyway.
-        report(v.render_first());
+        report("Drawing “One neuron”", v.render_first());
         v.later = (!v.state.training).then(|| draw_rest(view, 1));
     } else {
-        report(v.render_controls().and_then(|_| v.render_after_charts()));
+        report(
+            "Drawing “One neuron”",
+            v.render_controls().and_then(|_| v.render_after_charts()),
+        );
         if was_training && !v.state.training {
             // Paused: the charts the last frames did not reach are drawn, one per frame.
             v.running = Some(catch_up_loop(view));
@@ -185,7 +188,7 @@ fn draw_rest(view: &Shared, i: usize) -> Timeout {
         let Ok(mut v) = view.try_borrow_mut() else {
             return;
         };
-        report(v.render_chart(i));
+        report("Drawing “One neuron”", v.render_chart(i));
         v.later = (i + 1 < CHARTS).then(|| draw_rest(&view, i + 1));
     })
 }
@@ -201,7 +204,7 @@ fn catch_up_loop(view: &Shared) -> FrameLoop {
         let Ok(v) = view.try_borrow() else {
             return true;
         };
-        report(v.render_chart(next));
+        report("Drawing “One neuron”", v.render_chart(next));
         next += 1;
         next < CHARTS
     })
@@ -225,13 +228,19 @@ fn train_loop(view: &Shared) -> FrameLoop {
         if !go {
             // Stopped by itself (training failed): the rest is drawn in the next tasks.
             v.running = None;
-            report(v.render_first());
+            report("Drawing “One neuron”", v.render_first());
             v.later = Some(draw_rest(&view, 1));
         } else if frame <= WARM_UP_FRAMES {
             // The words move from the first frame; the charts wait (see WARM_UP_FRAMES).
-            report(v.render_controls().and_then(|_| v.render_after_charts()));
+            report(
+                "Drawing “One neuron”",
+                v.render_controls().and_then(|_| v.render_after_charts()),
+            );
         } else if frame.is_multiple_of(every) {
-            report(v.render_training_frame(frame / every));
+            report(
+                "Drawing “One neuron”",
+                v.render_training_frame(frame / every),
+            );
         }
         go
     })
@@ -297,7 +306,7 @@ pub fn mount(
     // The main chart in the mounting task, the other two in tasks of their own: the page
     // mounts its panels one per task (web::boot), and three charts in one held it 90-120 ms.
     crate::web::boot::first_draw(&view, |view| {
-        report(view.borrow().render_first());
+        report("Drawing “One neuron”", view.borrow().render_first());
         let rest = draw_rest(view, 1);
         view.borrow_mut().later = Some(rest);
     });
@@ -374,7 +383,7 @@ fn listen(view: &Shared) -> Result<Vec<EventListener>, JsValue> {
     }
     listeners.push(on_resize({
         let view = view.clone();
-        move || report(view.borrow().render())
+        move || report("Drawing “One neuron”", view.borrow().render())
     })?);
     Ok(listeners)
 }

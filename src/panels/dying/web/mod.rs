@@ -113,7 +113,10 @@ pub fn mount(
     // The words and the canvases' sizes now; the charts from the next frame on, one a frame,
     // so the page's first task stays short.
     crate::web::boot::first_draw(&shared, |shared| {
-        report(shared.borrow_mut().render_first());
+        report(
+            "Drawing “Where neurons die”",
+            shared.borrow_mut().render_first(),
+        );
         schedule_draw(shared, true, true);
     });
     let mut listeners = listen(&shared)?;
@@ -212,7 +215,7 @@ fn controls_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
 fn send(shared: &Shared, msg: Msg) {
     send_quietly(shared, msg);
     // The exact state for scripts at once; the drawing waits for the next frame.
-    report(shared.borrow().mark_host());
+    report("Marking the map’s numbers", shared.borrow().mark_host());
 }
 
 fn send_quietly(shared: &Shared, msg: Msg) {
@@ -342,7 +345,7 @@ fn schedule_draw(shared: &Shared, map: bool, born: bool) {
                 m.last_draw = t;
                 m.second_due = more;
             }
-            report(r.map(|_| ()));
+            report("Drawing the phase map", r.map(|_| ()));
             more
         };
         if more {
@@ -409,7 +412,12 @@ fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
     ));
     listeners.push(on_resize({
         let shared = shared.clone();
-        move || report(shared.borrow_mut().render_all())
+        move || {
+            report(
+                "Drawing “Where neurons die”",
+                shared.borrow_mut().render_all(),
+            )
+        }
     })?);
     Ok(listeners)
 }
@@ -484,7 +492,7 @@ fn load_focused(shared: &Shared) {
             format!("This page has no “A small network” panel: open {words} with the link below.")
         }
         Err(e) => {
-            report(Err(e));
+            report("Loading the cell into “A small network”", Err(e));
             return;
         }
     };

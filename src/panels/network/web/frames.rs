@@ -40,7 +40,10 @@ fn draw_after_frame(weak: &Weak<RefCell<Mounted>>, m: &mut Mounted) {
         };
         m.drawing = None;
         if !m.state.wants_frames() {
-            report(m.draw_next_pending().map(|_| ()));
+            report(
+                "Drawing a chart of “A small network”",
+                m.draw_next_pending().map(|_| ()),
+            );
         }
     }));
 }
@@ -60,14 +63,14 @@ fn frame(m: &mut Mounted, n: u32, budget_ms: f64) -> bool {
     let (drew, redraw) = match pending {
         Ok(true) => (true, Redraw::Nothing),
         other => {
-            report(other.map(|_| ()));
+            report("Training “A small network”", other.map(|_| ()));
             let mut clock = now;
             let r = m.state.frame(budget_ms, &mut clock, frames_per_redraw());
             let shown = match r {
                 Redraw::Loss if warming => Redraw::Status,
                 r => r,
             };
-            report(m.redraw(shown));
+            report("Drawing “A small network”", m.redraw(shown));
             (false, r)
         }
     };
@@ -97,7 +100,7 @@ fn frame(m: &mut Mounted, n: u32, budget_ms: f64) -> bool {
         }
     }
     if m.state.activity == Activity::Training || !go {
-        report(m.render_status());
+        report("Showing the training status", m.render_status());
     }
     go
 }

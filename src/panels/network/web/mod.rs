@@ -96,7 +96,10 @@ pub fn mount(
         // loaded (see web::boot, which also holds this first drawing for a task of its own).
         crate::web::boot::first_draw(&shared, |shared| {
             let mut m = shared.borrow_mut();
-            report(m.redraw(super::state::Redraw::Rebuild));
+            report(
+                "Redrawing “A small network”",
+                m.redraw(super::state::Redraw::Rebuild),
+            );
             keep_frames(shared, &mut m);
         });
     }
@@ -207,7 +210,7 @@ fn send(shared: &Shared, msg: Msg) {
         m.started_ms = Some(crate::web::now());
         m.max_frame_ms = 0.0;
     }
-    report(m.redraw(redraw));
+    report("Redrawing “A small network”", m.redraw(redraw));
     keep_frames(shared, &mut m);
 }
 
@@ -271,7 +274,7 @@ fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
         let shared = shared.clone();
         move || {
             let mut m = shared.borrow_mut();
-            report(m.render_spread());
+            report("Drawing “A small network”", m.render_spread());
             keep_frames(&shared, &mut m);
         }
     })?);

@@ -155,7 +155,10 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
         move |_| {
             let m = shared.borrow();
             let text = data::csv(&m.state.run.history, m.state.n_layers());
-            crate::web::report(export::download_text(&file(&m, "csv"), "text/csv", &text));
+            crate::web::report(
+                "Downloading the CSV",
+                export::download_text(&file(&m, "csv"), "text/csv", &text),
+            );
         }
     }));
     out.push(EventListener::new(&t.json, "click", {
@@ -168,7 +171,10 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
                 &m.state.data_info(),
             );
             let name = file(&m, "json");
-            crate::web::report(export::download_text(&name, "application/json", &text));
+            crate::web::report(
+                "Downloading the JSON",
+                export::download_text(&name, "application/json", &text),
+            );
         }
     }));
     for (i, s) in t.scripts.iter().enumerate() {
@@ -180,7 +186,10 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
                 let tag = m.state.settings_tag();
                 let name = reproduce::file_name(&tag, &s.framework.to_lowercase());
                 let text = script_text(s, &m.state);
-                crate::web::report(export::download_text(&name, "text/x-python", &text));
+                crate::web::report(
+                    "Downloading the script",
+                    export::download_text(&name, "text/x-python", &text),
+                );
             }
         }));
         out.push(EventListener::new(&s.copy, "click", {

@@ -90,7 +90,9 @@ impl Mounted {
         h.set_attribute("data-max-frame-ms", &format!("{:.2}", self.max_frame_ms))?;
         match s.run.latest() {
             Some(last) => {
-                h.set_attribute("data-val-loss", &format!("{:.6}", last.val_loss))?;
+                // Every digit (Rust prints the shortest text that reads back the same number): a
+                // loss of 1e-18 must not read as 0.
+                h.set_attribute("data-val-loss", &last.val_loss.to_string())?;
                 h.set_attribute("data-grads-zero", &last.gradients_all_zero().to_string())?;
                 h.set_attribute("data-output-dead", &words::output_dead(last).to_string())?;
             }
@@ -101,7 +103,7 @@ impl Mounted {
                 }
             }
         }
-        h.set_attribute("data-dead-line", &format!("{:.6}", s.dead_loss()))?;
+        h.set_attribute("data-dead-line", &s.dead_loss().to_string())?;
         let source = if s.own.is_some() { "own" } else { "seed002" };
         h.set_attribute("data-source", source)?;
         let comparing = if s.comparing() { "running" } else { "idle" };
@@ -140,7 +142,7 @@ impl Mounted {
         self.view
             .loss
             .canvas
-            .set_attribute("data-dead-line", &format!("{:.6}", s.dead_loss()))?;
+            .set_attribute("data-dead-line", &s.dead_loss().to_string())?;
         self.view.loss.canvas.set_attribute(
             "aria-label",
             &format!("Loss per epoch. {}", self.status_text()),
