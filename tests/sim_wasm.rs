@@ -2,7 +2,7 @@
 //! The simulation's wasm kernels, run in the browser: the explicit SIMD128 matrix kernel
 //! against the naive loop, the f32 math against known values, and a seeded run against the
 //! losses the native build gives (`sim::bench::agreement_run`, checked natively in
-//! `tests/sim_train.rs`).
+//! `crates/sim/tests/sim_train.rs`).
 
 use dying_relu::sim::bench::{agreement_run, AGREEMENT_LOSSES};
 use dying_relu::sim::gemm::{gemm, gemm_naive, Gemm};

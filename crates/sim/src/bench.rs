@@ -86,7 +86,7 @@ pub fn bench_config(
 }
 
 /// A short seeded run whose train and validation losses after epochs 1 and 2 the native
-/// build (`tests/sim_train.rs`) and the browser (`tests/sim_wasm.rs`) both compare with
+/// build (`crates/sim/tests/sim_train.rs`) and the browser (`tests/sim_wasm.rs`) both compare with
 /// [`AGREEMENT_LOSSES`]: the f32 math is branch-free polynomials and IEEE operations without
 /// fused multiply-adds, so the two builds should agree to the last bits (the browser test
 /// allows 1e-6 relative, in case the initializer's f64 `ln`/`exp` differs in a last bit).

@@ -4,7 +4,7 @@
 //! of them is vectorised by LLVM: SSE natively, SIMD128 in wasm. `std`'s `f32::exp` is a libm
 //! call per element, which no compiler vectorises.
 //!
-//! Accuracy, measured by `tests/sim_vmath.rs` against `f64` on 20 million points of
+//! Accuracy, measured by `crates/sim/tests/sim_vmath.rs` against `f64` on 20 million points of
 //! [−87.3, 88.7]: `exp` within 1 ulp, `expm1` within 3 ulp (the test asserts 2 and 4), `erf`
 //! within 4.5e-7 absolute, `tanh` within 2 ulp.
 

@@ -2,7 +2,7 @@
 //! Seed 002's data set is what the article describes, and the "dead line" is what an output
 //! stuck at 0 scores on it.
 
-use dying_relu::sim::data::{Dataset, SEED002_DEAD_LOSS};
+use dying_relu_sim::data::{Dataset, SEED002_DEAD_LOSS};
 
 #[test]
 fn two_hundred_thousand_rows_of_four_inputs_in_minus_one_zero_split_70_30() {
@@ -70,7 +70,7 @@ fn the_same_seed_gives_the_same_data_and_another_seed_does_not() {
 
 #[test]
 fn seed002_made_in_pieces_is_bit_identical_to_made_at_once() {
-    use dying_relu::sim::data::Seed002Builder;
+    use dying_relu_sim::data::Seed002Builder;
     for (n, piece) in [(10_000, 997), (1_001, 1_001), (3, 1)] {
         let mut b = Seed002Builder::new(n, 7);
         let mut calls = 0;

@@ -1,9 +1,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The blocked matrix kernel against the naive triple loop, on random shapes and strides.
 
-use dying_relu::sim::gemm::{gemm, gemm_naive, Gemm};
-use dying_relu::sim::real::Real;
-use dying_relu::sim::rng::rng_from_seed;
+use dying_relu_sim::gemm::{gemm, gemm_naive, Gemm};
+use dying_relu_sim::real::Real;
+use dying_relu_sim::rng::rng_from_seed;
 use rand::Rng;
 
 /// One random product: m, n, k in 1..=70 (k also 0 sometimes), padded strides, the left

@@ -1,10 +1,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Gradient checks against central finite differences, in f64.
 
-use dying_relu::sim::activation::{Activation, ActivationKind};
-use dying_relu::sim::init::{uniform, Initializer};
-use dying_relu::sim::mlp::Mlp;
-use dying_relu::sim::rng::rng_from_seed;
+use dying_relu_sim::activation::{Activation, ActivationKind};
+use dying_relu_sim::init::{uniform, Initializer};
+use dying_relu_sim::mlp::Mlp;
+use dying_relu_sim::rng::rng_from_seed;
 
 fn rel_err(a: f64, b: f64, floor: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(floor)
@@ -138,8 +138,8 @@ fn f32_gradient_agrees_with_f64() {
 /// derivative is itself below 1e-6, never absolute accuracy).
 #[test]
 fn elu_and_selu_derivatives_from_the_output_equal_the_exponential_form() {
-    use dying_relu::sim::activation::{SELU_ALPHA, SELU_LAMBDA};
-    use dying_relu::sim::mlp::{activate, mul_derivative};
+    use dying_relu_sim::activation::{SELU_ALPHA, SELU_LAMBDA};
+    use dying_relu_sim::mlp::{activate, mul_derivative};
     let zs: Vec<f64> = (0..=700).map(|i| -30.0 + i as f64 * 0.05).collect();
     for (act, l, la) in [
         (Activation::new(ActivationKind::Elu, 0.7), 1.0, 0.7),

@@ -1,8 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Initializer statistics: Keras' variance scaling, bounds, truncation.
 
-use dying_relu::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
-use dying_relu::sim::rng::rng_from_seed;
+use dying_relu_sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
+use dying_relu_sim::rng::rng_from_seed;
 
 fn draws(init: Initializer, fan_in: usize, fan_out: usize, n: usize) -> Vec<f64> {
     let mut rng = rng_from_seed(42);

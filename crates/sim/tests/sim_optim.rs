@@ -2,11 +2,11 @@
 //! The optimizers against their textbook (Keras) formulas, written out here independently
 //! and run in f64 over a sequence of varied gradients.
 
-use dying_relu::sim::activation::Activation;
-use dying_relu::sim::init::Initializer;
-use dying_relu::sim::mlp::Mlp;
-use dying_relu::sim::optim::{Optimizer, OptimizerConfig};
-use dying_relu::sim::rng::rng_from_seed;
+use dying_relu_sim::activation::Activation;
+use dying_relu_sim::init::Initializer;
+use dying_relu_sim::mlp::Mlp;
+use dying_relu_sim::optim::{Optimizer, OptimizerConfig};
+use dying_relu_sim::rng::rng_from_seed;
 
 /// A 2-3 layer: 6 weights and 3 biases, all starting at known values.
 fn net() -> Mlp<f64> {
@@ -157,7 +157,7 @@ fn adam_reports_each_units_squared_update_and_stops_at_a_non_finite_weight() {
 
 #[test]
 fn finite_probe_is_zero_only_when_every_value_is_finite() {
-    use dying_relu::sim::real::finite_probe;
+    use dying_relu_sim::real::finite_probe;
     for len in [0usize, 1, 7, 8, 9, 17, 64] {
         let big: Vec<f32> = (0..len)
             .map(|i| if i % 2 == 0 { f32::MAX } else { -1e-30 })

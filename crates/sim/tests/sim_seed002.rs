@@ -8,10 +8,10 @@
 
 use std::rc::Rc;
 
-use dying_relu::sim::activation::{Activation, ActivationKind};
-use dying_relu::sim::data::{Dataset, SEED002_DEAD_LOSS};
-use dying_relu::sim::init::Initializer;
-use dying_relu::sim::train::{NetConfig, Trainer};
+use dying_relu_sim::activation::{Activation, ActivationKind};
+use dying_relu_sim::data::{Dataset, SEED002_DEAD_LOSS};
+use dying_relu_sim::init::Initializer;
+use dying_relu_sim::train::{NetConfig, Trainer};
 
 const SEEDS: [u64; 5] = [0, 1, 2, 3, 4];
 

@@ -3,14 +3,14 @@
 
 use std::rc::Rc;
 
-use dying_relu::sim::activation::{Activation, ActivationKind};
-use dying_relu::sim::bench::{agreement_run, AGREEMENT_LOSSES};
-use dying_relu::sim::data::Dataset;
-use dying_relu::sim::dropout::Dropout;
-use dying_relu::sim::init::Initializer;
-use dying_relu::sim::optim::OptimizerConfig;
-use dying_relu::sim::stats::{Distribution, Histogram};
-use dying_relu::sim::train::{NetConfig, TrainError, Trainer};
+use dying_relu_sim::activation::{Activation, ActivationKind};
+use dying_relu_sim::bench::{agreement_run, AGREEMENT_LOSSES};
+use dying_relu_sim::data::Dataset;
+use dying_relu_sim::dropout::Dropout;
+use dying_relu_sim::init::Initializer;
+use dying_relu_sim::optim::OptimizerConfig;
+use dying_relu_sim::stats::{Distribution, Histogram};
+use dying_relu_sim::train::{NetConfig, TrainError, Trainer};
 use proptest::prelude::*;
 
 fn losses(cfg: &NetConfig, data: &Rc<Dataset>, epochs: usize) -> Vec<u64> {

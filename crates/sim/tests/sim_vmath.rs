@@ -7,8 +7,8 @@
 //! 5e-7, 6 and 8: a little margin, and no more, so a worse polynomial fails. The code uses no
 //! fused multiply-add, so wasm computes the same bits.
 
-use dying_relu::sim::activation::erf;
-use dying_relu::sim::vmath::{
+use dying_relu_sim::activation::erf;
+use dying_relu_sim::vmath::{
     erf_f32, exp_f32, exp_m1_f32, sigmoid_parts, tanh_f32, EXP_HI, EXP_LO,
 };
 
