@@ -111,3 +111,26 @@ pub fn bench_scaling(epochs: u32, width: Option<u32>) -> String {
     };
     crate::sim::bench::bench_scaling_json(&widths, epochs.clamp(1, 100) as usize, clock)
 }
+
+/// `panels()`: the registry, as `[{name, prefix, title, keys: [...]}, …]` in the page's order,
+/// for scripts that look at every panel (the browser checks loop over it, as the native tests
+/// loop over `panels::PANELS`).
+#[wasm_bindgen(js_name = panels)]
+pub fn panels_js() -> js_sys::Array {
+    let out = js_sys::Array::new();
+    for p in panels::PANELS {
+        let row = js_sys::Object::new();
+        let keys: js_sys::Array = p.keys().into_iter().map(JsValue::from_str).collect();
+        for (k, v) in [
+            ("name", JsValue::from_str(p.name)),
+            ("prefix", JsValue::from_str(p.prefix)),
+            ("title", JsValue::from_str(p.title)),
+            ("keys", keys.into()),
+        ] {
+            // Setting a property on a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&row, &JsValue::from_str(k), &v);
+        }
+        out.push(&row);
+    }
+    out
+}
