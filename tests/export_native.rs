@@ -167,6 +167,7 @@ fn script_cases() -> Vec<Settings> {
         samples: 5_000,
         dropout: 0.3,
         output: Output::Linear,
+        ..Settings::default()
     });
     cases.push(Settings {
         dropout: 0.1,
@@ -571,11 +572,11 @@ fn file_names_say_what_and_with_which_settings() {
     let net = NetworkState::new(Settings::default());
     assert_eq!(
         net.file_name(0, "svg"),
-        "network-loss_relu3_n200000_layers3_width8_relu_same_dropout0_glorot_uniform_bias0_adam_lr0.001_batch32_epochs5_seed4_epoch0.svg"
+        "network-loss_relu3_n200000_layers3_width8_relu_same_dropout0_glorot_uniform_bias0_adam_lr0.001_batch32_epochs5_seed4_exact_epoch0.svg"
     );
     assert_eq!(
         export::file_name(&net.settings_tag(), "csv"),
-        "network-run_relu3_n200000_layers3_width8_relu_same_dropout0_glorot_uniform_bias0_adam_lr0.001_batch32_epochs5_seed4_epoch0.csv"
+        "network-run_relu3_n200000_layers3_width8_relu_same_dropout0_glorot_uniform_bias0_adam_lr0.001_batch32_epochs5_seed4_exact_epoch0.csv"
     );
     // Dropout and the output activation are in the name (they were left out when it was
     // written by hand), and a run on own data says so.

@@ -263,7 +263,14 @@ fn every_network_field_round_trips_and_is_repaired() {
     let (back, w) = Settings::from_pairs(&query_pairs(&s.to_query()));
     assert!(w.is_empty(), "{w:?}");
     assert_eq!((back.alpha, back), (0.42, s));
-    assert_eq!(n + 1, FIELDS.len());
+    // τ applies only to the τ-dormant definition: the same.
+    let mut s = Settings::default();
+    s.set("dead", &Value::Choice("dormant".into()));
+    s.set("tau", &Value::Number(0.1));
+    let (back, w) = Settings::from_pairs(&query_pairs(&s.to_query()));
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!((back.tau, back), (0.1, s));
+    assert_eq!(n + 2, FIELDS.len());
     repairs("network", &FIELDS, Settings::from_pairs);
 }
 

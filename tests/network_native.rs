@@ -307,6 +307,7 @@ fn dead_map_labels_layers_states_and_dead_share() {
                 epochs: 5,
                 units: &units,
                 selected: Some((3, 0)),
+                judge: dead_map::Judge::default(),
             },
             &Theme::light(1.0),
         )
@@ -317,8 +318,9 @@ fn dead_map_labels_layers_states_and_dead_share() {
         "output",
         "alive",
         "mostly off",
-        "dead (0 on every sample)",
-        "1 of 1 dead (100%)",
+        "dead on the data",
+        "dead for every input (proven)",
+        "1 of 1 exactly dead (100%)",
         "init",
         "epoch",
         "#D55E00",
@@ -333,10 +335,19 @@ fn dead_map_labels_layers_states_and_dead_share() {
     let (x0, y0, _, _) = m.rect(1, 7, 0);
     assert_eq!(m.hit(x0 + 1.0, y0 + 1.0), Some((1, 7, 0)));
     assert_eq!(m.hit(1.0, 1.0), None);
+    // The seed's output unit is dead on the validation samples, but interval bounds through
+    // three hidden layers are too loose to prove it dead for every input; the dead unit of
+    // the first layer (whose bound is exact) is proven dead on the whole box.
+    let judge = dead_map::Judge::default();
+    let last = run.latest().unwrap();
     assert_eq!(
-        dead_map::cell(run.latest().unwrap(), 3, 0),
+        dead_map::cell(last, 3, 0, &judge),
         Some(dead_map::Cell::Dead)
     );
+    let first: Vec<_> = (0..8)
+        .filter_map(|j| dead_map::cell(last, 0, j, &judge))
+        .collect();
+    assert!(first.contains(&dead_map::Cell::DeadEverywhere), "{first:?}");
 }
 
 #[test]

@@ -99,7 +99,7 @@ fn every_neuron_chart_saves_as_png_at_pixel_size_and_as_svg() {
         let (name, href) = saves.last();
         assert_eq!(
             name,
-            format!("neuron-{slug}_leaky_relu_alpha0.1_lr0.01_b0_step0.png")
+            format!("neuron-{slug}_leaky_relu_lr0.01_b0_alpha0.1_step0.png")
         );
         assert_eq!(png_size(&href), (canvas.width(), canvas.height()), "{slug}");
         by_label(&host, &format!("Save SVG of the {title}")).click();

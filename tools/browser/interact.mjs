@@ -37,13 +37,14 @@ export async function addressRoundTrip(browser, url) {
         problems.push(`the page has no [data-panel="${name}"]`);
         continue;
       }
-      const slider = root.locator('input[type=range]:not([disabled])').first();
-      await slider.focus();
-      for (let i = 0; i < 3; i += 1) await slider.press('ArrowRight');
+      // The menu first: it may enable the slider (α is disabled for ReLU).
       const select = root.locator('select:not([disabled])').first();
       const options = await select.evaluate((s) => [...s.options].map((o) => o.value));
       const now = await select.inputValue();
       await select.selectOption(options.find((o) => o !== now));
+      const slider = root.locator('input[type=range]:not([disabled])').first();
+      await slider.focus({ timeout: 5000 });
+      for (let i = 0; i < 3; i += 1) await slider.press('ArrowRight');
     }
     const moved = await controlValues(page);
     // The address is written at most every 250 ms.

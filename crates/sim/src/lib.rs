@@ -5,6 +5,7 @@ pub mod activation;
 pub mod bench;
 pub mod csv;
 pub mod data;
+pub mod dead;
 pub mod dropout;
 pub mod gemm;
 pub mod init;

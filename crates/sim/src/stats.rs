@@ -204,6 +204,18 @@ pub struct LayerStats {
     pub dead_fraction: f64,
     /// Per unit: its death record while it is dead (None while alive).
     pub deaths: Vec<Option<DeathRecord>>,
+    /// Per unit: mean |output| over the validation samples (Sokar et al.'s E|h|).
+    pub mean_abs_output: Vec<f64>,
+    /// Per unit: share of validation outputs exactly 0 (TensorBoard's `zero_fraction`).
+    pub zero_fraction: Vec<f64>,
+    /// Per unit: share of validation outputs with |h| ≤ 0.05 (fastai's "near zero").
+    pub near_zero_fraction: Vec<f64>,
+    /// Per unit: f′(z) ≠ 0 for some sample of the epoch's training batches (keras-contrib's
+    /// "fires"); at initialization, before any batch, the validation verdict (`alive`).
+    pub fired_in_training: Vec<bool>,
+    /// Per unit: dead for every input of the data's box (each input between its smallest and
+    /// largest training value), proven by interval bounds (`dead::provably_dead`).
+    pub provably_dead: Vec<bool>,
 }
 
 impl LayerStats {
@@ -223,6 +235,20 @@ pub struct EpochStats {
     pub train_loss: f64,
     pub val_loss: f64,
     pub layers: Vec<LayerStats>,
+    /// The learning-rate meter, sampled over the epoch's steps: Karpathy's update-to-data
+    /// ratio per layer.
+    pub update_ratios: Vec<UpdateRatio>,
+}
+
+/// Karpathy's update-to-data ratio (makemore, part 3) at one step: per layer,
+/// log10(std(Δw) / std(w)) over the layer's kernel, Δw being the step's actual change (for
+/// SGD, lr·∇w). Around −3 is healthy; far above it one step can move a unit across 0.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateRatio {
+    /// The global step (0-based).
+    pub step: u64,
+    /// Per layer; −∞ when the step changed nothing (a layer with no gradient).
+    pub log10: Vec<f64>,
 }
 
 impl EpochStats {

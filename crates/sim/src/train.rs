@@ -11,7 +11,7 @@ use super::mlp::{Mlp, Workspace};
 use super::optim::{Optimizer, OptimizerConfig};
 use super::real::dot;
 use super::rng::{rng_from_seed, shuffle_u32, SimRng};
-use super::stats::{DeathRecord, Distribution, EpochStats, LayerStats, StatsConfig};
+use super::stats::{DeathRecord, Distribution, EpochStats, LayerStats, StatsConfig, UpdateRatio};
 
 /// A network and how to train it. The output layer has one unit (the data's one target).
 #[derive(Clone, Debug, PartialEq)]
@@ -115,8 +115,36 @@ impl fmt::Display for TrainError {
 
 impl std::error::Error for TrainError {}
 
+/// One unit's outputs over the validation samples so far: Σ|h|, exact zeros, |h| ≤ 0.05.
+#[derive(Clone, Copy, Debug, Default)]
+struct OutputSums {
+    abs: f64,
+    zeros: u64,
+    near: u64,
+}
+
+impl OutputSums {
+    fn add(&mut self, a: &[f32]) {
+        let near = crate::dead::NEAR_ZERO as f32;
+        let (mut abs, mut zeros, mut close) = (0.0f32, 0u64, 0u64);
+        for &v in a {
+            abs += v.abs();
+            zeros += (v == 0.0) as u64;
+            close += (v.abs() <= near) as u64;
+        }
+        self.abs += abs as f64;
+        self.zeros += zeros;
+        self.near += close;
+    }
+}
+
+/// The learning-rate meter samples about this many steps per epoch.
+const METER_POINTS: usize = 64;
+
 #[derive(Clone, Copy, Debug, Default)]
 struct UnitTrack {
+    /// f′ ≠ 0 for some sample of a training batch since the epoch began.
+    fired_this_epoch: bool,
     last_active_step: Option<u64>,
     last_active_update: f64,
     death: Option<DeathRecord>,
@@ -146,6 +174,11 @@ pub struct Trainer {
     update_sq: Vec<Vec<f32>>,
     tracks: Vec<Vec<UnitTrack>>,
     failed: Option<TrainError>,
+    /// Each input's smallest and largest training value: the box `provably_dead` reasons on.
+    input_box: (Vec<f64>, Vec<f64>),
+    /// The epoch's learning-rate meter so far, and the kernels before a metered step.
+    update_ratios: Vec<UpdateRatio>,
+    meter_before: Vec<Vec<f32>>,
 }
 
 const SHUFFLE_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -177,6 +210,7 @@ impl Trainer {
         }
         let net: Mlp<f32> = config.build();
         let opt = Optimizer::new(config.optimizer, &net);
+        let input_box = input_box(&data);
         let cap = config.batch_size.min(data.n_train());
         let ws = Workspace::new(&net, cap);
         let eval_ws = Workspace::new(&net, 256);
@@ -213,6 +247,9 @@ impl Trainer {
             update_sq,
             tracks,
             failed: None,
+            input_box,
+            update_ratios: Vec::new(),
+            meter_before: Vec::new(),
         })
     }
 
@@ -227,6 +264,13 @@ impl Trainer {
     }
     pub fn net(&self) -> &Mlp<f32> {
         &self.net
+    }
+
+    /// The network, to set its weights by hand: for tests that need units of a known
+    /// behaviour, and for remedies that rewrite units. The optimizer's moments are left as
+    /// they are.
+    pub fn net_mut(&mut self) -> &mut Mlp<f32> {
+        &mut self.net
     }
     pub fn data(&self) -> &Rc<Dataset> {
         &self.data
@@ -299,6 +343,10 @@ impl Trainer {
             let d = self.config.dropout;
             self.ws.draw_dropout(&self.net, &d, &mut self.drop_rng, bsz);
         }
+        let metered = self.step.is_multiple_of(self.meter_every());
+        if metered {
+            self.meter_before = self.net.layers.iter().map(|l| l.w.clone()).collect();
+        }
         self.ws.forward(&self.net, bsz);
         let loss = self.ws.backward(&self.net, bsz);
         if !loss.is_finite() {
@@ -320,9 +368,13 @@ impl Trainer {
         if !ok {
             return Err(self.fail("a weight or bias".into()));
         }
+        if metered {
+            self.record_update_ratio();
+        }
         for (l, tracks) in self.tracks.iter_mut().enumerate() {
             for (j, t) in tracks.iter_mut().enumerate() {
                 if self.ws.active[l][j] {
+                    t.fired_this_epoch = true;
                     t.last_active_step = Some(self.step);
                     t.last_active_update = (self.update_sq[l][j] as f64).sqrt();
                 }
@@ -334,6 +386,45 @@ impl Trainer {
         self.pos += bsz;
         self.step += 1;
         Ok(())
+    }
+
+    /// Steps between two readings of the learning-rate meter.
+    fn meter_every(&self) -> u64 {
+        (self.steps_per_epoch() / METER_POINTS).max(1) as u64
+    }
+
+    /// The update-to-data ratio of the step just taken, from the kernels before it.
+    fn record_update_ratio(&mut self) {
+        let log10 = self
+            .net
+            .layers
+            .iter()
+            .zip(&self.meter_before)
+            .map(|(l, before)| {
+                let delta: Vec<f64> =
+                    l.w.iter()
+                        .zip(before)
+                        .map(|(&a, &b)| a as f64 - b as f64)
+                        .collect();
+                let w: Vec<f64> = l.w.iter().map(|&v| v as f64).collect();
+                (std_dev(&delta) / std_dev(&w)).log10()
+            })
+            .collect();
+        self.update_ratios.push(UpdateRatio {
+            step: self.step,
+            log10,
+        });
+    }
+
+    /// Per layer and unit: dead on every input of the training data's box, proven.
+    pub fn provably_dead(&self) -> Vec<Vec<bool>> {
+        let (lo, hi) = &self.input_box;
+        crate::dead::provably_dead(&self.net, lo, hi)
+    }
+
+    /// Each input's smallest and largest training value.
+    pub fn input_box(&self) -> &(Vec<f64>, Vec<f64>) {
+        &self.input_box
     }
 
     fn fail(&mut self, what: String) -> TrainError {
@@ -382,6 +473,10 @@ impl Trainer {
                 ls.deaths[j] = t.death;
             }
         }
+        for t in self.tracks.iter_mut().flatten() {
+            t.fired_this_epoch = false;
+        }
+        self.update_ratios.clear();
         self.pos = 0;
         self.epoch_loss_sum = 0.0;
         self.epoch_samples = 0;
@@ -448,6 +543,10 @@ impl Trainer {
                 .collect(),
             zs: layers.iter().map(|_| Vec::new()).collect(),
             outs: layers.iter().map(|_| Vec::new()).collect(),
+            out_sums: layers
+                .iter()
+                .map(|&(u, _)| vec![OutputSums::default(); u])
+                .collect(),
             layers,
             loss_sum: 0.0,
             next: 0,
@@ -474,6 +573,7 @@ impl Trainer {
             maxz,
             zs,
             outs,
+            out_sums,
             ..
         } = ev;
         let mut visit = |ws: &Workspace<f32>, start: usize, bsz: usize| {
@@ -505,6 +605,7 @@ impl Trainer {
                     }
                     maxz[l][j] = m as f64;
                     off[l][j] += o;
+                    out_sums[l][j].add(&ws.a[l][j * cap..j * cap + bsz]);
                     if keep > 0 {
                         zs[l].extend_from_slice(&z[..keep]);
                         outs[l].extend_from_slice(&ws.a[l][j * cap..j * cap + keep]);
@@ -544,8 +645,10 @@ impl Trainer {
             maxz,
             mut zs,
             mut outs,
+            out_sums,
             ..
         } = ev;
+        let provable = self.provably_dead();
         if !val_loss.is_finite() {
             let step = self.step.saturating_sub(1);
             let e = TrainError::Diverged {
@@ -577,12 +680,21 @@ impl Trainer {
                 bias_grad: Distribution::from_values(&mut gb, sc.bins),
                 grad_norm_last: self.grad_norm_last[l],
                 grad_norm_mean: self.grad_norm_sum[l] / steps,
-                alive,
                 mostly_off,
                 off_fraction,
                 max_pre_activation: maxz[l].clone(),
                 dead_fraction: dead as f64 / units.max(1) as f64,
                 deaths: self.tracks[l].iter().map(|t| t.death).collect(),
+                mean_abs_output: out_sums[l].iter().map(|o| o.abs / nn).collect(),
+                zero_fraction: out_sums[l].iter().map(|o| o.zeros as f64 / nn).collect(),
+                near_zero_fraction: out_sums[l].iter().map(|o| o.near as f64 / nn).collect(),
+                fired_in_training: if self.epoch_steps > 0 {
+                    self.tracks[l].iter().map(|t| t.fired_this_epoch).collect()
+                } else {
+                    alive.clone()
+                },
+                provably_dead: provable[l].clone(),
+                alive,
             });
         }
         Ok(EpochStats {
@@ -595,6 +707,7 @@ impl Trainer {
             },
             val_loss,
             layers: out_layers,
+            update_ratios: self.update_ratios.clone(),
         })
     }
 
@@ -602,6 +715,35 @@ impl Trainer {
     pub fn validation_samples(&self) -> usize {
         evaluation_set(&self.data).1.len()
     }
+}
+
+/// Each input's smallest and largest training value (0 and 0 for an empty set).
+fn input_box(data: &Dataset) -> (Vec<f64>, Vec<f64>) {
+    let nf = data.n_features;
+    let mut lo = vec![f64::INFINITY; nf];
+    let mut hi = vec![f64::NEG_INFINITY; nf];
+    for row in data.train_x.chunks_exact(nf.max(1)) {
+        for (k, &v) in row.iter().enumerate() {
+            lo[k] = lo[k].min(v as f64);
+            hi[k] = hi[k].max(v as f64);
+        }
+    }
+    for k in 0..nf {
+        if lo[k] > hi[k] {
+            (lo[k], hi[k]) = (0.0, 0.0);
+        }
+    }
+    (lo, hi)
+}
+
+/// The standard deviation of `v` (0 for fewer than two values).
+fn std_dev(v: &[f64]) -> f64 {
+    if v.len() < 2 {
+        return 0.0;
+    }
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt()
 }
 
 /// The samples statistics are taken on: the validation set, or the training set without one.
@@ -623,6 +765,8 @@ pub struct Evaluation {
     /// The first samples' pre-activations and outputs, for the histograms.
     zs: Vec<Vec<f32>>,
     outs: Vec<Vec<f32>>,
+    /// Per layer and unit: what the definitions of dead read off the outputs.
+    out_sums: Vec<Vec<OutputSums>>,
     loss_sum: f64,
     /// Samples done.
     next: usize,

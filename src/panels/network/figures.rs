@@ -78,6 +78,7 @@ impl Figures for State {
                     epochs,
                     units: &units,
                     selected: Some(self.selected),
+                    judge: self.settings.judge(),
                 };
                 dead_map::draw(area, &data, theme)
             }

@@ -1,10 +1,11 @@
 //! The panel's settings: every control's spec, the seed's runs as presets, and the field table
 //! that parses links, writes them and reads and writes the controls.
 
+use super::charts::dead_map::Judge;
 use crate::sim::activation::{Activation, ActivationKind};
+use crate::sim::dead::{Definition, DEFAULT_TAU};
 use crate::sim::dropout::Dropout;
 use crate::sim::init::Initializer;
-use crate::sim::optim::OptimizerConfig;
 use crate::sim::train::NetConfig;
 use crate::spec::{
     self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
@@ -115,6 +116,34 @@ pub const SEED: NumberSpec = NumberSpec {
     scale: Scale::Linear,
     digits: 4,
 };
+
+/// τ of Sokar et al.'s dormant units: a unit whose mean |output| is at most τ times its
+/// layer's mean is dormant (their code uses 0.025 and 0.1).
+pub const TAU: NumberSpec = NumberSpec {
+    key: "tau",
+    label: "τ (dormant threshold)",
+    min: 0.0,
+    max: 0.2,
+    default: DEFAULT_TAU,
+    step: 0.005,
+    scale: Scale::Linear,
+    digits: 3,
+};
+
+/// Which definition of dead the map, the counts and the words follow.
+pub const DEFINITION: ChoiceSpec = ChoiceSpec {
+    key: "dead",
+    label: "Count as dead",
+    options: || {
+        Definition::ALL
+            .iter()
+            .map(|d| (d.id().into(), d.label().into()))
+            .collect()
+    },
+};
+
+/// Settings that change how a run is read, not the run: changing one keeps the trained run.
+pub const VIEW_KEYS: [&str; 2] = [DEFINITION.key, TAU.key];
 
 /// The seed's experiments, one click each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,6 +288,9 @@ pub struct Settings {
     pub dropout: f64,
     /// The output layer's activation.
     pub output: Output,
+    /// How a unit is judged dead (a way of reading the run: changing it keeps the run).
+    pub definition: Definition,
+    pub tau: f64,
 }
 
 impl Default for Settings {
@@ -280,6 +312,8 @@ impl Default for Settings {
             seed: SEED.default as u64,
             dropout: DROPOUT.default,
             output: Output::Same,
+            definition: Definition::Exact,
+            tau: TAU.default,
         }
     }
 }
@@ -338,7 +372,7 @@ fn number(v: f64) -> Value {
 
 /// Every setting, in the order the panel shows them. The preset comes first: parsing a link
 /// applies it, then any single value on top of it.
-pub const FIELDS: [Field<Settings>; 15] = [
+pub const FIELDS: [Field<Settings>; 17] = [
     Field {
         control: Control::Menu(PRESET),
         get: |s| Value::Choice(s.preset.map_or(CUSTOM, Preset::id).into()),
@@ -442,6 +476,22 @@ pub const FIELDS: [Field<Settings>; 15] = [
         set: |s, v| s.seed = whole(v) as u64,
         applies: always,
     },
+    Field {
+        control: Control::Menu(DEFINITION),
+        get: |s| Value::Choice(s.definition.id().into()),
+        set: |s, v| {
+            if let Some(d) = v.choice().and_then(Definition::from_id) {
+                s.definition = d;
+            }
+        },
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(TAU),
+        get: |s| number(s.tau),
+        set: |s, v| s.tau = v.number().unwrap_or(s.tau),
+        applies: |s| s.definition == Definition::Dormant,
+    },
 ];
 
 impl Settings {
@@ -491,12 +541,17 @@ impl Settings {
             dropout: Dropout::for_activation(self.dropout, self.activation),
             init: self.init,
             bias_init: self.bias as f32,
-            optimizer: match self.optimizer {
-                Optimizer::Sgd => OptimizerConfig::sgd(self.lr),
-                Optimizer::Adam => OptimizerConfig::adam(self.lr),
-            },
+            optimizer: self.optimizer.config(self.lr),
             batch_size: self.batch.max(1),
             seed: self.seed,
+        }
+    }
+
+    /// The definition of dead the map and the words apply.
+    pub fn judge(&self) -> Judge {
+        Judge {
+            definition: self.definition,
+            tau: self.tau,
         }
     }
 

@@ -3,7 +3,7 @@
 //! gives frames a clock, and redraws what [`Redraw`] names.
 
 use super::run::{Run, Work};
-use super::settings::{Preset, Settings, PRESET};
+use super::settings::{Preset, Settings, PRESET, VIEW_KEYS};
 use super::words::DataInfo;
 use crate::sim::csv::{self, Table};
 use crate::sim::data::{Dataset, SEED002_DEAD_LOSS};
@@ -123,6 +123,9 @@ pub enum Redraw {
     Layer,
     /// Everything.
     All,
+    /// The same run read another way (the definition of dead): the controls, the scripts
+    /// and everything drawn, the run kept.
+    Reading,
     /// The network's shape changed: the unit and layer menus, then everything.
     Rebuild,
 }
@@ -261,6 +264,10 @@ impl State {
                     return Redraw::Status;
                 }
                 self.settings.set(key, &value);
+                if VIEW_KEYS.contains(&key) {
+                    // A way of reading the run, not a new run: the trained run stays.
+                    return Redraw::Reading;
+                }
                 self.reset();
                 Redraw::Rebuild
             }

@@ -4,10 +4,12 @@
 // A learner's numbers must never stop the page: no unwrap, no expect (tests/code_rules.rs).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+use super::charts::dead_map::Judge;
 use super::settings::Settings;
 pub use super::state::Activity;
 use crate::sim::data::SEED002_DEAD_LOSS;
-use crate::sim::stats::{EpochStats, StatsConfig};
+use crate::sim::dead::{self, Definition};
+use crate::sim::stats::{EpochStats, LayerStats, StatsConfig};
 use crate::spec::format_sig;
 
 /// What the words need to know of the data in use.
@@ -209,7 +211,8 @@ pub fn status_on(
             ),
         };
     };
-    let (dead, mostly, n) = units(last);
+    let (_, mostly, n) = units(last);
+    let judge = params.judge();
     let loss = format_sig(last.val_loss, 3);
     let mut doing = match activity {
         Activity::Training | Activity::Ready if last.epoch == 0 => {
@@ -229,9 +232,12 @@ pub fn status_on(
             dead_line_clause(last, data.dead_loss)
         );
     }
-    doing.push_str(&format!(", {dead} of {n} units dead"));
-    if mostly > 0 {
+    doing.push_str(&format!(", {}", counted(last, &judge, n)));
+    if mostly > 0 && judge.definition == Definition::Exact {
         doing.push_str(&format!(", {mostly} more mostly off"));
+    }
+    if let Some(back) = comeback_clause(history, &judge) {
+        doing.push_str(&format!(", {back}"));
     }
     if last.epoch > 0 && stuck_at(last, data.dead_loss) {
         doing.push_str(&format!(
@@ -240,7 +246,106 @@ pub fn status_on(
         ));
     }
     doing.push('.');
+    if let Some(d) = disagreement(last, &judge) {
+        doing.push(' ');
+        doing.push_str(&d);
+    }
     doing
+}
+
+/// "3 of 25 units dead", "2 of 25 units τ-dormant (τ = 0.025)", "48% of outputs exactly 0
+/// (sparsity, not death)": the run's count under the definition in use.
+pub fn counted(last: &EpochStats, judge: &Judge, n: usize) -> String {
+    let def = judge.definition;
+    match def {
+        Definition::Exact => format!("{} of {n} units dead", dead_count(last, judge)),
+        Definition::NeverFires => format!(
+            "{} of {n} units never fired in the epoch's training batches",
+            dead_count(last, judge)
+        ),
+        Definition::Dormant => format!(
+            "{} of {n} units τ-dormant (τ = {})",
+            dead_count(last, judge),
+            format_sig(judge.tau, 3)
+        ),
+        Definition::NearZero | Definition::ZeroFraction => {
+            let (sum, units) = last.layers.iter().fold((0.0, 0usize), |(s, u), l| {
+                (
+                    s + dead::layer_share(l, def, judge.tau) * l.units as f64,
+                    u + l.units,
+                )
+            });
+            let pct = (sum / units.max(1) as f64 * 100.0).round();
+            if def == Definition::NearZero {
+                format!("{pct}% of outputs near zero (|h| ≤ 0.05)")
+            } else {
+                format!("{pct}% of outputs exactly 0 (sparsity, not death)")
+            }
+        }
+    }
+}
+
+/// Units dead under `judge` in every layer.
+pub fn dead_count(last: &EpochStats, judge: &Judge) -> usize {
+    (0..last.layers.len())
+        .map(|l| judge.dead(last, l).iter().filter(|d| **d).count())
+        .sum()
+}
+
+/// Since the check before: "2 came back since epoch 3" (units dead then, alive now).
+fn comeback_clause(history: &[EpochStats], judge: &Judge) -> Option<String> {
+    let [.., before, now] = history else {
+        return None;
+    };
+    let revived: usize = (0..now.layers.len())
+        .map(|l| dead::comebacks(&judge.dead(before, l), &judge.dead(now, l)).1)
+        .sum();
+    (revived > 0).then(|| {
+        let who = if revived == 1 { "1 unit" } else { "units" };
+        let n = if revived == 1 {
+            String::new()
+        } else {
+            format!("{revived} ")
+        };
+        format!("{n}{who} came back since epoch {}", before.epoch)
+    })
+}
+
+/// Where two definitions disagree on this run, in one sentence: the one in use against the
+/// exact one (or, when the exact one is in use, against τ-dormant at τ = 0.025).
+pub fn disagreement(last: &EpochStats, judge: &Judge) -> Option<String> {
+    let other = if judge.definition == Definition::Exact {
+        Judge {
+            definition: Definition::Dormant,
+            tau: dead::DEFAULT_TAU,
+        }
+    } else {
+        Judge::default()
+    };
+    let (a, b) = (judge, &other);
+    if !a.definition.judges_units() {
+        let exact = dead_count(last, b);
+        return Some(format!(
+            "By the exact definition {} dead.",
+            match exact {
+                0 => "no unit is".to_string(),
+                1 => "1 unit is".to_string(),
+                k => format!("{k} units are"),
+            }
+        ));
+    }
+    let (na, nb) = (dead_count(last, a), dead_count(last, b));
+    if na == nb {
+        return None;
+    }
+    let say = |n: usize, j: &Judge| match n {
+        0 => format!("none is {}", j.definition.short()),
+        1 => format!("1 unit is {}", j.definition.short()),
+        k => format!("{k} units are {}", j.definition.short()),
+    };
+    let first = say(na, a);
+    let first = first[..1].to_uppercase() + &first[1..];
+    Some(format!("{first} but {}.", say(nb, b)))
 }
 
 /// "hidden layer 2, unit 5" or "the output unit".
@@ -255,6 +360,46 @@ pub fn unit_name(layer: usize, n_layers: usize, unit: usize) -> String {
 /// The autopsy of one unit at the latest epoch: when it died, how far below 0 it sits, and
 /// the size of the update that pushed it over. `steps_per_epoch` turns a step into an epoch.
 pub fn autopsy(
+    history: &[EpochStats],
+    layer: usize,
+    unit: usize,
+    steps_per_epoch: usize,
+) -> String {
+    let story = autopsy_story(history, layer, unit, steps_per_epoch);
+    match history.last().and_then(|s| s.layers.get(layer)) {
+        Some(l) if unit < l.units => format!("{story} {}", verdicts(l, unit)),
+        _ => story,
+    }
+}
+
+/// The unit under every definition at once, and whether its death is proven for every input.
+pub fn verdicts(l: &LayerStats, unit: usize) -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let score = dead::dormant_scores(&l.mean_abs_output)
+        .get(unit)
+        .copied()
+        .unwrap_or(0.0);
+    let pct = |v: Option<&f64>| format!("{:.0}%", v.copied().unwrap_or(0.0) * 100.0);
+    let proven = if l.provably_dead.get(unit).copied().unwrap_or(false) {
+        "dead for every input of the data's box, proven (its pre-activation's upper bound there is at most 0)"
+    } else if !l.alive.get(unit).copied().unwrap_or(true) {
+        "dead on these samples, but not proven dead everywhere: inputs elsewhere in the data's box may open it"
+    } else {
+        "not dead everywhere"
+    };
+    format!(
+        "By each definition: exactly dead {}; never fired in the epoch's training batches {}; dormant score {} (τ-dormant at τ = 0.025: {}); outputs near zero {}, exactly 0 {}; {proven}.",
+        yes_no(!l.alive.get(unit).copied().unwrap_or(true)),
+        yes_no(!l.fired_in_training.get(unit).copied().unwrap_or(true)),
+        format_sig(score, 2),
+        yes_no(score <= dead::DEFAULT_TAU),
+        pct(l.near_zero_fraction.get(unit)),
+        pct(l.zero_fraction.get(unit)),
+    )
+}
+
+/// When the unit died, how far below 0 it sits, and the blow that pushed it over.
+fn autopsy_story(
     history: &[EpochStats],
     layer: usize,
     unit: usize,

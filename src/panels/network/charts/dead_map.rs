@@ -3,30 +3,83 @@
 //! never the only cue; each layer's dead share on the right.
 
 use crate::chart::{Area, ChartResult, Theme};
+use crate::sim::dead::{self, Definition};
 use crate::sim::stats::EpochStats;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 
-/// A unit's state in one epoch's statistics.
+/// A unit's state in one epoch's statistics, under the definition of dead in use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell {
     Alive,
     MostlyOff,
+    /// Dead on the validation samples (under the definition), but it may fire elsewhere.
     Dead,
+    /// Dead for every input of the data's box: proven by interval bounds.
+    DeadEverywhere,
 }
 
-pub fn cell(s: &EpochStats, layer: usize, unit: usize) -> Option<Cell> {
+/// Which definition of dead the map applies (see `sim::dead`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Judge {
+    pub definition: Definition,
+    pub tau: f64,
+}
+
+impl Default for Judge {
+    fn default() -> Self {
+        Judge {
+            definition: Definition::Exact,
+            tau: dead::DEFAULT_TAU,
+        }
+    }
+}
+
+impl Judge {
+    /// Per unit of layer `l` of `s`: dead under this definition.
+    pub fn dead(&self, s: &EpochStats, l: usize) -> Vec<bool> {
+        s.layers
+            .get(l)
+            .map(|ls| dead::dead_units(ls, self.definition, self.tau))
+            .unwrap_or_default()
+    }
+}
+
+/// Unit `unit` of layer `layer` in `s`, under `judge`.
+pub fn cell(s: &EpochStats, layer: usize, unit: usize, judge: &Judge) -> Option<Cell> {
     let l = s.layers.get(layer)?;
     if unit >= l.units {
         return None;
     }
-    Some(if !l.alive[unit] {
-        Cell::Dead
-    } else if l.mostly_off[unit] {
-        Cell::MostlyOff
-    } else {
-        Cell::Alive
-    })
+    let dead = judge.dead(s, layer).get(unit).copied().unwrap_or(false);
+    Some(
+        if dead && l.provably_dead.get(unit).copied().unwrap_or(false) {
+            Cell::DeadEverywhere
+        } else if dead {
+            Cell::Dead
+        } else if l.mostly_off[unit] {
+            Cell::MostlyOff
+        } else {
+            Cell::Alive
+        },
+    )
+}
+
+/// Whether the unit is alive in `now` but was dead in `before`, under `judge`: a come-back.
+pub fn revived(
+    before: &EpochStats,
+    now: &EpochStats,
+    layer: usize,
+    unit: usize,
+    judge: &Judge,
+) -> bool {
+    let was = judge
+        .dead(before, layer)
+        .get(unit)
+        .copied()
+        .unwrap_or(false);
+    let is = judge.dead(now, layer).get(unit).copied().unwrap_or(false);
+    was && !is
 }
 
 /// Where everything sits, in device pixels of the drawing area. Shared by drawing and by
@@ -123,6 +176,8 @@ pub struct MapData<'a> {
     pub units: &'a [usize],
     /// The unit whose autopsy is shown, outlined.
     pub selected: Option<(usize, usize)>,
+    /// The definition of dead the cells follow.
+    pub judge: Judge,
 }
 
 fn layer_label(l: usize, n: usize) -> String {
@@ -176,17 +231,25 @@ fn draw_key<DB: DrawingBackend>(area: &Area<'_, DB>, theme: &Theme) -> ChartResu
         [
             (Cell::Alive, "alive"),
             (Cell::MostlyOff, "mostly off"),
-            (Cell::Dead, "dead"),
+            (Cell::Dead, "dead here"),
+            (Cell::DeadEverywhere, "dead everywhere"),
         ]
     } else {
         [
             (Cell::Alive, "alive"),
-            (Cell::MostlyOff, "mostly off (0 on > 99% of samples)"),
-            (Cell::Dead, "dead (0 on every sample)"),
+            (Cell::MostlyOff, "mostly off (0 on > 99%)"),
+            (Cell::Dead, "dead on the data"),
+            (Cell::DeadEverywhere, "dead for every input (proven)"),
         ]
     };
     for (c, text) in key {
-        draw_cell(area, theme, c, (x, y - sw / 2.0, x + sw, y + sw / 2.0))?;
+        draw_cell(
+            area,
+            theme,
+            c,
+            (x, y - sw / 2.0, x + sw, y + sw / 2.0),
+            false,
+        )?;
         area.draw(&Text::new(
             text,
             (pixel(x + sw + 6.0), pixel(y)),
@@ -226,20 +289,31 @@ fn draw_layer<DB: DrawingBackend>(
     }
     for (c, s) in d.history.iter().enumerate().take(m.columns) {
         for j in 0..units {
-            if let Some(state) = cell(s, l, j) {
-                draw_cell(area, theme, state, m.rect(l, j, c))?;
+            if let Some(state) = cell(s, l, j, &d.judge) {
+                let back = c > 0 && revived(&d.history[c - 1], s, l, j, &d.judge);
+                draw_cell(area, theme, state, m.rect(l, j, c), back)?;
             }
         }
     }
-    let Some(ls) = d.history.last().and_then(|s| s.layers.get(l)) else {
+    let Some(last) = d.history.last() else {
         return Ok(());
     };
-    let dead = ls.dead_count();
-    let text = format!(
-        "{dead} of {} dead ({:.0}%)",
-        ls.units,
-        ls.dead_fraction * 100.0
-    );
+    let Some(ls) = last.layers.get(l) else {
+        return Ok(());
+    };
+    let def = d.judge.definition;
+    let share = dead::layer_share(ls, def, d.judge.tau);
+    let dead = d.judge.dead(last, l).iter().filter(|x| **x).count();
+    let text = if def.judges_units() {
+        format!(
+            "{dead} of {} {} ({:.0}%)",
+            ls.units,
+            def.short(),
+            share * 100.0
+        )
+    } else {
+        format!("{:.0}% of outputs {}", share * 100.0, def.short())
+    };
     let color = if dead > 0 {
         theme.dead
     } else {
@@ -311,6 +385,7 @@ fn draw_cell<DB: DrawingBackend>(
     theme: &Theme,
     state: Cell,
     (x0, y0, x1, y1): (f64, f64, f64, f64),
+    revived: bool,
 ) -> ChartResult<DB> {
     let p = |v: f64| v.round() as i32;
     let inset = if x1 - x0 > 6.0 && y1 - y0 > 6.0 {
@@ -322,7 +397,8 @@ fn draw_cell<DB: DrawingBackend>(
     let fill = match state {
         Cell::Alive => theme.primary.filled(),
         Cell::MostlyOff => theme.primary.mix(0.3).filled(),
-        Cell::Dead => theme.dead.filled(),
+        Cell::Dead => theme.dead.mix(0.55).filled(),
+        Cell::DeadEverywhere => theme.dead.filled(),
     };
     area.draw(&Rectangle::new(
         [(a, b), (c.max(a + 1), e.max(b + 1))],
@@ -333,7 +409,36 @@ fn draw_cell<DB: DrawingBackend>(
         return Ok(());
     }
     let w = theme.px(1.5);
+    if revived {
+        // A come-back: an upward wedge at the cell's left edge, in the foreground colour.
+        let h = ((e - b) as f64 * 0.5) as i32;
+        let (lx, cy) = (a + 1, (b + e) / 2);
+        area.draw(&Polygon::new(
+            vec![
+                (lx, cy + h / 2),
+                (lx + h / 2, cy - h / 2),
+                (lx + h, cy + h / 2),
+            ],
+            theme.foreground.filled(),
+        ))?;
+    }
     match state {
+        Cell::DeadEverywhere => {
+            // A frame inside the cross: proven dead, not only dead on these samples.
+            let s = ShapeStyle::from(theme.foreground).stroke_width(w);
+            area.draw(&Rectangle::new([(a, b), (c, e)], s))?;
+            let s = ShapeStyle::from(theme.background).stroke_width(w);
+            let (cx, cy) = ((a + c) / 2, (b + e) / 2);
+            let r = ((c - a).min(e - b) as f64 * 0.3) as i32;
+            area.draw(&PathElement::new(
+                vec![(cx - r, cy - r), (cx + r, cy + r)],
+                s,
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(cx - r, cy + r), (cx + r, cy - r)],
+                s,
+            ))?;
+        }
         Cell::Dead => {
             // A cross: dead is readable without colour.
             let s = ShapeStyle::from(theme.background).stroke_width(w);

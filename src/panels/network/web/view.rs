@@ -49,6 +49,11 @@ impl Mounted {
             }
             Redraw::Layer => self.render_dist(),
             Redraw::All => self.render_spread(),
+            Redraw::Reading => {
+                self.write_controls()?;
+                self.view.takeaway.render(&self.state);
+                self.render_spread()
+            }
             Redraw::Rebuild => {
                 // A fresh run: its frame timings start again too.
                 self.max_frame_ms = 0.0;
@@ -234,6 +239,10 @@ impl Mounted {
         self.view
             .controls
             .set_disabled(crate::spec::ALPHA.key, !alpha_applies);
+        let dormant = self.state.settings.definition == crate::sim::dead::Definition::Dormant;
+        self.view
+            .controls
+            .set_disabled(crate::panels::network::settings::TAU.key, !dormant);
         // The data size is the file's when the learner's data is in use.
         self.view.controls.set_disabled(
             crate::panels::network::settings::SAMPLES.key,
