@@ -75,15 +75,19 @@ fn csv_has_a_row_per_epoch_and_a_column_per_header() {
     });
     let history = &state.run.history;
     assert_eq!(history.len(), 4, "epoch 0 (initial) and 3 epochs");
-    let csv = export::csv(history, state.n_layers());
+    let csv = export::csv(history, state.n_layers(), &state.settings.judge());
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), history.len() + 1, "header + one row per epoch");
     let header: Vec<&str> = lines[0].split(',').collect();
-    // 4 leading columns, then per layer 2 fractions and 9 + 9 percentiles.
+    // 4 leading columns, then per layer 2 fractions and 9 + 9 percentiles, then per layer
+    // the share under the definition in use, the share proven dead, the meter's reading.
     assert_eq!(
         header.len(),
-        4 + state.n_layers() * (2 + 2 * TB_PERCENTILES.len())
+        4 + state.n_layers() * (2 + 2 * TB_PERCENTILES.len() + 3)
     );
+    assert!(header.contains(&"hidden1_exact_share"));
+    assert!(header.contains(&"output_provably_dead_fraction"));
+    assert!(header.contains(&"hidden2_update_ratio_log10"));
     assert_eq!(&header[..4], ["epoch", "step", "train_loss", "val_loss"]);
     assert!(header.contains(&"hidden1_dead_fraction"));
     assert!(header.contains(&"output_mostly_off_fraction"));
@@ -534,7 +538,7 @@ fn every_chart_exports_a_slide_svg_with_its_labels() {
         ..Settings::default()
     });
     let figures = net.figures();
-    assert_eq!(figures.len(), 3, "no comparison until one is run");
+    assert_eq!(figures.len(), 4, "no comparison until one is run");
     check_svg(
         &slide_svg(&net, 0).unwrap(),
         &[
@@ -545,8 +549,12 @@ fn every_chart_exports_a_slide_svg_with_its_labels() {
     check_svg(&slide_svg(&net, 1).unwrap(), &[]);
     check_svg(&slide_svg(&net, 2).unwrap(), &["share of values (%)"]);
     net.update(Msg::Compare);
-    assert_eq!(net.figures().len(), 4);
-    check_svg(&slide_svg(&net, 3).unwrap(), &["val. loss (no unit)"]);
+    check_svg(
+        &slide_svg(&net, 3).unwrap(),
+        &["log10(std(Δw) / std(w)) (no unit)", "Karpathy", "hidden 1"],
+    );
+    assert_eq!(net.figures().len(), 5);
+    check_svg(&slide_svg(&net, 4).unwrap(), &["val. loss (no unit)"]);
 }
 
 #[test]
@@ -591,4 +599,72 @@ fn file_names_say_what_and_with_which_settings() {
         dying.file_name(0, "png"),
         "dying-phase-map_layers3_width8_relu_adam_epochs3_res21_dead_bwidth3_trials600_auto.png"
     );
+}
+
+// TEMPORARY (removed before handing back): the scripts and the page's counts for the check.
+#[test]
+fn tmp_dump_scripts_and_page_counts() {
+    use dying_relu::panels::network::run::Run;
+    use dying_relu::panels::network::words;
+    use dying_relu::sim::dead::{self, Definition};
+    let Ok(dir) = std::env::var("DUMP_DIR") else {
+        return;
+    };
+    let samples: usize = std::env::var("DUMP_SAMPLES").map_or(20_000, |v| v.parse().unwrap());
+    let epochs: usize = std::env::var("DUMP_EPOCHS").map_or(3, |v| v.parse().unwrap());
+    for def in Definition::ALL {
+        let s = Settings {
+            samples,
+            epochs,
+            definition: def,
+            ..Settings::default()
+        };
+        std::fs::write(
+            format!("{dir}/torch_{}.py", def.id()),
+            reproduce::pytorch(&s, None),
+        )
+        .unwrap();
+        std::fs::write(
+            format!("{dir}/keras_{}.py", def.id()),
+            reproduce::keras(&s, None),
+        )
+        .unwrap();
+    }
+    let s = Settings {
+        samples,
+        epochs,
+        ..Settings::default()
+    };
+    let mut run = Run::new(s.clone(), None);
+    let t0 = std::time::Instant::now();
+    run.run_to_end(&mut || t0.elapsed().as_secs_f64() * 1000.0);
+    for e in &run.history {
+        println!(
+            "epoch {}: training loss {:.3}, validation loss {:.3}",
+            e.epoch, e.train_loss, e.val_loss
+        );
+        for (l, ls) in e.layers.iter().enumerate() {
+            let name = if l + 1 == e.layers.len() {
+                "output".to_string()
+            } else {
+                format!("hidden layer {}", l + 1)
+            };
+            let parts: Vec<String> = Definition::ALL
+                .iter()
+                .map(|&d| {
+                    let judge = dying_relu::panels::network::charts::dead_map::Judge {
+                        definition: d,
+                        tau: s.tau,
+                    };
+                    let one = dying_relu::sim::stats::EpochStats {
+                        layers: vec![ls.clone()],
+                        ..e.clone()
+                    };
+                    let _ = dead::dead_units(ls, d, s.tau);
+                    format!("{}: {}", d.id(), words::counted(&one, &judge, ls.units))
+                })
+                .collect();
+            println!("  {name}: {}", parts.join(" | "));
+        }
+    }
 }

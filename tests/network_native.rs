@@ -471,3 +471,86 @@ fn a_saturated_selu_output_is_named_with_its_constant_and_apart_from_the_dead_li
         "{s}"
     );
 }
+
+/// "Count as dead" is a way of reading the run: the state keeps the trained run, the words
+/// count under the new definition and say where it and the exact one disagree.
+#[test]
+fn a_new_definition_rereads_the_trained_run() {
+    use dying_relu::panels::network::settings::Settings;
+    use dying_relu::panels::network::state::{Msg, Redraw, State};
+    use dying_relu::sim::dead::{self, Definition};
+    use dying_relu::spec::Value;
+    let mut state = State::new(Settings {
+        samples: 20_000,
+        epochs: 2,
+        ..Settings::default()
+    });
+    state.update(Msg::Train);
+    let mut t = 0.0;
+    let mut clock = move || {
+        t += 1.0;
+        t
+    };
+    for _ in 0..100_000 {
+        if !state.wants_frames() {
+            break;
+        }
+        state.frame(f64::INFINITY, &mut clock, 1);
+    }
+    let history = state.run.history.clone();
+    let words = |s: &State| {
+        summary::status_on(
+            &s.settings,
+            &s.run.history,
+            (s.run.target(), s.activity, s.run.failure()),
+            &s.data_info(),
+        )
+    };
+    let exact = words(&state);
+    assert_eq!(
+        state.update(Msg::Set("dead", Value::Choice("dormant".into()))),
+        Redraw::Reading
+    );
+    // The same run: its epochs and losses (the history holds NaN, so no == on it).
+    let losses = |h: &[dying_relu::sim::stats::EpochStats]| -> Vec<(usize, f64)> {
+        h.iter().map(|s| (s.epoch, s.val_loss)).collect()
+    };
+    assert_eq!(
+        losses(&state.run.history),
+        losses(&history),
+        "the run is kept"
+    );
+    let dormant = words(&state);
+    let last = history.last().unwrap();
+    let judge = state.settings.judge();
+    let n_dormant: usize = last
+        .layers
+        .iter()
+        .map(|l| {
+            dead::dead_units(l, Definition::Dormant, 0.025)
+                .iter()
+                .filter(|d| **d)
+                .count()
+        })
+        .sum();
+    assert!(
+        dormant.contains(&format!("{n_dormant} of 25 units τ-dormant (τ = 0.025)")),
+        "{dormant}"
+    );
+    assert_ne!(dormant, exact);
+    let n_exact = summary::dead_count(last, &dead_map::Judge::default());
+    match summary::disagreement(last, &judge) {
+        Some(d) => {
+            assert_ne!(n_exact, n_dormant);
+            assert!(d.contains("τ-dormant") && d.contains("exactly dead"), "{d}");
+            assert!(dormant.contains(&d), "{dormant}");
+        }
+        None => assert_eq!(n_exact, n_dormant),
+    }
+    // A setting of the run itself still starts a fresh one.
+    assert_eq!(
+        state.update(Msg::Set("lr", Value::Number(0.01))),
+        Redraw::Rebuild
+    );
+    assert!(state.run.history.is_empty());
+}

@@ -145,3 +145,34 @@ fn a_learning_rate_of_10_on_a_linear_unit_diverges_quickly() {
     assert!(steps < 400, "took {steps} steps");
     assert!(n.w[0].is_finite() && n.b.is_finite());
 }
+
+/// The meter for R: the seeds' large step is far above Karpathy's guide of −3 (it moves R by
+/// about its own size), a plain SGD step at learning rate 0.01 is not.
+#[test]
+fn the_large_steps_update_to_data_ratio_is_far_above_the_guide() {
+    use dying_relu::panels::neuron::state::{Msg, State};
+    use dying_relu::panels::neuron::words::step_ratio;
+    use dying_relu::sim::neuron::StepKind;
+    let mut s = State::new(Default::default());
+    assert!(s.last_step_ratio().is_none());
+    assert!(step_ratio(None).contains("Take a step"));
+    s.update(Msg::Step);
+    let (kind, small) = s.last_step_ratio().unwrap();
+    assert_eq!(kind, StepKind::Sgd);
+    assert!(small < -1.5, "{small}");
+    s.update(Msg::LargeStep);
+    let (kind, large) = s.last_step_ratio().unwrap();
+    assert_eq!(kind, StepKind::Large);
+    // Recomputed from the timeline: log10(‖Δθ‖ / ‖θ‖).
+    let h = s.neuron.history();
+    let (a, b) = (&h[h.len() - 2], &h[h.len() - 1]);
+    let d = ((b.w1 - a.w1).powi(2) + (b.w2 - a.w2).powi(2) + (b.b - a.b).powi(2)).sqrt();
+    let n = (b.w1.powi(2) + b.w2.powi(2) + b.b.powi(2)).sqrt();
+    assert!((large - (d / n).log10()).abs() < 1e-12);
+    assert!(large > -1.0 && large > small + 1.0, "{large} vs {small}");
+    let said = step_ratio(Some((kind, large)));
+    assert!(
+        said.starts_with("The large step's") && said.contains("far above the guide of −3"),
+        "{said}"
+    );
+}

@@ -263,3 +263,77 @@ async fn full_200k_run_completes_in_slices_and_dies() {
         "the full run dies too: {loss}"
     );
 }
+
+/// The pale vermillion of a cell dead on the data only (vermillion at 55 % over white).
+const PALE_VERMILLION: (u8, u8, u8) = (232, 166, 115);
+
+fn select(host: &Element, key: &str, id: &str) {
+    let s: HtmlSelectElement = host
+        .query_selector(&format!("select[id$='-{key}']"))
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    s.set_value(id);
+    s.dispatch_event(&Event::new("change").unwrap()).unwrap();
+}
+
+/// "Count as dead" reads the trained run another way: the words and the counts change, the
+/// run does not (no retraining), and the map shows the units proven dead for every input
+/// apart from those dead on the data only.
+#[wasm_bindgen_test]
+async fn switching_the_definition_rereads_the_run_without_retraining() {
+    let host = host();
+    mount(&host, "network", "n=20000&preset=relu3&epochs=2").unwrap();
+    button(&host, "Train").click();
+    wait_for(&host, "finished", 30_000.0).await;
+    let map = canvas(&host, "dead-map");
+    let (epoch, loss) = (
+        host.get_attribute("data-epoch"),
+        host.get_attribute("data-val-loss"),
+    );
+    let exact = status(&host);
+    assert!(exact.contains("units dead"), "{exact}");
+    let proven: usize = map.get_attribute("data-proven").unwrap().parse().unwrap();
+    assert!(proven >= 1, "a first-layer unit is proven dead everywhere");
+    assert!(
+        count_color(&map, VERMILLION, 10) > 50,
+        "proven cells, full vermillion"
+    );
+    assert!(
+        count_color(&map, PALE_VERMILLION, 10) > 50,
+        "dead-on-the-data cells, pale"
+    );
+    select(&host, "dead", "dormant");
+    wait_for(&host, "finished", 5_000.0).await;
+    let dormant = status(&host);
+    assert_ne!(dormant, exact);
+    assert!(dormant.contains("τ-dormant (τ = 0.025)"), "{dormant}");
+    assert_eq!(host.get_attribute("data-epoch"), epoch, "not retrained");
+    assert_eq!(host.get_attribute("data-val-loss"), loss, "the same run");
+    let tau: web_sys::HtmlInputElement = host
+        .query_selector("input[id$='-tau']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(!tau.disabled(), "τ applies to τ-dormant");
+    select(&host, "dead", "zeros");
+    wait_for(&host, "finished", 5_000.0).await;
+    let zeros = status(&host);
+    assert!(zeros.contains("exactly 0 (sparsity, not death)"), "{zeros}");
+    assert!(tau.disabled(), "τ does not apply to the zero fraction");
+    assert_eq!(
+        host.get_attribute("data-epoch"),
+        epoch,
+        "still not retrained"
+    );
+    let csv_header = dying_relu::panels::network::export::csv_reading_header(
+        4,
+        &dying_relu::panels::network::charts::dead_map::Judge {
+            definition: dying_relu::sim::dead::Definition::ZeroFraction,
+            tau: 0.025,
+        },
+    );
+    assert_eq!(csv_header[0], "hidden1_zeros_share");
+}

@@ -2,9 +2,11 @@
 //! settings, the seed and the same series. Pure, so the header and the rows are tested
 //! natively against the run that made them.
 
+use super::charts::dead_map::Judge;
 use super::settings::Settings;
 use super::settings::FIELDS;
 use super::words::DataInfo;
+use crate::sim::dead;
 use crate::sim::stats::{EpochStats, LayerStats, TB_PERCENTILES};
 use crate::spec::Value;
 
@@ -58,6 +60,43 @@ pub fn csv_header(n_layers: usize) -> Vec<String> {
     h
 }
 
+/// The columns that follow the definition of dead in use, after the others: per layer its
+/// share under `judge` (of units, or of outputs for the share definitions), the share of its
+/// units proven dead for every input, and the epoch's last learning-rate meter reading.
+pub fn csv_reading_header(n_layers: usize, judge: &Judge) -> Vec<String> {
+    let mut h = Vec::new();
+    for l in 0..n_layers {
+        let name = layer_key(l, n_layers);
+        h.push(format!("{name}_{}_share", judge.definition.id()));
+        h.push(format!("{name}_provably_dead_fraction"));
+        h.push(format!("{name}_update_ratio_log10"));
+    }
+    h
+}
+
+/// Per layer: the share under `judge`, the share proven dead everywhere, the last meter
+/// reading (empty when there is none or it is −∞).
+fn reading(s: &EpochStats, judge: &Judge) -> Vec<(f64, f64, f64)> {
+    s.layers
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let proven =
+                l.provably_dead.iter().filter(|p| **p).count() as f64 / l.units.max(1) as f64;
+            let meter = s
+                .update_ratios
+                .last()
+                .and_then(|r| r.log10.get(k).copied())
+                .unwrap_or(f64::NAN);
+            (
+                dead::layer_share(l, judge.definition, judge.tau),
+                proven,
+                meter,
+            )
+        })
+        .collect()
+}
+
 /// A number as CSV and JSON both read it: shortest round-trip form, empty (CSV) or null
 /// (JSON) when not finite.
 fn number(v: f64, missing: &str) -> String {
@@ -68,7 +107,7 @@ fn number(v: f64, missing: &str) -> String {
     }
 }
 
-fn csv_row(s: &EpochStats) -> Vec<String> {
+fn csv_row(s: &EpochStats, judge: &Judge) -> Vec<String> {
     let mut row = vec![
         s.epoch.to_string(),
         s.step.to_string(),
@@ -82,16 +121,21 @@ fn csv_row(s: &EpochStats) -> Vec<String> {
             row.extend(d.percentiles.iter().map(|&p| number(p, "")));
         }
     }
+    for (share, proven, meter) in reading(s, judge) {
+        row.extend([number(share, ""), number(proven, ""), number(meter, "")]);
+    }
     row
 }
 
 /// The run as CSV: a header line, then one line per epoch of `history` (epoch 0 is the
 /// network before training). Lines end with "\n".
-pub fn csv(history: &[EpochStats], n_layers: usize) -> String {
-    let mut out = csv_header(n_layers).join(",");
+pub fn csv(history: &[EpochStats], n_layers: usize, judge: &Judge) -> String {
+    let mut header = csv_header(n_layers);
+    header.extend(csv_reading_header(n_layers, judge));
+    let mut out = header.join(",");
     out.push('\n');
     for s in history {
-        out.push_str(&csv_row(s).join(","));
+        out.push_str(&csv_row(s, judge).join(","));
         out.push('\n');
     }
     out
@@ -138,19 +182,25 @@ fn json_settings(s: &Settings) -> String {
     format!("{{{}}}", parts.join(","))
 }
 
-fn json_epoch(s: &EpochStats, n_layers: usize) -> String {
+fn json_epoch(s: &EpochStats, n_layers: usize, judge: &Judge) -> String {
+    let read = reading(s, judge);
     let layers: Vec<String> = s
         .layers
         .iter()
         .enumerate()
         .map(|(i, l)| {
+            let (share, proven, meter) = read[i];
             format!(
                 "{{\"layer\":{},\"units\":{},\"dead_fraction\":{},\"mostly_off_fraction\":{},\
+                 \"counted_share\":{},\"provably_dead_fraction\":{},\"update_ratio_log10\":{},\
                  \"output_percentiles\":{},\"weight_grad_percentiles\":{}}}",
                 json_string(&layer_key(i, n_layers)),
                 l.units,
                 number(l.dead_fraction, "null"),
                 number(mostly_off_fraction(l), "null"),
+                number(share, "null"),
+                number(proven, "null"),
+                number(meter, "null"),
                 json_numbers(&l.output.percentiles),
                 json_numbers(&l.weight_grad.percentiles)
             )
@@ -170,12 +220,23 @@ fn json_epoch(s: &EpochStats, n_layers: usize) -> String {
 /// numbers mean, and one entry per epoch.
 pub fn json(settings: &Settings, history: &[EpochStats], data: &DataInfo) -> String {
     let n_layers = settings.layers + 1;
-    let epochs: Vec<String> = history.iter().map(|s| json_epoch(s, n_layers)).collect();
+    let judge = settings.judge();
+    let epochs: Vec<String> = history
+        .iter()
+        .map(|s| json_epoch(s, n_layers, &judge))
+        .collect();
     let definitions = format!(
-        "{{\"data\":{},\"dead\":{},\"mostly_off\":{},\"percentiles\":{},\"dead_line\":{}}}",
+        "{{\"data\":{},\"dead\":{},\"mostly_off\":{},\"counted_share\":{},\"provably_dead\":{},\"update_ratio\":{},\"percentiles\":{},\"dead_line\":{}}}",
         json_string(&data_words(data)),
         json_string("a unit is dead when f'(z) = 0 on every validation sample"),
         json_string("alive, but f'(z) = 0 on more than 99% of validation samples"),
+        json_string(&format!(
+            "the layer's share under the definition chosen ({}{}): of its units, or of its outputs for the share definitions",
+            judge.definition.label(),
+            if judge.definition == dead::Definition::Dormant { format!(", tau = {}", judge.tau) } else { String::new() }
+        )),
+        json_string("the share of the layer's units dead for every input in the training data's range (each input between its smallest and largest value), proven by interval bounds"),
+        json_string("Karpathy's update-to-data ratio at the epoch's last reading: log10(std(dw) / std(w)) over the layer's kernel, dw the step's change"),
         json_string("TensorBoard's distribution bands, over the layer's outputs (validation samples) and its weight gradients (the epoch's last step)"),
         json_string(&format!(
             "E[y^2] = {} of the target, the loss of an output stuck at 0",

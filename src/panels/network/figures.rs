@@ -1,7 +1,7 @@
 //! The panel's charts, for the export buttons: drawn from the state exactly as the page draws
 //! them. The comparison is listed once it has been run.
 
-use super::charts::{comparison, dead_map, distribution, loss};
+use super::charts::{comparison, dead_map, distribution, loss, meter};
 use super::state::State;
 use crate::chart::figure::{FigureInfo, Figures};
 use crate::chart::{Area, ChartResult, Theme};
@@ -11,7 +11,8 @@ use plotters::prelude::DrawingBackend;
 pub const LOSS: usize = 0;
 pub const DEAD_MAP: usize = 1;
 pub const DISTRIBUTION: usize = 2;
-pub const COMPARISON: usize = 3;
+pub const METER: usize = 3;
+pub const COMPARISON: usize = 4;
 
 impl State {
     /// The layer whose distributions are shown.
@@ -36,6 +37,10 @@ impl Figures for State {
             FigureInfo {
                 slug: format!("distribution-layer{}", self.shown_layer() + 1),
                 title: "distributions chart",
+            },
+            FigureInfo {
+                slug: "meter".into(),
+                title: "learning-rate meter",
             },
         ];
         if self.comparison.is_some() {
@@ -81,6 +86,14 @@ impl Figures for State {
                     judge: self.settings.judge(),
                 };
                 dead_map::draw(area, &data, theme)
+            }
+            METER => {
+                let data = meter::MeterData {
+                    history,
+                    steps_per_epoch: self.steps_per_epoch(),
+                    epochs,
+                };
+                meter::draw(area, &data, theme)
             }
             DISTRIBUTION => {
                 let n = self.n_layers();

@@ -48,9 +48,53 @@ impl DataInfo {
 pub fn definitions() -> String {
     let pct = (StatsConfig::default().mostly_off_threshold * 100.0).round();
     format!(
-        "Dead: output 0 (so f′ = 0 and no gradient) on every validation sample. \
+        "Dead (exact): output 0 (so f′ = 0 and no gradient) on every validation sample. \
          Mostly off: output 0 on more than {pct}% of them, alive on a few. \
-         Both, and the distributions, come from the validation pass, which runs without dropout."
+         Pale: dead on these samples; framed: dead for every input in the data's range, proven by interval bounds. \
+         A wedge: the unit came back since the epoch before. \
+         “Count as dead” applies the definitions papers and libraries use instead (they disagree on the same run). \
+         All come from the validation pass, which runs without dropout."
+    )
+}
+
+/// What the learning-rate meter shows, under its heading.
+pub const METER: &str = "Karpathy's update-to-data ratio: each layer's step, log10(std(Δw) / std(w)), a point every few steps. Around −3 (the dashed line) a step moves the weights by a thousandth of their spread; far above it, one step can push a unit below 0 for every input, the seeds' second cause of death. A layer with no gradient has no point.";
+
+/// The meter's latest readings in words: "Latest step 4,374: hidden 1 −2.9, …, output −3.4;
+/// 1 layer above −2 (a large step)."
+pub fn meter_summary(history: &[EpochStats]) -> String {
+    let Some(last) = history.iter().rev().find_map(|s| s.update_ratios.last()) else {
+        return "No reading yet: train to see it.".into();
+    };
+    let n = last.log10.len();
+    let parts: Vec<String> = last
+        .log10
+        .iter()
+        .enumerate()
+        .map(|(l, v)| {
+            let name = if l + 1 == n {
+                "output".to_string()
+            } else {
+                format!("hidden {}", l + 1)
+            };
+            let v = if v.is_finite() {
+                format_sig(*v, 2).replace('-', "−")
+            } else {
+                "no change".into()
+            };
+            format!("{name} {v}")
+        })
+        .collect();
+    let high = last.log10.iter().filter(|v| **v > -2.0).count();
+    let tail = match high {
+        0 => String::new(),
+        1 => "; 1 layer above −2: large steps".into(),
+        k => format!("; {k} layers above −2: large steps"),
+    };
+    format!(
+        "Latest reading, step {}: {}{tail}.",
+        last.step + 1,
+        parts.join(", ")
     )
 }
 
@@ -226,11 +270,17 @@ pub fn status_on(
         Activity::Finished => format!("Finished {} epochs, loss {loss}", last.epoch),
     };
     if let Some(since) = output_dead_since(history) {
-        return format!(
-            "{} {doing}. {}",
+        let mut text = format!(
+            "{} {doing}. {} In all, {}.",
             dead_output(last, since),
-            dead_line_clause(last, data.dead_loss)
+            dead_line_clause(last, data.dead_loss),
+            counted(last, &judge, n)
         );
+        if let Some(d) = disagreement(last, &judge) {
+            text.push(' ');
+            text.push_str(&d);
+        }
+        return text;
     }
     doing.push_str(&format!(", {}", counted(last, &judge, n)));
     if mostly > 0 && judge.definition == Definition::Exact {

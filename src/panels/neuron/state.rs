@@ -264,6 +264,18 @@ impl State {
 
     /// What the flow diagram shows: the last SGD step's gradients after one, else the
     /// gradients now; with its headline.
+    /// The last step's update-to-data ratio, log10(‖Δθ‖ / ‖θ‖) over θ = (w1, w2, b) (R's
+    /// version of the network panel's meter), and what kind of step it was.
+    pub fn last_step_ratio(&self) -> Option<(StepKind, f64)> {
+        let [.., before, now] = self.neuron.history() else {
+            return None;
+        };
+        let d = [now.w1 - before.w1, now.w2 - before.w2, now.b - before.b];
+        let norm = |v: [f64; 3]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let r = norm(d) / norm([now.w1, now.w2, now.b]);
+        (now.step > 0).then_some((now.kind, r.log10()))
+    }
+
     pub fn shown_gradients(&self) -> (Gradients, String) {
         let last_sgd = self
             .neuron

@@ -36,6 +36,8 @@ struct View {
     timeline_chart: ChartCanvas,
     status: Element,
     problem: Element,
+    /// The last step's update-to-data ratio, in words, under the flow diagram.
+    step_ratio: Element,
     link: dom::Permalink,
     address: Option<Address>,
     running: Option<FrameLoop>,
@@ -124,6 +126,7 @@ impl View {
             s.settings.lr,
         );
         dom::set_text(&self.status, &text);
+        dom::set_text(&self.step_ratio, &words::step_ratio(s.last_step_ratio()));
         let problem = s.problem.as_deref().unwrap_or("");
         dom::set_text(&self.problem, problem);
         self.problem
@@ -283,9 +286,11 @@ pub fn mount(
     for e in [&status, &problem] {
         figure.append_child(e)?;
     }
-    for c in [&gate_chart, &flow_chart, &timeline_chart] {
-        figure.append_child(&c.canvas)?;
-    }
+    let step_ratio = dom::el(&doc, "p", "hint step-ratio", "")?;
+    figure.append_child(&gate_chart.canvas)?;
+    figure.append_child(&flow_chart.canvas)?;
+    figure.append_child(&step_ratio)?;
+    figure.append_child(&timeline_chart.canvas)?;
     dom::lay_out(&doc, host, &controls_el, &figure, &warnings)?;
 
     let view = Rc::new(RefCell::new(View {
@@ -298,6 +303,7 @@ pub fn mount(
         timeline_chart,
         status,
         problem,
+        step_ratio,
         link,
         address,
         running: None,

@@ -7,7 +7,7 @@ use super::state::{
     can_recover, largest_gradient, OPEN_FROM, RECOVERY_STEPS, SHUT_BELOW, VISIBLE_CHANGE,
 };
 use crate::sim::activation::Activation;
-use crate::sim::neuron::{Gradients, PreactivationStats};
+use crate::sim::neuron::{Gradients, PreactivationStats, StepKind};
 use crate::spec::format_sig;
 
 /// The live summary: how open R's gate is, what gradient reaches its parameters, and what
@@ -79,6 +79,51 @@ pub fn gate_chart_label(stats: &PreactivationStats) -> String {
 
 /// What R learns and what the large step is, under the controls.
 pub const TASK: &str = "R learns y = ½(x1 + x2) − 0.3 from 500 inputs with x1, x2 ~ N(0.5, 0.15²). The large step is one SGD step with an error signal ∂L/∂y ≈ 13 at the average input, scaled by the learning rate.";
+
+/// The last step against Karpathy's guide: "The large step's update-to-data ratio,
+/// log10(‖Δθ‖/‖θ‖), is −0.3: far above the guide of −3, so one step moved R by about half
+/// its own size."
+pub fn step_ratio(step: Option<(StepKind, f64)>) -> String {
+    let Some((kind, r)) = step else {
+        return "Take a step to read its update-to-data ratio, log10(‖Δθ‖/‖θ‖) over w1, w2 and b (Karpathy's guide: about −3).".into();
+    };
+    let what = match kind {
+        StepKind::Large => "The large step's",
+        _ => "The last step's",
+    };
+    if !r.is_finite() {
+        return format!("{what} update-to-data ratio: no change at all (every gradient was 0).");
+    }
+    let verdict = if r > -1.0 {
+        format!(
+            "far above the guide of −3: one step moved R by about {} of its own size",
+            share_words(10f64.powf(r))
+        )
+    } else if r > -2.5 {
+        "above the guide of −3: large steps".to_string()
+    } else {
+        "near or below the guide of −3: small, steady steps".to_string()
+    };
+    format!(
+        "{what} update-to-data ratio, log10(‖Δθ‖/‖θ‖) over w1, w2 and b, is {}: {verdict}.",
+        format_sig(r, 2).replace('-', "−")
+    )
+}
+
+/// A ratio in words: "a tenth", "half", "3 times".
+fn share_words(x: f64) -> String {
+    if x >= 1.5 {
+        format!("{} times", format_sig(x, 2))
+    } else if x >= 0.75 {
+        "all".into()
+    } else if x >= 0.35 {
+        "half".into()
+    } else if x >= 0.15 {
+        "a quarter".into()
+    } else {
+        "a tenth".into()
+    }
+}
 
 #[cfg(test)]
 mod tests {

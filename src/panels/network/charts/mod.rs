@@ -7,3 +7,4 @@ pub mod comparison;
 pub mod dead_map;
 pub mod distribution;
 pub mod loss;
+pub mod meter;

@@ -40,6 +40,7 @@ struct View {
     autopsy: Element,
     layer: Select,
     dist: ChartCanvas,
+    meter: ChartCanvas,
     compare_chart: ChartCanvas,
     compare_status: Element,
     link: dom::Permalink,
@@ -148,6 +149,11 @@ fn build_view(
             0.62,
             "distribution",
         )?,
+        meter: chart(
+            "Learning-rate meter: the update-to-data ratio per layer",
+            0.45,
+            "meter",
+        )?,
         compare_chart,
         compare_status,
         link: dom::Permalink::new(doc, crate::panels::network::PANEL)?,
@@ -188,6 +194,10 @@ fn figure_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
     figure.append_child(&v.autopsy)?;
     figure.append_child(&v.layer.row)?;
     figure.append_child(&v.dist.canvas)?;
+    let meter = dom::el(doc, "h3", "", "Learning-rate meter")?;
+    figure.append_child(&meter)?;
+    figure.append_child(&dom::el(doc, "p", "hint", words::METER)?.into())?;
+    figure.append_child(&v.meter.canvas)?;
     let buttons = dom::el(doc, "div", "buttons", "")?;
     buttons.append_child(&v.compare)?;
     figure.append_child(&buttons)?;

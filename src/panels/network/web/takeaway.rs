@@ -3,7 +3,7 @@
 
 use super::{Mounted, Shared};
 use crate::chart::figure::Figures;
-use crate::panels::network::figures::{COMPARISON, DEAD_MAP, DISTRIBUTION, LOSS};
+use crate::panels::network::figures::{COMPARISON, DEAD_MAP, DISTRIBUTION, LOSS, METER};
 use crate::panels::network::settings::Settings;
 use crate::panels::network::state::{OwnData, State};
 use crate::panels::network::{export as data, reproduce};
@@ -113,7 +113,7 @@ pub(super) fn figure_buttons(
     doc: &Document,
     shared: &Shared,
 ) -> Result<Vec<EventListener>, JsValue> {
-    let charts: [(usize, Pick, &str); 4] = [
+    let charts: [(usize, Pick, &str); 5] = [
         (LOSS, |m| (&m.state, &m.view.loss.canvas), "loss chart"),
         (
             DEAD_MAP,
@@ -124,6 +124,11 @@ pub(super) fn figure_buttons(
             DISTRIBUTION,
             |m| (&m.state, &m.view.dist.canvas),
             "distributions chart",
+        ),
+        (
+            METER,
+            |m| (&m.state, &m.view.meter.canvas),
+            "learning-rate meter",
         ),
         (
             COMPARISON,
@@ -154,7 +159,11 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
         let shared = shared.clone();
         move |_| {
             let m = shared.borrow();
-            let text = data::csv(&m.state.run.history, m.state.n_layers());
+            let text = data::csv(
+                &m.state.run.history,
+                m.state.n_layers(),
+                &m.state.settings.judge(),
+            );
             crate::web::report(
                 "Downloading the CSV",
                 export::download_text(&file(&m, "csv"), "text/csv", &text),

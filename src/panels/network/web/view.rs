@@ -17,6 +17,7 @@ use web_sys::Document;
 pub(super) enum Part {
     Map,
     Distributions,
+    Meter,
     Compare,
 }
 
@@ -156,15 +157,24 @@ impl Mounted {
 
     fn render_map(&self) -> Result<(), JsValue> {
         let s = &self.state;
-        let dead = s
-            .run
-            .latest()
-            .map(|l| {
-                let n: usize = l.layers.iter().map(|l| l.dead_count()).sum();
-                format!("{n} of {} units dead", s.settings.units())
-            })
-            .unwrap_or_else(|| "not trained yet".into());
-        self.view.map.canvas.set_attribute(
+        let canvas = &self.view.map.canvas;
+        let judge = s.settings.judge();
+        let dead = match s.run.latest() {
+            Some(l) => {
+                let counted = words::counted(l, &judge, s.settings.units());
+                let proven: usize = l
+                    .layers
+                    .iter()
+                    .map(|l| l.provably_dead.iter().filter(|p| **p).count())
+                    .sum();
+                // For scripts and tests: the count under the definition, and the proven.
+                canvas.set_attribute("data-counted", &words::dead_count(l, &judge).to_string())?;
+                canvas.set_attribute("data-proven", &proven.to_string())?;
+                format!("{counted}; {proven} proven dead for every input")
+            }
+            None => "not trained yet".into(),
+        };
+        canvas.set_attribute(
             "aria-label",
             &format!("Dead-unit map, a cell per unit per epoch: {dead}."),
         )?;
@@ -185,6 +195,18 @@ impl Mounted {
         self.view
             .dist
             .draw(|area, theme| s.draw(figures::DISTRIBUTION, area, theme))
+    }
+
+    fn render_meter(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        self.view
+            .meter
+            .draw(|area, theme| s.draw(figures::METER, area, theme))?;
+        let label = format!(
+            "Learning-rate meter, log10 of each layer's update-to-data ratio per step. {}",
+            words::meter_summary(&s.run.history)
+        );
+        self.view.meter.canvas.set_attribute("aria-label", &label)
     }
 
     fn render_compare(&self) -> Result<(), JsValue> {
@@ -257,7 +279,7 @@ impl Mounted {
     pub(super) fn render_spread(&mut self) -> Result<(), JsValue> {
         self.render_loss()?;
         self.render_status()?;
-        self.pending = vec![Part::Compare, Part::Distributions, Part::Map];
+        self.pending = vec![Part::Compare, Part::Meter, Part::Distributions, Part::Map];
         self.mark_pending()
     }
 
@@ -272,6 +294,7 @@ impl Mounted {
                 self.render_autopsy();
             }
             Part::Distributions => self.render_dist()?,
+            Part::Meter => self.render_meter()?,
             Part::Compare => self.render_compare()?,
         }
         self.mark_pending()?;
