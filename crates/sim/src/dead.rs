@@ -56,14 +56,14 @@ impl Definition {
         }
     }
 
-    /// What the menu says.
+    /// What the menu says (short: a phone's menu is narrow).
     pub fn label(self) -> &'static str {
         match self {
-            Definition::Exact => "Exact: f′ = 0 on every validation sample",
-            Definition::NeverFires => "Never fires on the training batches (keras-contrib)",
-            Definition::Dormant => "τ-dormant (Sokar et al., ReDo)",
-            Definition::NearZero => "Near zero, |h| ≤ 0.05 (fastai): a share",
-            Definition::ZeroFraction => "Zero fraction (TensorBoard): sparsity, a share",
+            Definition::Exact => "Exact: f′ = 0 on all samples",
+            Definition::NeverFires => "Never fires (keras-contrib)",
+            Definition::Dormant => "τ-dormant (Sokar et al.)",
+            Definition::NearZero => "Near zero, a share (fastai)",
+            Definition::ZeroFraction => "Zero fraction: sparsity",
         }
     }
 

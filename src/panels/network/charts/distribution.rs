@@ -117,7 +117,12 @@ fn bands<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(8.0))
         .caption(
-            format!("{}: {} over epochs", panel.name, panel.q.title()),
+            // On a phone the four panels are narrow: the layer is named in the menu above.
+            if theme.compact {
+                format!("{} over epochs", panel.q.title())
+            } else {
+                format!("{}: {} over epochs", panel.name, panel.q.title())
+            },
             theme.font(13.0),
         )
         .x_label_area_size(theme.px(36.0))
@@ -191,6 +196,7 @@ fn histogram<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let (q, name, color, theme) = (panel.q, panel.name, panel.color, panel.theme);
     let caption = match latest {
+        Some((e, _)) if theme.compact => format!("{} at epoch {e}", q.title()),
         Some((e, _)) => format!("{name}: {} at epoch {e}", q.title()),
         None => format!("{name}: {}", q.title()),
     };
@@ -218,7 +224,11 @@ fn histogram<DB: DrawingBackend>(
         .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d((zx0 - span * 0.02)..(hi + span * 0.02), 0.0..top)?;
     crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
-        .x_desc(format!("{} (bins); exact 0 apart", q.axis()))
+        .x_desc(if theme.compact {
+            q.axis().to_string()
+        } else {
+            format!("{} (bins); exact 0 apart", q.axis())
+        })
         .y_desc("share of values (%)")
         .x_labels(4)
         .x_label_formatter(&|x| {

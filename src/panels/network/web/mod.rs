@@ -174,7 +174,7 @@ fn controls_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
     }
     column.append_child(&buttons)?;
     v.controls.append_rows(&column, &[PRESET.key])?;
-    let hint = "Changing a setting starts a fresh run. α applies to Leaky ReLU and ELU.";
+    let hint = "Changing a setting starts a fresh run, except “Count as dead” and τ, which read the same run another way. α applies to Leaky ReLU and ELU.";
     let hint = dom::el(doc, "p", "hint", hint)?;
     column.append_child(&hint)?;
     column.append_child(&v.link.link)?;
