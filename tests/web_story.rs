@@ -176,7 +176,9 @@ async fn check(claim: Claim, host: &Element, start: [u64; 3], title: &str) {
         Claim::NetworkReady => {
             assert_eq!(host.get_attribute("data-run").as_deref(), Some("ready"))
         }
-        Claim::NetworkDead | Claim::NetworkLearns(_) => network_claim(claim, host, title).await,
+        Claim::NetworkDead | Claim::NetworkLearns(_) | Claim::NetworkDefinitionsDisagree => {
+            network_claim(claim, host, title).await
+        }
         Claim::MapBorder | Claim::MapAlive => map_claim(claim, host, title).await,
     }
 }
@@ -230,10 +232,17 @@ async fn network_claim(claim: Claim, host: &Element, title: &str) {
     let loss = data(host, "val-loss");
     let attr = |k: &str| host.get_attribute(k).unwrap_or_default();
     match claim {
-        Claim::NetworkDead => {
+        Claim::NetworkDead | Claim::NetworkDefinitionsDisagree => {
             assert!((loss - 13.0 / 3.0).abs() < 0.05, "{title}: loss {loss}");
             assert_eq!(attr("data-output-dead"), "true", "{title}");
             assert_eq!(attr("data-grads-zero"), "true", "{title}");
+            if claim == Claim::NetworkDefinitionsDisagree {
+                let said = status(host);
+                assert!(
+                    said.contains("exactly dead but") || said.contains("τ-dormant but"),
+                    "{title}: {said}"
+                );
+            }
         }
         Claim::NetworkLearns(max) => {
             assert!(loss < max, "{title}: loss {loss}");

@@ -86,6 +86,9 @@ pub enum Claim {
     NetworkReady,
     /// The output unit is dead, every gradient is 0, the loss sits at the dead line.
     NetworkDead,
+    /// As `NetworkDead`, and the definitions disagree on the run: the exact count of dead
+    /// units differs from the τ-dormant one (τ = 0.025), and the status says so.
+    NetworkDefinitionsDisagree,
     /// No dead output, gradients flow, and the validation loss is below this.
     NetworkLearns(f64),
     /// The finished phase map has a border: along bias 0 the smallest learning rate leaves

@@ -8,7 +8,7 @@ use crate::panels::PanelId;
 
 /// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
 /// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
-pub const STEPS: [Step; 12] = [
+pub const STEPS: [Step; 13] = [
     Step {
         title: "ReLU, and why it is popular",
         words: "ReLU passes a positive input through unchanged and turns a negative one into 0. \
@@ -177,6 +177,29 @@ pub const STEPS: [Step; 12] = [
                  each further epoch changes no weight at all.",
         before: Claim::NetworkReady,
         after: Claim::NetworkDead,
+    },
+    Step {
+        title: "What counts as dead",
+        words: "Papers and libraries count dead units in different ways. This page's exact test \
+                asks for no gradient on any sample; keras-contrib asks whether a unit never \
+                fired on the training batches; Sokar et al. call a unit τ-dormant when its mean \
+                output is at most τ of its layer's mean, though it may still fire; fastai and \
+                TensorBoard report the share of outputs near zero or exactly 0, which in a \
+                healthy ReLU layer is about half: sparsity, not death.",
+        seed_differs: None,
+        set: &[(PanelId::Network, "preset=relu3&n=20000&epochs=3")],
+        try_this: Try {
+            text: "Press Train, then pick another definition in “Count as dead”: the same run, another count.",
+            panel: PanelId::Network,
+            action: Action::Press("Train"),
+        },
+        question: "Why can a paper report many more dead units than this page on the same net?",
+        answer: "It counts by another definition: τ-dormant also counts units that still fire \
+                 but far less than their neighbours, and a share of zeros counts the ordinary \
+                 sparsity of a working ReLU layer. The framed cells of the map are dead for \
+                 every input, not only for these samples.",
+        before: Claim::NetworkReady,
+        after: Claim::NetworkDefinitionsDisagree,
     },
     Step {
         title: "SELU with lecun_normal",
