@@ -5,15 +5,18 @@
 
 use dying_relu::chart::figure::{slide_svg, Figures, SLIDE_SIZE};
 use dying_relu::panels::activation::state::Settings as ActivationSettings;
+use dying_relu::panels::network::charts::dead_map::Judge;
 use dying_relu::panels::network::export;
 use dying_relu::panels::network::reproduce;
 use dying_relu::panels::network::settings::{Optimizer, Output, Preset, Settings};
 use dying_relu::panels::network::state::{Msg, OwnData, State as NetworkState, PASTED};
+use dying_relu::panels::network::words;
 use dying_relu::panels::neuron::state::{Msg as NeuronMsg, State as NeuronState};
 use dying_relu::sim::activation::ActivationKind;
 use dying_relu::sim::csv;
+use dying_relu::sim::dead::{self, Definition};
 use dying_relu::sim::init::Initializer;
-use dying_relu::sim::stats::TB_PERCENTILES;
+use dying_relu::sim::stats::{Distribution, EpochStats, LayerStats, StatsConfig, TB_PERCENTILES};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
@@ -601,70 +604,417 @@ fn file_names_say_what_and_with_which_settings() {
     );
 }
 
-// TEMPORARY (removed before handing back): the scripts and the page's counts for the check.
+/// What each definition's branch of the scripts' `dead_verdicts` returns.
+fn definition_code(d: Definition) -> &'static str {
+    match d {
+        Definition::Exact => "return off.all(axis=0)",
+        Definition::NeverFires => "return ~fired",
+        Definition::Dormant => "return dormant_scores(outputs) <= tau",
+        Definition::NearZero => "return near_zero(outputs).all(axis=0)",
+        Definition::ZeroFraction => "return (outputs == 0).all(axis=0)",
+    }
+}
+
+/// The block of a script that holds the definitions of dead (plain numpy), and the settings
+/// it reads, as Python code to run.
+fn definitions_of(script: &str) -> String {
+    let start = script
+        .find("# ---- What counts as dead")
+        .expect("the definitions' block");
+    let end = start
+        + script[start..]
+            .find("# ---- end of the definitions ----")
+            .expect("the block's end");
+    let constants: Vec<&str> = script
+        .lines()
+        .filter(|l| {
+            ["DEFINITION = ", "TAU = ", "NEAR_ZERO = ", "MOSTLY_OFF = "]
+                .iter()
+                .any(|c| l.starts_with(c))
+        })
+        .collect();
+    assert_eq!(constants.len(), 4, "{constants:?}");
+    format!("{}\n{}", constants.join("\n"), &script[start..end])
+}
+
 #[test]
-fn tmp_dump_scripts_and_page_counts() {
-    use dying_relu::panels::network::run::Run;
-    use dying_relu::panels::network::words;
-    use dying_relu::sim::dead::{self, Definition};
-    let Ok(dir) = std::env::var("DUMP_DIR") else {
-        return;
-    };
-    let samples: usize = std::env::var("DUMP_SAMPLES").map_or(20_000, |v| v.parse().unwrap());
-    let epochs: usize = std::env::var("DUMP_EPOCHS").map_or(3, |v| v.parse().unwrap());
+fn scripts_carry_each_definition_of_dead_and_parse() {
+    let mut parsed = 0;
     for def in Definition::ALL {
         let s = Settings {
-            samples,
-            epochs,
             definition: def,
+            tau: 0.05,
             ..Settings::default()
         };
-        std::fs::write(
-            format!("{dir}/torch_{}.py", def.id()),
-            reproduce::pytorch(&s, None),
-        )
-        .unwrap();
-        std::fs::write(
-            format!("{dir}/keras_{}.py", def.id()),
-            reproduce::keras(&s, None),
-        )
-        .unwrap();
-    }
-    let s = Settings {
-        samples,
-        epochs,
-        ..Settings::default()
-    };
-    let mut run = Run::new(s.clone(), None);
-    let t0 = std::time::Instant::now();
-    run.run_to_end(&mut || t0.elapsed().as_secs_f64() * 1000.0);
-    for e in &run.history {
-        println!(
-            "epoch {}: training loss {:.3}, validation loss {:.3}",
-            e.epoch, e.train_loss, e.val_loss
-        );
-        for (l, ls) in e.layers.iter().enumerate() {
-            let name = if l + 1 == e.layers.len() {
-                "output".to_string()
+        for (framework, script) in [
+            ("pytorch", reproduce::pytorch(&s, None)),
+            ("keras", reproduce::keras(&s, None)),
+        ] {
+            for e in [
+                format!(
+                    "DEFINITION = \"{}\"  # what the report counts as dead: ",
+                    def.id()
+                ),
+                "TAU = 0.05  #".to_string(),
+                "NEAR_ZERO = 0.05  #".to_string(),
+                format!("    if definition == \"{}\":", def.id()),
+                definition_code(def).to_string(),
+            ] {
+                assert!(
+                    script.contains(&e),
+                    "{framework}, {}: lacks `{e}`",
+                    def.id()
+                );
+            }
+            assert!(
+                script.contains(&s.to_query()),
+                "{framework}: the page's query"
+            );
+            // The record of the training batches that "never" reads, hooked up for it.
+            let record: &[&str] = if framework == "pytorch" {
+                &[
+                    "if DEFINITION == \"never\":\n    for dense, act in layers:\n        act.register_forward_pre_hook(keep_z)",
+                    "fired[i] = record_firing(fired[i], derivative_is_zero(layers[i][1], z).numpy())",
+                    "report(epoch, total / n_train, validation_loss(), dead_units(fired))",
+                ]
             } else {
-                format!("hidden layer {}", l + 1)
+                &[
+                    "def on_train_batch_begin(self, batch, logs=None):",
+                    "record = [FiringRecord(xs)] if DEFINITION == \"never\" else []",
+                    "shuffle=False, verbose=0, callbacks=record)",
+                    "report(epoch, history.history[\"loss\"][-1], validation_loss(), dead_units(fired))",
+                ]
             };
-            let parts: Vec<String> = Definition::ALL
-                .iter()
-                .map(|&d| {
-                    let judge = dying_relu::panels::network::charts::dead_map::Judge {
-                        definition: d,
-                        tau: s.tau,
-                    };
-                    let one = dying_relu::sim::stats::EpochStats {
-                        layers: vec![ls.clone()],
-                        ..e.clone()
-                    };
-                    let _ = dead::dead_units(ls, d, s.tau);
-                    format!("{}: {}", d.id(), words::counted(&one, &judge, ls.units))
-                })
-                .collect();
-            println!("  {name}: {}", parts.join(" | "));
+            for r in record {
+                assert!(script.contains(r), "{framework}: lacks `{r}`\n{script}");
+            }
+            if let Some(result) = python("import ast,sys; ast.parse(sys.stdin.read())", &script) {
+                result.unwrap_or_else(|e| {
+                    panic!("{framework}, {}: not Python: {e}\n{script}", def.id())
+                });
+                parsed += 1;
+            }
         }
     }
+    println!("{parsed} scripts, one per definition and framework, parsed by Python's ast");
+}
+
+/// One ReLU layer as the page's statistics hold it (as `sim::train` computes them), from its
+/// pre-activations `z[sample][unit]` on the validation samples and, when given, on the
+/// epoch's training batches; with the outputs and the f′ = 0 masks for the scripts.
+struct Layer {
+    stats: LayerStats,
+    outputs: Vec<Vec<f32>>,
+    off: Vec<Vec<bool>>,
+    train_off: Option<Vec<Vec<Vec<bool>>>>,
+}
+
+fn relu_layer(z: Vec<Vec<f32>>, train: Option<Vec<Vec<Vec<f32>>>>) -> Layer {
+    let n = z.len();
+    let units = z[0].len();
+    let relu = |v: f32| if v > 0.0 { v } else { 0.0 };
+    let outputs: Vec<Vec<f32>> = z
+        .iter()
+        .map(|r| r.iter().map(|&v| relu(v)).collect())
+        .collect();
+    let off: Vec<Vec<bool>> = z
+        .iter()
+        .map(|r| r.iter().map(|&v| v <= 0.0).collect())
+        .collect();
+    let column = |m: &Vec<Vec<f32>>, j: usize| m.iter().map(|r| r[j]).collect::<Vec<f32>>();
+    let nn = n as f64;
+    let offs: Vec<usize> = (0..units)
+        .map(|j| off.iter().filter(|r| r[j]).count())
+        .collect();
+    let alive: Vec<bool> = offs.iter().map(|&o| o < n).collect();
+    let off_fraction: Vec<f64> = offs.iter().map(|&o| o as f64 / nn).collect();
+    let near = dead::NEAR_ZERO as f32;
+    let mean_abs_output = (0..units)
+        .map(|j| column(&outputs, j).iter().map(|v| v.abs()).sum::<f32>() as f64 / nn)
+        .collect();
+    let share = |j: usize, f: &dyn Fn(f32) -> bool| {
+        column(&outputs, j).iter().filter(|&&v| f(v)).count() as f64 / nn
+    };
+    let fired_in_training = match &train {
+        Some(batches) => (0..units)
+            .map(|j| batches.iter().flatten().any(|r| r[j] > 0.0))
+            .collect(),
+        None => alive.clone(),
+    };
+    let dist = |mut v: Vec<f32>| Distribution::from_values(&mut v, 30);
+    let stats = LayerStats {
+        units,
+        pre_activation: dist(z.iter().flatten().copied().collect()),
+        output: dist(outputs.iter().flatten().copied().collect()),
+        weight_grad: dist(vec![]),
+        bias_grad: dist(vec![]),
+        grad_norm_last: 0.0,
+        grad_norm_mean: 0.0,
+        mostly_off: off_fraction
+            .iter()
+            .map(|&f| f > StatsConfig::default().mostly_off_threshold)
+            .collect(),
+        off_fraction,
+        max_pre_activation: (0..units)
+            .map(|j| {
+                column(&z, j)
+                    .iter()
+                    .fold(f64::NEG_INFINITY, |m, &v| m.max(v as f64))
+            })
+            .collect(),
+        dead_fraction: alive.iter().filter(|a| !**a).count() as f64 / units as f64,
+        deaths: vec![None; units],
+        mean_abs_output,
+        zero_fraction: (0..units).map(|j| share(j, &|v| v == 0.0)).collect(),
+        near_zero_fraction: (0..units).map(|j| share(j, &|v| v.abs() <= near)).collect(),
+        fired_in_training,
+        provably_dead: vec![false; units],
+        alive,
+    };
+    let train_off = train.map(|batches| {
+        batches
+            .iter()
+            .map(|b| {
+                b.iter()
+                    .map(|r| r.iter().map(|&v| v <= 0.0).collect())
+                    .collect()
+            })
+            .collect()
+    });
+    Layer {
+        stats,
+        outputs,
+        off,
+        train_off,
+    }
+}
+
+/// Hand-made layers: a unit never positive, one positive on one sample (and never in the
+/// training batches), one tiny but nonzero, a healthy one (with an output of exactly 0.05 and
+/// a pre-activation of exactly 0); the same before any training batch; a layer all 0; a
+/// layer alive but all near zero; a layer whose shares are exactly 12.5%.
+fn hand_made_layers() -> Vec<Layer> {
+    let four = |k: usize| {
+        let healthy = match k {
+            0 => 0.05,
+            1 => 0.0,
+            _ => ((k * 37) % 100) as f32 / 50.0 - 0.6,
+        };
+        vec![
+            -0.3 - 0.01 * (k % 7) as f32,
+            if k == 7 { 0.8 } else { -0.5 },
+            1e-3 * (1 + k % 3) as f32,
+            healthy,
+        ]
+    };
+    let val: Vec<Vec<f32>> = (0..200).map(four).collect();
+    let batch = |b: usize| -> Vec<Vec<f32>> {
+        (0..10)
+            .map(|k| {
+                vec![
+                    -0.2,
+                    -0.1,
+                    1e-3,
+                    if (k + b).is_multiple_of(2) { 0.5 } else { -0.5 },
+                ]
+            })
+            .collect()
+    };
+    let all_zero: Vec<Vec<f32>> = (0..20)
+        .map(|k| vec![-1.0, 0.0, -(k as f32) / 10.0])
+        .collect();
+    let zero_train = vec![(0..4)
+        .map(|k| vec![-1.0, if k == 2 { 0.3 } else { 0.0 }, -0.5])
+        .collect()];
+    let small: Vec<Vec<f32>> = (0..50)
+        .map(|k| {
+            vec![
+                0.01 + (k % 4) as f32 * 0.01,
+                0.02,
+                0.04 + (k % 2) as f32 * 0.005,
+            ]
+        })
+        .collect();
+    // 2 of its 16 outputs 0: 12.5%, which the page rounds up to 13%.
+    let eighth: Vec<Vec<f32>> = (0..8)
+        .map(|k| vec![if k < 2 { -1.0 } else { 0.5 }, 0.7])
+        .collect();
+    vec![
+        relu_layer(val.clone(), Some(vec![batch(0), batch(1)])),
+        relu_layer(val, None),
+        relu_layer(all_zero, Some(zero_train)),
+        relu_layer(small, None),
+        relu_layer(eighth, None),
+    ]
+}
+
+/// Runs each script's definitions block (numpy only) on each layer: per script and layer,
+/// `dead_verdicts`, `layer_numbers` and `counted` in the page's words.
+const RUN_DEFINITIONS: &str = r#"
+import json, sys
+import numpy as np
+job = json.loads(sys.stdin.read())
+out = []
+for code in job["scripts"]:
+    env = {"np": np}
+    exec(code, env)
+    got = []
+    for layer in job["layers"]:
+        outputs = np.array(layer["outputs"], dtype=np.float32)
+        off = np.array(layer["off"], dtype=bool)
+        fired = None
+        if layer["train_off"] is not None:
+            fired = np.zeros(off.shape[1], dtype=bool)
+            for batch in layer["train_off"]:
+                fired = env["record_firing"](fired, np.array(batch, dtype=bool))
+        verdicts = env["dead_verdicts"](outputs, off, fired, env["DEFINITION"], env["TAU"])
+        numbers = env["layer_numbers"](outputs, off, fired)
+        words = env["counted"](numbers[3], numbers[2], env["DEFINITION"], env["TAU"])
+        got.append({"verdicts": [bool(v) for v in verdicts], "numbers": list(numbers), "words": words})
+    out.append(got)
+print(json.dumps(out))
+"#;
+
+/// Per definition and τ, each script's definitions block: (definition, τ, framework, code).
+fn definition_cases() -> Vec<(Definition, f64, &'static str, String)> {
+    let mut cases = Vec::new();
+    for def in Definition::ALL {
+        for tau in [0.0, 0.025, 0.05, 0.2] {
+            let s = Settings {
+                definition: def,
+                tau,
+                ..Settings::default()
+            };
+            for (framework, script) in [
+                ("pytorch", reproduce::pytorch(&s, None)),
+                ("keras", reproduce::keras(&s, None)),
+            ] {
+                cases.push((def, tau, framework, definitions_of(&script)));
+            }
+        }
+    }
+    cases
+}
+
+/// The hand-made layers tell the definitions apart, so the scripts' check can fail.
+#[test]
+fn hand_made_layers_tell_the_definitions_apart() {
+    let layers = hand_made_layers();
+    let verdicts = |d, tau| dead::dead_units(&layers[0].stats, d, tau);
+    let cases = [
+        (Definition::Exact, 0.025, [true, false, false, false]),
+        (Definition::NeverFires, 0.025, [true, true, false, false]),
+        (Definition::Dormant, 0.0, [true, false, false, false]),
+        (Definition::Dormant, 0.025, [true, false, true, false]),
+        (Definition::Dormant, 0.05, [true, true, true, false]),
+        (Definition::NearZero, 0.025, [true, false, true, false]),
+        (Definition::ZeroFraction, 0.025, [true, false, false, false]),
+    ];
+    for (d, tau, want) in cases {
+        assert_eq!(verdicts(d, tau), want, "{} at τ = {tau}", d.id());
+    }
+    let all_zero = &layers[2].stats;
+    assert!(dead::dead_units(all_zero, Definition::Dormant, 0.0)
+        .iter()
+        .all(|d| *d));
+    let eighth = &layers[4].stats;
+    assert_eq!(
+        dead::layer_share(eighth, Definition::ZeroFraction, 0.0),
+        0.125
+    );
+}
+
+/// One script's results on one hand-made layer against the page's (`sim::dead`, `counted`).
+fn check_against_the_page(
+    def: Definition,
+    tau: f64,
+    at: &str,
+    l: &LayerStats,
+    g: &serde_json::Value,
+) {
+    let want = dead::dead_units(l, def, tau);
+    assert_eq!(
+        g["verdicts"],
+        serde_json::json!(want),
+        "{at}: unit verdicts"
+    );
+    let n = &g["numbers"];
+    assert_eq!(n[0], l.dead_count(), "{at}: exactly dead");
+    let mostly = l
+        .mostly_off
+        .iter()
+        .zip(&l.alive)
+        .filter(|(m, a)| **m && **a)
+        .count();
+    assert_eq!(n[1], mostly, "{at}: mostly off");
+    assert_eq!(n[2], l.units, "{at}: units");
+    let chosen = n[3].as_f64().unwrap();
+    if def.judges_units() {
+        let count = want.iter().filter(|d| **d).count() as f64;
+        assert_eq!(chosen, count, "{at}: count");
+    } else {
+        let share = dead::layer_share(l, def, tau);
+        assert!(
+            (chosen - share).abs() < 1e-12,
+            "{at}: share {chosen} against {share}"
+        );
+    }
+    let one = EpochStats {
+        epoch: 1,
+        step: 0,
+        train_loss: f64::NAN,
+        val_loss: 0.0,
+        layers: vec![l.clone()],
+        update_ratios: vec![],
+    };
+    let judge = Judge {
+        definition: def,
+        tau,
+    };
+    assert_eq!(
+        g["words"],
+        words::counted(&one, &judge, l.units),
+        "{at}: the page's words"
+    );
+}
+
+/// Issue #26: the scripts compute the chosen definition as the page does. Each script's
+/// numpy block, run on the hand-made layers, gives `sim::dead`'s verdicts, counts and shares
+/// and the page's words (where python3 has numpy; skipped otherwise).
+#[test]
+fn scripts_definitions_of_dead_give_the_pages_verdicts() {
+    let layers = hand_made_layers();
+    let cases = definition_cases();
+    match python_output("import numpy", "") {
+        None => return,
+        Some(Err(_)) => {
+            println!("python3 has no numpy: the scripts' definitions were not run");
+            return;
+        }
+        Some(Ok(_)) => {}
+    }
+    let job = serde_json::json!({
+        "scripts": cases.iter().map(|c| c.3.clone()).collect::<Vec<_>>(),
+        "layers": layers
+            .iter()
+            .map(|l| serde_json::json!({"outputs": l.outputs, "off": l.off, "train_off": l.train_off}))
+            .collect::<Vec<_>>(),
+    });
+    let out = python_output(RUN_DEFINITIONS, &job.to_string())
+        .unwrap()
+        .unwrap_or_else(|e| panic!("the scripts' definitions did not run: {e}"));
+    let got: Vec<Vec<serde_json::Value>> = serde_json::from_str(&out).unwrap();
+    assert_eq!(got.len(), cases.len());
+    for ((def, tau, framework, _), got) in cases.iter().zip(&got) {
+        assert_eq!(got.len(), layers.len());
+        for (i, (layer, g)) in layers.iter().zip(got).enumerate() {
+            let at = format!("{framework}, {} at τ = {tau}, layer {i}", def.id());
+            check_against_the_page(*def, *tau, &at, &layer.stats, g);
+        }
+    }
+    println!(
+        "{} scripts' definitions of dead run on {} hand-made layers: the page's verdicts",
+        cases.len(),
+        layers.len()
+    );
 }

@@ -1,15 +1,21 @@
 //! The panel's run as a script a learner runs at home, in PyTorch or in Keras: seed 002's
 //! data (or the learner's own file, read by the script as the page read it), the same
 //! architecture, initializer, initial bias, optimizer, batch size and epochs, printing the
-//! loss per epoch and the dead units per layer in the page's words.
+//! loss per epoch and the dead units per layer in the page's words, under the page's
+//! definition of dead.
 //!
 //! The settings come first, as Python constants; the code that depends on a choice (the
 //! activation, the initializer, the optimizer) is written for that choice only, so the script
-//! reads as plain code, not as a switchboard.
+//! reads as plain code, not as a switchboard. The one exception is the definition of dead
+//! (`DEFINITION`, `TAU`): the five definitions the page offers are written out side by side in
+//! numpy (`dead_verdicts`, a delimited block the native tests run against `sim::dead`), so
+//! that a learner compares them by changing one constant. Whatever the definition, each layer's
+//! exact count is printed beside it.
 
 use super::settings::{Optimizer, Output, Settings};
 use super::state::OwnData;
 use crate::sim::activation::ActivationKind;
+use crate::sim::dead::{Definition, NEAR_ZERO};
 use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
 
 /// Which numbers a learner can expect to see again, and which not, for a run on seed 002's
@@ -92,6 +98,24 @@ fn variance_scaling(init: Initializer) -> Option<(f64, &'static str, &'static st
     }
 }
 
+/// What a definition of dead counts, for the script's comment (the menu's labels are short).
+fn definition_words(d: Definition) -> &'static str {
+    match d {
+        Definition::Exact => "units with f′(z) = 0 on every validation sample",
+        Definition::NeverFires => {
+            "units with f′(z) = 0 on every sample of the epoch's training batches \
+             (keras-contrib's DeadReluDetector)"
+        }
+        Definition::Dormant => {
+            "τ-dormant units, whose mean |h| is at most τ times their layer's (Sokar et al., ReDo)"
+        }
+        Definition::NearZero => "the share of outputs with |h| ≤ NEAR_ZERO (fastai)",
+        Definition::ZeroFraction => {
+            "the share of outputs exactly 0 (TensorBoard's zero_fraction: sparsity, not death)"
+        }
+    }
+}
+
 /// The settings block both scripts open with.
 fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> String {
     let preset = s.preset.map_or("custom settings".to_string(), |p| {
@@ -141,7 +165,8 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
          BATCH_SIZE = {batch}\n\
          EPOCHS = {epochs}\n\
          {dead_line}\
-         MOSTLY_OFF = 0.99  # off on more than this share of validation samples\n",
+         MOSTLY_OFF = 0.99  # off on more than this share of validation samples\n\
+         {definition}",
         query = s.to_query(),
         seed = s.seed,
         layers = s.layers,
@@ -165,6 +190,26 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
         lr = py(s.lr),
         batch = s.batch.max(1),
         epochs = s.epochs.max(1),
+        definition = definition_settings(s),
+    )
+}
+
+/// The settings of the definition of dead, which the report follows.
+fn definition_settings(s: &Settings) -> String {
+    let ids: Vec<String> = Definition::ALL
+        .iter()
+        .map(|d| format!("\"{}\"", d.id()))
+        .collect();
+    format!(
+        "DEFINITION = \"{id}\"  # what the report counts as dead: {words}; one of {ids} (see \
+         dead_verdicts)\n\
+         TAU = {tau}  # τ of τ-dormant (DEFINITION = \"dormant\" only)\n\
+         NEAR_ZERO = {near}  # fastai's \"near zero\": |h| ≤ NEAR_ZERO (DEFINITION = \"near\")\n",
+        id = s.definition.id(),
+        words = definition_words(s.definition),
+        ids = ids.join(", "),
+        tau = py(s.tau),
+        near = py(NEAR_ZERO),
     )
 }
 
@@ -239,27 +284,111 @@ n_train = min(max(round(SAMPLES * 0.7), 1), SAMPLES - 1)
 x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
 "#;
 
-/// The report both scripts print, in the page's words.
+/// The definitions of dead (numpy, between the two `# ----` lines) and the report both scripts
+/// print, in the page's words.
 const REPORT: &str = r#"
+
+# ---- What counts as dead: the page's five definitions, in numpy ----
+# For one layer: outputs, its outputs h on the validation samples (samples × units); off,
+# where f'(z) = 0 on those samples; fired, per unit, f'(z) ≠ 0 on some sample of the epoch's
+# training batches (None before any batch: then the validation verdict, as on the page).
+
+def dormant_scores(outputs):
+    """Sokar et al.'s normalised scores: each unit's mean |h| over its layer's mean. A layer
+    whose outputs are all 0 scores 0 everywhere (every unit dormant)."""
+    mean_abs = np.abs(np.asarray(outputs, dtype=np.float64)).mean(axis=0)
+    layer_mean = mean_abs.mean() if mean_abs.size else 0.0
+    if layer_mean > 0 and np.isfinite(layer_mean):
+        return mean_abs / layer_mean
+    return np.zeros_like(mean_abs)
+
+
+def near_zero(outputs):
+    """|h| ≤ NEAR_ZERO, compared in float32 as the page does."""
+    return np.abs(outputs) <= np.float32(NEAR_ZERO)
+
+
+def dead_verdicts(outputs, off, fired, definition, tau):
+    """Per unit: True where `definition` counts it dead (for "near" and "zeros", whose
+    counts are shares of outputs, a unit whose every output is near zero or exactly 0)."""
+    if fired is None:
+        fired = ~off.all(axis=0)
+    if definition == "exact":  # f'(z) = 0 on every validation sample
+        return off.all(axis=0)
+    if definition == "never":  # keras-contrib's DeadReluDetector, over the epoch's batches
+        return ~fired
+    if definition == "dormant":  # Sokar et al. (ReDo): score ≤ τ
+        return dormant_scores(outputs) <= tau
+    if definition == "near":  # fastai's ActivationStats
+        return near_zero(outputs).all(axis=0)
+    if definition == "zeros":  # TensorBoard's zero_fraction
+        return (outputs == 0).all(axis=0)
+    raise ValueError(f"unknown DEFINITION {definition!r}")
+
+
+def layer_share(outputs, off, fired, definition, tau):
+    """The layer's share under `definition`: of its outputs near zero or exactly 0 ("near",
+    "zeros"), else of its units dead."""
+    if definition == "near":
+        return float(near_zero(outputs).mean())
+    if definition == "zeros":
+        return float((outputs == 0).mean())
+    return float(dead_verdicts(outputs, off, fired, definition, tau).mean())
+
+
+def record_firing(fired, off):
+    """After a training batch (off: where f'(z) = 0 on its samples): which units fired."""
+    return fired | ~off.all(axis=0)
+
+
+def counted(chosen, units, definition, tau):
+    """A layer's count (or share) under `definition`, in the page's words."""
+    if definition == "exact":
+        return f"{chosen} of {units} units dead"
+    if definition == "never":
+        return f"{chosen} of {units} units never fired in the epoch's training batches"
+    if definition == "dormant":
+        return f"{chosen} of {units} units τ-dormant (τ = {tau:.3g})"
+    pct = int(chosen * 100 + 0.5)
+    if definition == "near":
+        return f"{pct}% of outputs near zero (|h| ≤ {NEAR_ZERO:g})"
+    return f"{pct}% of outputs exactly 0 (sparsity, not death)"
+
+
+def layer_numbers(outputs, off, fired):
+    """One layer's numbers for the report: (exactly dead, mostly off, units, its count, or
+    share, under DEFINITION)."""
+    off_share = off.mean(axis=0)
+    dead = int((off_share == 1).sum())
+    mostly = int(((off_share > MOSTLY_OFF) & (off_share < 1)).sum())
+    if DEFINITION in ("near", "zeros"):
+        chosen = layer_share(outputs, off, fired, DEFINITION, TAU)
+    else:
+        chosen = int(dead_verdicts(outputs, off, fired, DEFINITION, TAU).sum())
+    return dead, mostly, off.shape[1], chosen
+
+# ---- end of the definitions ----
+
 
 def layer_name(i, n):
     return "output" if i == n - 1 else f"hidden layer {i + 1}"
 
 
 def report(epoch, train_loss, val_loss, layers):
-    """layers: (dead, mostly_off, units) per layer, the output last."""
+    """layers: layer_numbers per layer, the output last."""
     loss = "" if train_loss is None else f"training loss {train_loss:.3g}, "
-    parts = []
-    for i, (dead, mostly, units) in enumerate(layers):
-        part = f"{layer_name(i, len(layers))}: {dead} of {units} dead"
+    print(f"epoch {epoch}: {loss}validation loss {val_loss:.3g}")
+    for i, (dead, mostly, units, chosen) in enumerate(layers):
+        part = f"  {layer_name(i, len(layers))}: {counted(chosen, units, DEFINITION, TAU)}"
+        if DEFINITION != "exact":
+            part += f"; exactly dead {dead} of {units}"
         if mostly:
             part += f", {mostly} mostly off"
-        parts.append(part)
-    print(f"epoch {epoch}: {loss}validation loss {val_loss:.3g}; " + "; ".join(parts))
+        print(part)
 
 
 def verdict(val_loss, layers):
-    dead, mostly, units = layers[-1]
+    dead, mostly, units, _ = layers[-1]
     if dead == units:
         print(f"Output unit dead: it outputs a constant on every sample, so no gradient reaches the layers below it. The dead line, what an output stuck at 0 scores, is {DEAD_LINE:.3g}.")
     elif dead + mostly == units and abs(val_loss - DEAD_LINE) <= 0.02 * DEAD_LINE:
@@ -374,20 +503,25 @@ fn torch_optimizer(o: Optimizer) -> String {
 
 const TORCH_TRAIN: &str = r#"
 
-def dead_units():
-    """(dead, mostly off, units) per layer: f'(z) = 0 on every validation sample, or on more
-    than MOSTLY_OFF of them while alive."""
+def derivative_is_zero(act, z):
+    """Where f'(z) = 0, by autograd: the gradient of Σ f(z) is f'(z), element by element."""
+    z = z.detach().requires_grad_(True)
+    with torch.enable_grad():
+        (grad,) = torch.autograd.grad(act(z).sum(), z)
+    return grad == 0
+
+
+def dead_units(fired=None):
+    """layer_numbers per layer, on the validation samples; fired: the epoch's record of
+    training batches (for DEFINITION = "never")."""
     out = []
     h = torch.from_numpy(x_val)
-    for dense, act in layers:
-        z = dense(h).detach().requires_grad_(True)
-        a = act(z)
-        a.sum().backward()
-        off = (z.grad == 0).float().mean(dim=0)
-        dead = int((off == 1).sum())
-        mostly = int(((off > MOSTLY_OFF) & (off < 1)).sum())
-        out.append((dead, mostly, off.numel()))
-        h = a.detach()
+    with torch.no_grad():
+        for i, (dense, act) in enumerate(layers):
+            z = dense(h)
+            off = derivative_is_zero(act, z).numpy()
+            h = act(z)
+            out.append(layer_numbers(h.numpy(), off, None if fired is None else fired[i]))
     return out
 
 
@@ -397,21 +531,44 @@ def validation_loss():
         return float(nn.functional.mse_loss(model(torch.from_numpy(x_val)), torch.from_numpy(y_val)))
 
 
+# DEFINITION = "never" (keras-contrib's DeadReluDetector): which units had f'(z) ≠ 0 on some
+# sample of the epoch's training batches, each batch's z as it went forward in training
+# (from the layer below's outputs after its dropout, as on the page).
+recording = False  # True while a training batch goes forward
+batch_z = []  # each activation's input z in that batch, layer by layer
+
+
+def keep_z(module, inputs):
+    if recording:
+        batch_z.append(inputs[0].detach())
+
+
+if DEFINITION == "never":
+    for dense, act in layers:
+        act.register_forward_pre_hook(keep_z)
+
 report(0, None, validation_loss(), dead_units())
 xt, yt = torch.from_numpy(x_train), torch.from_numpy(y_train)
 for epoch in range(1, EPOCHS + 1):
+    fired = [np.zeros(dense.out_features, dtype=bool) for dense, _ in layers]
     order = torch.randperm(n_train)
     total = 0.0
     model.train()
     for start in range(0, n_train, BATCH_SIZE):
         batch = order[start:start + BATCH_SIZE]
-        loss = nn.functional.mse_loss(model(xt[batch]), yt[batch])
+        recording = True
+        prediction = model(xt[batch])
+        recording = False
+        loss = nn.functional.mse_loss(prediction, yt[batch])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        total += float(loss) * len(batch)
-    report(epoch, total / n_train, validation_loss(), dead_units())
-verdict(validation_loss(), dead_units())
+        total += float(loss.detach()) * len(batch)
+        for i, z in enumerate(batch_z):
+            fired[i] = record_firing(fired[i], derivative_is_zero(layers[i][1], z).numpy())
+        batch_z.clear()
+    report(epoch, total / n_train, validation_loss(), dead_units(fired))
+verdict(validation_loss(), dead_units(fired))
 "#;
 
 /// The Keras script for these settings (TensorFlow's Keras, 2 or 3), on seed 002's data or
@@ -516,32 +673,62 @@ model.compile(optimizer=optimizer, loss="mse")
 "#;
 
 const KERAS_TRAIN: &str = r#"
+dense_layers = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
 
-def dead_units():
-    """(dead, mostly off, units) per layer: f'(z) = 0 on every validation sample, or on more
-    than MOSTLY_OFF of them while alive."""
+
+def forward(x):
+    """Per Dense layer: its outputs h on the rows x, and where f'(z) = 0 (no dropout)."""
     out = []
-    h = tf.constant(x_val)
-    for dense in [l for l in model.layers if isinstance(l, keras.layers.Dense)]:
+    h = tf.constant(x)
+    for dense in dense_layers:
         z = tf.matmul(h, dense.kernel) + dense.bias
         with tf.GradientTape() as tape:
             tape.watch(z)
             a = dense.activation(z)
-        off = tf.reduce_mean(tf.cast(tape.gradient(a, z) == 0, tf.float32), axis=0).numpy()
-        out.append((int((off == 1).sum()), int(((off > MOSTLY_OFF) & (off < 1)).sum()), off.size))
+        out.append((a.numpy(), (tape.gradient(a, z) == 0).numpy()))
         h = a
     return out
+
+
+def dead_units(fired=None):
+    """layer_numbers per layer, on the validation samples; fired: the epoch's record of
+    training batches (for DEFINITION = "never")."""
+    return [layer_numbers(a, off, None if fired is None else fired[i])
+            for i, (a, off) in enumerate(forward(x_val))]
 
 
 def validation_loss():
     return float(model.evaluate(x_val, y_val, batch_size=1024, verbose=0))
 
 
+class FiringRecord(keras.callbacks.Callback):
+    """DEFINITION = "never" (keras-contrib's DeadReluDetector): which units had f'(z) ≠ 0 on
+    some sample of the epoch's training batches. Before each step, f'(z) on the step's rows
+    with the weights the step starts from. Unlike the page and the PyTorch script, it cannot
+    see the step's dropout masks (Keras draws them inside the step), so with DROPOUT > 0 the
+    layers above the first are judged on their inputs without dropout."""
+
+    def __init__(self, rows):
+        super().__init__()
+        self.rows = rows
+
+    def on_train_batch_begin(self, batch, logs=None):
+        rows = self.rows[batch * BATCH_SIZE:(batch + 1) * BATCH_SIZE]
+        for i, (_, off) in enumerate(forward(rows)):
+            fired[i] = record_firing(fired[i], off)
+
+
 report(0, None, validation_loss(), dead_units())
+shuffle = np.random.default_rng(SEED + 1)
 for epoch in range(1, EPOCHS + 1):
-    history = model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=1, shuffle=True, verbose=0)
-    report(epoch, history.history["loss"][-1], validation_loss(), dead_units())
-verdict(validation_loss(), dead_units())
+    # The epoch's order drawn here, not by fit, so that the record knows each step's rows.
+    order = shuffle.permutation(n_train)
+    xs, ys = x_train[order], y_train[order]
+    fired = [np.zeros(dense.units, dtype=bool) for dense in dense_layers]
+    record = [FiringRecord(xs)] if DEFINITION == "never" else []
+    history = model.fit(xs, ys, batch_size=BATCH_SIZE, epochs=1, shuffle=False, verbose=0, callbacks=record)
+    report(epoch, history.history["loss"][-1], validation_loss(), dead_units(fired))
+verdict(validation_loss(), dead_units(fired))
 "#;
 
 /// "network-run_…_pytorch.py".
