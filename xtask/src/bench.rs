@@ -26,6 +26,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             browser: true,
             wasm_pack: false,
             trunk: true,
+            python: false,
         },
     )?;
     let native_bench = build_native(root)?;

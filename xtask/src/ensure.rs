@@ -25,6 +25,9 @@ pub struct Needs {
     pub wasm_pack: bool,
     /// Trunk (the site).
     pub trunk: bool,
+    /// A Python with numpy for the native tests that run the exported scripts' numpy code
+    /// (`target/pyvenv`; never PyTorch, TensorFlow or JAX).
+    pub python: bool,
 }
 
 impl Needs {
@@ -32,18 +35,21 @@ impl Needs {
         browser: true,
         wasm_pack: true,
         trunk: true,
+        python: true,
     };
     /// `serve` only builds the site: no browser, no wasm-pack.
     pub const SITE: Needs = Needs {
         browser: false,
         wasm_pack: false,
         trunk: true,
+        python: false,
     };
     /// `package` builds the npm package: wasm-pack and npm's wasm-opt, no Trunk, no browser.
     pub const PACKAGE: Needs = Needs {
         browser: false,
         wasm_pack: true,
         trunk: false,
+        python: false,
     };
 }
 
@@ -59,6 +65,9 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<(), String> {
     }
     if needs.browser {
         steps.push(chromium);
+    }
+    if needs.python {
+        steps.push(python_numpy);
     }
     let errors: Vec<String> = steps.iter().filter_map(|step| step(root).err()).collect();
     if errors.is_empty() {
@@ -79,6 +88,38 @@ fn ok(what: &str) {
 
 fn installing(what: &str) {
     eprintln!("installing {what}");
+}
+
+/// numpy for the tests' Python, pinned: the scripts' definitions of dead are numpy code.
+pub const NUMPY: &str = "2.4.6";
+
+/// The test's Python: `target/pyvenv`, whose `bin` the native tests put first on PATH.
+pub fn python_venv(root: &Path) -> std::path::PathBuf {
+    root.join("target").join("pyvenv")
+}
+
+/// A venv with numpy NUMPY in target/pyvenv, made with the machine's python3 when missing.
+fn python_numpy(root: &Path) -> Result<(), String> {
+    let venv = python_venv(root);
+    let python = venv.join("bin").join("python");
+    let have = python
+        .to_str()
+        .and_then(|py| probe(py, &["-c", "import numpy; print(numpy.__version__)"]));
+    if have.as_deref().map(str::trim) == Some(NUMPY) {
+        ok(&format!("numpy {NUMPY} (target/pyvenv)"));
+        return Ok(());
+    }
+    installing(&format!("numpy {NUMPY} into target/pyvenv"));
+    let venv_arg = venv.to_string_lossy().to_string();
+    install(Command::new("python3").args(["-m", "venv", &venv_arg]))?;
+    install(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("numpy=={NUMPY}"),
+    ]))
 }
 
 fn rust_components(_root: &Path) -> Result<(), String> {

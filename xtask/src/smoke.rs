@@ -61,6 +61,7 @@ pub fn run_command(root: &Path, extras: &[String]) -> Result<(), String> {
             browser: true,
             wasm_pack: false,
             trunk: true,
+            python: false,
         },
     )?;
     site::build(root)?;

@@ -93,8 +93,19 @@ fn static_checks(root: &Path) -> Vec<Outcome> {
 /// `cargo test` over the workspace, every test counted.
 fn native_tests(root: &Path) -> Outcome {
     let mut native = Command::new("cargo");
+    // The venv's python3 first: the scripts' numpy code is run by the native tests.
+    let bin = ensure::python_venv(root).join("bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![bin];
+    dirs.extend(std::env::split_paths(&path));
     native
         .args(["test", "--workspace", "--no-fail-fast"])
+        .env(
+            "PATH",
+            std::env::join_paths(dirs)
+                .map_err(|e| e.to_string())
+                .unwrap_or(path),
+        )
         .current_dir(root);
     counted("cargo test (native)", &mut native)
 }
