@@ -10,6 +10,7 @@
 pub mod charts;
 pub mod export;
 pub mod figures;
+pub mod report;
 pub mod reproduce;
 pub mod run;
 pub mod settings;
