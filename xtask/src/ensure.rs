@@ -92,6 +92,8 @@ fn installing(what: &str) {
 
 /// numpy for the tests' Python, pinned: the scripts' definitions of dead are numpy code.
 pub const NUMPY: &str = "2.4.6";
+/// jsonschema, pinned: the page's and the probes' reports are validated against the schema.
+pub const JSONSCHEMA: &str = "4.26.0";
 
 /// The test's Python: `target/pyvenv`, whose `bin` the native tests put first on PATH.
 pub fn python_venv(root: &Path) -> std::path::PathBuf {
@@ -102,14 +104,19 @@ pub fn python_venv(root: &Path) -> std::path::PathBuf {
 fn python_numpy(root: &Path) -> Result<(), String> {
     let venv = python_venv(root);
     let python = venv.join("bin").join("python");
-    let have = python
-        .to_str()
-        .and_then(|py| probe(py, &["-c", "import numpy; print(numpy.__version__)"]));
-    if have.as_deref().map(str::trim) == Some(NUMPY) {
-        ok(&format!("numpy {NUMPY} (target/pyvenv)"));
+    let versions =
+        "import numpy, importlib.metadata as m; print(numpy.__version__, m.version('jsonschema'))";
+    let have = python.to_str().and_then(|py| probe(py, &["-c", versions]));
+    let want = format!("{NUMPY} {JSONSCHEMA}");
+    if have.as_deref().map(str::trim) == Some(want.as_str()) {
+        ok(&format!(
+            "numpy {NUMPY}, jsonschema {JSONSCHEMA} (target/pyvenv)"
+        ));
         return Ok(());
     }
-    installing(&format!("numpy {NUMPY} into target/pyvenv"));
+    installing(&format!(
+        "numpy {NUMPY}, jsonschema {JSONSCHEMA} into target/pyvenv"
+    ));
     let venv_arg = venv.to_string_lossy().to_string();
     install(Command::new("python3").args(["-m", "venv", &venv_arg]))?;
     install(Command::new(&python).args([
@@ -119,6 +126,7 @@ fn python_numpy(root: &Path) -> Result<(), String> {
         "--quiet",
         "--disable-pip-version-check",
         &format!("numpy=={NUMPY}"),
+        &format!("jsonschema=={JSONSCHEMA}"),
     ]))
 }
 
