@@ -424,35 +424,13 @@ fn draw_cell<DB: DrawingBackend>(
     }
     match state {
         Cell::DeadEverywhere => {
-            // A frame inside the cross: proven dead, not only dead on these samples.
+            // A frame around the cross: proven dead, not only dead on these samples.
             let s = ShapeStyle::from(theme.foreground).stroke_width(w);
             area.draw(&Rectangle::new([(a, b), (c, e)], s))?;
-            let s = ShapeStyle::from(theme.background).stroke_width(w);
-            let (cx, cy) = ((a + c) / 2, (b + e) / 2);
-            let r = ((c - a).min(e - b) as f64 * 0.3) as i32;
-            area.draw(&PathElement::new(
-                vec![(cx - r, cy - r), (cx + r, cy + r)],
-                s,
-            ))?;
-            area.draw(&PathElement::new(
-                vec![(cx - r, cy + r), (cx + r, cy - r)],
-                s,
-            ))?;
+            draw_cross(area, theme, (a, b, c, e), w)?;
         }
-        Cell::Dead => {
-            // A cross: dead is readable without colour.
-            let s = ShapeStyle::from(theme.background).stroke_width(w);
-            let (cx, cy) = ((a + c) / 2, (b + e) / 2);
-            let r = ((c - a).min(e - b) as f64 * 0.3) as i32;
-            area.draw(&PathElement::new(
-                vec![(cx - r, cy - r), (cx + r, cy + r)],
-                s,
-            ))?;
-            area.draw(&PathElement::new(
-                vec![(cx - r, cy + r), (cx + r, cy - r)],
-                s,
-            ))?;
-        }
+        // A cross: dead is readable without colour.
+        Cell::Dead => draw_cross(area, theme, (a, b, c, e), w)?,
         Cell::MostlyOff => {
             let (cx, cy) = ((a + c) / 2, (b + e) / 2);
             let r = ((c - a).min(e - b) as f64 * 0.18).max(1.0) as i32;
@@ -461,4 +439,24 @@ fn draw_cell<DB: DrawingBackend>(
         Cell::Alive => {}
     }
     Ok(())
+}
+
+/// A cross in the background's colour across a cell's box (a, b)–(c, e).
+fn draw_cross<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    theme: &Theme,
+    (a, b, c, e): (i32, i32, i32, i32),
+    w: u32,
+) -> ChartResult<DB> {
+    let s = ShapeStyle::from(theme.background).stroke_width(w);
+    let (cx, cy) = ((a + c) / 2, (b + e) / 2);
+    let r = ((c - a).min(e - b) as f64 * 0.3) as i32;
+    area.draw(&PathElement::new(
+        vec![(cx - r, cy - r), (cx + r, cy + r)],
+        s,
+    ))?;
+    area.draw(&PathElement::new(
+        vec![(cx - r, cy + r), (cx + r, cy - r)],
+        s,
+    ))
 }
