@@ -173,7 +173,8 @@ fn activate_interval(f: Activation, lo: f64, hi: f64) -> (f64, f64) {
 
 /// Bounds on every unit's pre-activation over the box `lo[i] ≤ xᵢ ≤ hi[i]`, layer by layer:
 /// `bounds[l][j] = (lower, upper)`. Interval arithmetic: exact for the first layer (the bound
-/// is reached at a corner of the box), sound but possibly loose deeper.
+/// is reached at a corner of the box), sound but possibly loose deeper. A batch-normalized
+/// layer's bounds are those of `y`, normalized with the running statistics (evaluation).
 pub fn interval_bounds<R: Into<f64> + Copy>(
     net: &Mlp<R>,
     lo: &[f64],
@@ -192,6 +193,12 @@ pub fn interval_bounds<R: Into<f64> + Copy>(
                 let (p, q) = (w * a, w * c);
                 l += p.min(q);
                 u += p.max(q);
+            }
+            if let Some(n) = &layer.norm {
+                // Batch normalization as evaluation applies it: y = scale·z + shift.
+                let (scale, shift) = n.eval_affine(j);
+                let (a, c) = (scale * l + shift, scale * u + shift);
+                (l, u) = (a.min(c), a.max(c));
             }
             z.push((l, u));
         }

@@ -11,6 +11,7 @@ use super::activation::{Activation, ActivationKind, SELU_ALPHA, SELU_LAMBDA};
 use super::dropout::{self, Dropout};
 use super::gemm::{gemm, Gemm};
 use super::init::Initializer;
+use super::norm::{self, BatchNorm, Norm, NormWork};
 use super::real::{dot, relu, relu_mask, sum, Real};
 use super::rng::SimRng;
 use super::vmath::sigmoid_parts;
@@ -24,6 +25,9 @@ pub struct Layer<R> {
     pub w: Vec<R>,
     pub b: Vec<R>,
     pub act: Activation,
+    /// Batch normalization of `W·x + b` before the activation (None: none; see
+    /// [`norm`]). With it the bias `b` has no effect and no gradient.
+    pub norm: Option<Norm<R>>,
 }
 
 /// A multilayer perceptron.
@@ -57,9 +61,25 @@ impl<R: Real> Mlp<R> {
                 w: buf.iter().map(|&v| R::from_f64(v)).collect(),
                 b: vec![R::from_f64(bias_init); n_out],
                 act,
+                norm: None,
             });
         }
         Mlp { layers }
+    }
+
+    /// The network with batch normalization before the activation of every hidden layer
+    /// (every layer but the last), at its initial values.
+    pub fn with_batch_norm(mut self, bn: BatchNorm) -> Self {
+        let hidden = self.layers.len().saturating_sub(1);
+        for l in &mut self.layers[..hidden] {
+            l.norm = Some(Norm::new(l.n_out, bn));
+        }
+        self
+    }
+
+    /// Whether any layer is batch-normalized.
+    pub fn has_norm(&self) -> bool {
+        self.layers.iter().any(|l| l.norm.is_some())
     }
 
     pub fn n_inputs(&self) -> usize {
@@ -71,15 +91,24 @@ impl<R: Real> Mlp<R> {
     }
 
     pub fn n_params(&self) -> usize {
-        self.layers.iter().map(|l| l.w.len() + l.b.len()).sum()
+        let norm = |l: &Layer<R>| l.norm.as_ref().map_or(0, |n| 2 * n.gamma.len());
+        self.layers
+            .iter()
+            .map(|l| l.w.len() + l.b.len() + norm(l))
+            .sum()
     }
 
-    /// Every parameter in a fixed order (per layer: kernel, then bias).
+    /// Every parameter in a fixed order (per layer: kernel, then bias, then a normalized
+    /// layer's γ and β; the running statistics are not parameters).
     pub fn params(&self) -> Vec<R> {
         let mut out = Vec::with_capacity(self.n_params());
         for l in &self.layers {
             out.extend_from_slice(&l.w);
             out.extend_from_slice(&l.b);
+            if let Some(n) = &l.norm {
+                out.extend_from_slice(&n.gamma);
+                out.extend_from_slice(&n.beta);
+            }
         }
         out
     }
@@ -94,15 +123,23 @@ impl<R: Real> Mlp<R> {
             let nb = l.b.len();
             l.b.copy_from_slice(&p[k..k + nb]);
             k += nb;
+            if let Some(n) = &mut l.norm {
+                let u = n.gamma.len();
+                n.gamma.copy_from_slice(&p[k..k + u]);
+                n.beta.copy_from_slice(&p[k + u..k + 2 * u]);
+                k += 2 * u;
+            }
         }
     }
 
-    /// Outputs for row-major inputs (`n × n_inputs`), row-major `n × n_outputs`. Allocates;
-    /// for plots and tests, not for the training loop.
+    /// Outputs for row-major inputs (`n × n_inputs`), row-major `n × n_outputs`, in
+    /// evaluation mode (batch normalization with the running statistics). Allocates; for
+    /// plots and tests, not for the training loop.
     pub fn predict<S: Copy + Into<f64>>(&self, x: &[S]) -> Vec<R> {
         let nf = self.n_inputs().max(1);
         let n = x.len() / nf;
         let mut ws = Workspace::new(self, n.clamp(1, 256));
+        ws.norm_training = false;
         let mut out = Vec::with_capacity(n * self.n_outputs());
         let no = self.n_outputs();
         let last = self.layers.len() - 1;
@@ -122,7 +159,8 @@ impl<R: Real> Mlp<R> {
     }
 
     /// Mean squared error over all `n` rows and its gradient with respect to every parameter
-    /// (in the order of [`params`](Self::params)), computed as one batch.
+    /// (in the order of [`params`](Self::params)), computed as one batch (in training mode:
+    /// batch normalization uses the batch's statistics).
     pub fn loss_and_gradient<S: Copy + Into<f64>>(&self, x: &[S], y: &[S]) -> (R, Vec<R>) {
         let nf = self.n_inputs().max(1);
         let n = x.len() / nf;
@@ -135,11 +173,30 @@ impl<R: Real> Mlp<R> {
         for l in 0..self.layers.len() {
             g.extend_from_slice(&ws.gw[l]);
             g.extend_from_slice(&ws.gb[l]);
+            if let Some(n) = &ws.norm[l] {
+                g.extend_from_slice(&n.g_gamma);
+                g.extend_from_slice(&n.g_beta);
+            }
         }
         (loss, g)
     }
 
-    /// Mean squared error over all rows (forward only).
+    /// Mean squared error over all rows computed as one batch in training mode (batch
+    /// normalization with the batch's statistics): the loss that
+    /// [`loss_and_gradient`](Self::loss_and_gradient) differentiates. Without batch
+    /// normalization it is [`loss`](Self::loss) up to rounding.
+    pub fn batch_loss<S: Copy + Into<f64>>(&self, x: &[S], y: &[S]) -> R {
+        let nf = self.n_inputs().max(1);
+        let n = x.len() / nf;
+        let mut ws = Workspace::new(self, n.max(1));
+        ws.load_inputs(x, nf, 0..n);
+        ws.load_targets(y, self.n_outputs(), 0..n);
+        ws.forward(self, n);
+        ws.loss(self, n)
+    }
+
+    /// Mean squared error over all rows (forward only, as [`predict`](Self::predict): batch
+    /// normalization with the running statistics).
     pub fn loss<S: Copy + Into<f64>>(&self, x: &[S], y: &[S]) -> R {
         let p = self.predict(x);
         let mut s = 0.0f64;
@@ -171,6 +228,12 @@ pub struct Workspace<R> {
     pub gb: Vec<Vec<R>>,
     /// Per layer and unit: whether f'(z) ≠ 0 for at least one sample of the last backward pass.
     pub active: Vec<Vec<bool>>,
+    /// Per layer: a batch-normalized layer's buffers (None for the others). Its `z` holds
+    /// the normalized `y = γ·x̂ + β` the activation sees.
+    pub norm: Vec<Option<NormWork<R>>>,
+    /// Whether batch normalization uses the batch's statistics (training, the default) or
+    /// the running ones (evaluation).
+    pub norm_training: bool,
     /// Scratch for one layer's input, sample-major (`at[b * n_in + i]`), for `∇W = Δ·Aᵀ`.
     at: Vec<R>,
     /// Whether the hidden layers' outputs pass through the dropout mask below.
@@ -199,6 +262,12 @@ impl<R: Real> Workspace<R> {
             gw: per(&|l| l.w.len()),
             gb: per(&|l| l.b.len()),
             active: net.layers.iter().map(|l| vec![false; l.n_out]).collect(),
+            norm: net
+                .layers
+                .iter()
+                .map(|l| l.norm.as_ref().map(|_| NormWork::new(l.n_out, cap)))
+                .collect(),
+            norm_training: true,
             at: vec![R::ZERO; net.layers.iter().map(|l| l.n_in).max().unwrap_or(0) * cap],
             drop_on: false,
             drop_mul: Vec::new(),
@@ -317,6 +386,9 @@ impl<R: Real> Workspace<R> {
                 bias: Some(&layer.b),
             };
             gemm(&product, z, cap);
+            if let (Some(n), Some(w)) = (&layer.norm, &mut self.norm[l]) {
+                norm::forward(n, w, z, bsz, cap, self.norm_training);
+            }
             let a = &mut rest[0];
             if bsz == cap {
                 activate(layer.act, z, a);
@@ -336,6 +408,26 @@ impl<R: Real> Workspace<R> {
                         &mut self.dropped[l][r],
                     );
                 }
+            }
+        }
+    }
+
+    /// After a training forward pass: every batch-normalized layer's running statistics move
+    /// towards the batch's, `r ← momentum·r + (1 − momentum)·batch` (in f64, stored in `R`).
+    pub fn update_running_stats(&self, net: &mut Mlp<R>) {
+        for (layer, w) in net.layers.iter_mut().zip(&self.norm) {
+            let (Some(n), Some(w)) = (&mut layer.norm, w) else {
+                continue;
+            };
+            if !w.trained {
+                continue;
+            }
+            let m = n.momentum;
+            for j in 0..n.gamma.len() {
+                let rm = n.running_mean[j].to_f64() * m + w.mean[j] * (1.0 - m);
+                let rv = n.running_var[j].to_f64() * m + w.var[j] * (1.0 - m);
+                n.running_mean[j] = R::from_f64(rm);
+                n.running_var[j] = R::from_f64(rv);
             }
         }
     }
@@ -418,8 +510,14 @@ impl<R: Real> Workspace<R> {
                 layer.act,
                 &self.z[l][r.clone()],
                 &self.a[l][r.clone()],
-                &mut delta[r],
+                &mut delta[r.clone()],
             );
+            if let (Some(n), Some(w)) = (&layer.norm, &mut self.norm[l]) {
+                // δ = ∂loss/∂y becomes ∂loss/∂z; b, whose effect the mean removes, has none.
+                norm::backward_unit(n, w, j, &mut delta[r], cap);
+                self.gb[l][j] = R::ZERO;
+                continue;
+            }
             self.gb[l][j] = sum(&delta[j * cap..j * cap + bsz]);
         }
         let prev: &[R] = if l == 0 {

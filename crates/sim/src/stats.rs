@@ -224,8 +224,9 @@ impl LayerStats {
     }
 }
 
-/// Everything an epoch leaves behind.
-#[derive(Clone, Debug, PartialEq)]
+/// Everything an epoch leaves behind. (`Default` is an empty record: for struct literals
+/// that set a few fields, `..Default::default()`.)
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EpochStats {
     /// Finished epochs so far (1 after the first).
     pub epoch: usize,
@@ -238,6 +239,22 @@ pub struct EpochStats {
     /// The learning-rate meter, sampled over the epoch's steps: Karpathy's update-to-data
     /// ratio per layer.
     pub update_ratios: Vec<UpdateRatio>,
+    /// The units ReDo recycled during the epoch, in order (empty without ReDo).
+    pub recycled: Vec<Recycled>,
+    /// Steps of the epoch whose gradient was scaled down by global-norm clipping (0 without
+    /// clipping).
+    pub clipped_steps: u64,
+}
+
+/// One unit ReDo gave fresh weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Recycled {
+    /// The global step (0-based) after whose update the unit was recycled.
+    pub step: u64,
+    /// The layer (0-based; hidden layers only).
+    pub layer: usize,
+    /// The unit within its layer.
+    pub unit: usize,
 }
 
 /// Karpathy's update-to-data ratio (makemore, part 3) at one step: per layer,

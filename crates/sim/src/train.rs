@@ -8,10 +8,14 @@ use super::data::Dataset;
 use super::dropout::Dropout;
 use super::init::Initializer;
 use super::mlp::{Mlp, Workspace};
-use super::optim::{Optimizer, OptimizerConfig};
+use super::norm::BatchNorm;
+use super::optim::{warmup_lr, Optimizer, OptimizerConfig};
 use super::real::dot;
+use super::redo::{self, Redo};
 use super::rng::{rng_from_seed, shuffle_u32, SimRng};
-use super::stats::{DeathRecord, Distribution, EpochStats, LayerStats, StatsConfig, UpdateRatio};
+use super::stats::{
+    DeathRecord, Distribution, EpochStats, LayerStats, Recycled, StatsConfig, UpdateRatio,
+};
 
 /// A network and how to train it. The output layer has one unit (the data's one target).
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +31,26 @@ pub struct NetConfig {
     pub seed: u64,
     /// Dropout on the hidden layers' outputs during training (never in evaluation).
     pub dropout: Dropout,
+    /// Linear learning-rate warmup over this many steps (0 = none): global step t (0-based)
+    /// trains at `lr · min(1, (t + 1)/K)`, see [`warmup_lr`].
+    pub warmup_steps: usize,
+    /// Global-norm gradient clipping (None = none): when the L2 norm of the whole gradient,
+    /// every kernel and bias of every layer (and batch normalization's γ and β), exceeds c,
+    /// every gradient is scaled by c/‖g‖
+    /// before the optimizer sees it (`torch.nn.utils.clip_grad_norm_`, Keras'
+    /// `global_clipnorm`, `tf.clip_by_global_norm`, which scales by c/max(‖g‖, c)). The
+    /// statistics' gradient norms are those before clipping (what `clip_grad_norm_`
+    /// returns); [`EpochStats::clipped_steps`] counts the steps it scaled.
+    pub clip_norm: Option<f64>,
+    /// Decoupled weight decay λ (AdamW with Adam; 0 = none): every weight and bias (and
+    /// batch normalization's γ and β) is multiplied by 1 − lr·λ before each update, lr the
+    /// step's (warmed-up) rate; see [`Optimizer::step_with`].
+    pub weight_decay: f64,
+    /// Recycling of dormant units (ReDo; None = none): see [`redo`].
+    pub redo: Option<Redo>,
+    /// Batch normalization before the activation of every hidden layer (None = none): batch
+    /// statistics in training, running ones in evaluation; see [`norm`](super::norm).
+    pub batch_norm: Option<BatchNorm>,
 }
 
 impl Default for NetConfig {
@@ -44,6 +68,11 @@ impl Default for NetConfig {
             batch_size: 32,
             seed: 2,
             dropout: Dropout::NONE,
+            warmup_steps: 0,
+            clip_norm: None,
+            weight_decay: 0.0,
+            redo: None,
+            batch_norm: None,
         }
     }
 }
@@ -75,13 +104,17 @@ impl NetConfig {
     /// Builds the initial network (kernels drawn from a generator seeded with `seed`).
     pub fn build<R: super::real::Real>(&self) -> Mlp<R> {
         let mut rng = rng_from_seed(self.seed);
-        Mlp::new(
+        let net = Mlp::new(
             &self.widths(),
             &self.activations(),
             self.init,
             self.bias_init as f64,
             &mut rng,
-        )
+        );
+        match self.batch_norm {
+            Some(bn) => net.with_batch_norm(bn),
+            None => net,
+        }
     }
 }
 
@@ -179,10 +212,16 @@ pub struct Trainer {
     /// The epoch's learning-rate meter so far, and the kernels before a metered step.
     update_ratios: Vec<UpdateRatio>,
     meter_before: Vec<Vec<f32>>,
+    /// ReDo's fresh weights come from a stream of their own, so recycling changes no other
+    /// draw; the epoch's recycled units so far.
+    redo_rng: SimRng,
+    recycled: Vec<Recycled>,
+    clipped_steps: u64,
 }
 
 const SHUFFLE_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
 const DROPOUT_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
+const REDO_STREAM: u64 = 0x2545_F491_4F6C_DD1D;
 
 impl Trainer {
     pub fn new(config: NetConfig, data: Rc<Dataset>) -> Result<Trainer, TrainError> {
@@ -208,14 +247,19 @@ impl Trainer {
         if !(0.0..1.0).contains(&config.dropout.rate) {
             return bad("the dropout rate must be at least 0 and below 1");
         }
+        if let Some(why) = remedy_problem(&config) {
+            return bad(why);
+        }
         let net: Mlp<f32> = config.build();
         let opt = Optimizer::new(config.optimizer, &net);
         let input_box = input_box(&data);
         let cap = config.batch_size.min(data.n_train());
         let ws = Workspace::new(&net, cap);
-        let eval_ws = Workspace::new(&net, 256);
+        let mut eval_ws = Workspace::new(&net, 256);
+        eval_ws.norm_training = false;
         let mut rng = rng_from_seed(config.seed ^ SHUFFLE_STREAM);
         let drop_rng = rng_from_seed(config.seed ^ DROPOUT_STREAM);
+        let redo_rng = rng_from_seed(config.seed ^ REDO_STREAM);
         let mut order: Vec<u32> = (0..data.n_train() as u32).collect();
         shuffle_u32(&mut rng, &mut order);
         let n_layers = net.layers.len();
@@ -250,6 +294,9 @@ impl Trainer {
             input_box,
             update_ratios: Vec::new(),
             meter_before: Vec::new(),
+            redo_rng,
+            recycled: Vec::new(),
+            clipped_steps: 0,
         })
     }
 
@@ -348,29 +395,93 @@ impl Trainer {
             self.meter_before = self.net.layers.iter().map(|l| l.w.clone()).collect();
         }
         self.ws.forward(&self.net, bsz);
+        if self.config.batch_norm.is_some() {
+            self.ws.update_running_stats(&mut self.net);
+        }
         let loss = self.ws.backward(&self.net, bsz);
         if !loss.is_finite() {
             return Err(self.fail("the training loss".into()));
         }
-        for l in 0..self.net.layers.len() {
-            let sq = dot(&self.ws.gw[l], &self.ws.gw[l]) as f64
-                + dot(&self.ws.gb[l], &self.ws.gb[l]) as f64;
-            if !sq.is_finite() {
-                return Err(self.fail(format!("the gradient of layer {}", l + 1)));
-            }
-            let norm = sq.sqrt();
-            self.grad_norm_last[l] = norm;
-            self.grad_norm_sum[l] += norm;
+        let sq = self.gradient_norms()?;
+        if let Some(c) = self.config.clip_norm {
+            self.clip_gradients(sq, c);
         }
-        let ok = self
-            .opt
-            .step(&mut self.net, &self.ws.gw, &self.ws.gb, &mut self.update_sq);
+        let lr = warmup_lr(
+            self.config.optimizer.lr(),
+            self.step,
+            self.config.warmup_steps,
+        );
+        let ok = self.opt.step_with(
+            &mut self.net,
+            &self.ws.gw,
+            &self.ws.gb,
+            &mut self.update_sq,
+            lr,
+            self.config.weight_decay,
+        );
+        let ok = ok
+            && (self.config.batch_norm.is_none()
+                || self
+                    .opt
+                    .step_norm(&mut self.net, &self.ws.norm, lr, self.config.weight_decay));
         if !ok {
             return Err(self.fail("a weight or bias".into()));
         }
         if metered {
             self.record_update_ratio();
         }
+        self.track_units();
+        if let Some(r) = self.config.redo {
+            if (self.step + 1).is_multiple_of(r.every as u64) {
+                self.recycle_dormant(r, bsz);
+            }
+        }
+        self.epoch_loss_sum += loss as f64 * bsz as f64;
+        self.epoch_samples += bsz;
+        self.epoch_steps += 1;
+        self.pos += bsz;
+        self.step += 1;
+        Ok(())
+    }
+
+    /// Each layer's gradient norm into the statistics; returns the squared norm of the whole
+    /// gradient (all layers).
+    fn gradient_norms(&mut self) -> Result<f64, TrainError> {
+        let mut total = 0.0;
+        for l in 0..self.net.layers.len() {
+            let mut sq = dot(&self.ws.gw[l], &self.ws.gw[l]) as f64
+                + dot(&self.ws.gb[l], &self.ws.gb[l]) as f64;
+            if let Some(n) = &self.ws.norm[l] {
+                sq += dot(&n.g_gamma, &n.g_gamma) as f64 + dot(&n.g_beta, &n.g_beta) as f64;
+            }
+            if !sq.is_finite() {
+                return Err(self.fail(format!("the gradient of layer {}", l + 1)));
+            }
+            let norm = sq.sqrt();
+            self.grad_norm_last[l] = norm;
+            self.grad_norm_sum[l] += norm;
+            total += sq;
+        }
+        Ok(total)
+    }
+
+    /// Global-norm clipping: scales every gradient by c/‖g‖ when ‖g‖ = √`sq` exceeds `c`.
+    fn clip_gradients(&mut self, sq: f64, c: f64) {
+        let norm = sq.sqrt();
+        if norm <= c {
+            return;
+        }
+        let s = (c / norm) as f32;
+        let norms = self.ws.norm.iter_mut().flatten();
+        let bn = norms.flat_map(|n| [&mut n.g_gamma, &mut n.g_beta]);
+        for g in self.ws.gw.iter_mut().chain(self.ws.gb.iter_mut()).chain(bn) {
+            g.iter_mut().for_each(|v| *v *= s);
+        }
+        self.clipped_steps += 1;
+    }
+
+    /// Notes which units fired in the step just taken, and their update.
+    fn track_units(&mut self) {
         for (l, tracks) in self.tracks.iter_mut().enumerate() {
             for (j, t) in tracks.iter_mut().enumerate() {
                 if self.ws.active[l][j] {
@@ -380,12 +491,39 @@ impl Trainer {
                 }
             }
         }
-        self.epoch_loss_sum += loss as f64 * bsz as f64;
-        self.epoch_samples += bsz;
-        self.epoch_steps += 1;
-        self.pos += bsz;
-        self.step += 1;
-        Ok(())
+    }
+
+    /// ReDo after the step just taken: every hidden unit τ-dormant on its batch gets fresh
+    /// incoming weights, its initial bias and zero outgoing weights (and, with
+    /// `reset_moments`, zero optimizer moments for all of them; with `restart_step_counts`,
+    /// fresh Adam step counts for the tensors holding them).
+    fn recycle_dormant(&mut self, r: Redo, bsz: usize) {
+        let dormant = redo::dormant_on_batch(&self.ws, &self.net, bsz, r.tau);
+        let (init, bias) = (self.config.init, self.config.bias_init as f64);
+        let units = redo::recycle(&mut self.net, &dormant, init, bias, &mut self.redo_rng);
+        if r.restart_step_counts {
+            let last = self.net.layers.len() - 1;
+            for l in (0..last).filter(|&l| units.iter().any(|u| u.0 == l)) {
+                self.opt.restart_step_count(l, true, true);
+                self.opt.restart_step_count(l + 1, true, false);
+            }
+        }
+        for (l, j) in units {
+            if r.reset_moments {
+                self.opt.reset_unit(&self.net, l, j);
+            }
+            self.recycled.push(Recycled {
+                step: self.step,
+                layer: l,
+                unit: j,
+            });
+        }
+    }
+
+    /// Every unit ReDo recycled since the epoch began (the record [`EpochStats::recycled`]
+    /// takes at the epoch's end).
+    pub fn recycled_this_epoch(&self) -> &[Recycled] {
+        &self.recycled
     }
 
     /// Steps between two readings of the learning-rate meter.
@@ -477,6 +615,8 @@ impl Trainer {
             t.fired_this_epoch = false;
         }
         self.update_ratios.clear();
+        self.recycled.clear();
+        self.clipped_steps = 0;
         self.pos = 0;
         self.epoch_loss_sum = 0.0;
         self.epoch_samples = 0;
@@ -628,6 +768,18 @@ impl Trainer {
         ev.next >= n
     }
 
+    /// Training fails on a non-finite validation loss, named after the last step.
+    fn validation_diverged(&mut self) -> TrainError {
+        let step = self.step.saturating_sub(1);
+        let e = TrainError::Diverged {
+            epoch: self.epoch,
+            step,
+            what: "the validation loss".into(),
+        };
+        self.failed = Some(e.clone());
+        e
+    }
+
     /// The statistics of a finished evaluation.
     pub fn evaluation_stats(&mut self, mut ev: Evaluation) -> Result<EpochStats, TrainError> {
         if let Some(e) = &self.failed {
@@ -650,14 +802,7 @@ impl Trainer {
         } = ev;
         let provable = self.provably_dead();
         if !val_loss.is_finite() {
-            let step = self.step.saturating_sub(1);
-            let e = TrainError::Diverged {
-                epoch: self.epoch,
-                step,
-                what: "the validation loss".into(),
-            };
-            self.failed = Some(e.clone());
-            return Err(e);
+            return Err(self.validation_diverged());
         }
         let steps = self.epoch_steps.max(1) as f64;
         let mut out_layers = Vec::with_capacity(layers.len());
@@ -708,6 +853,8 @@ impl Trainer {
             val_loss,
             layers: out_layers,
             update_ratios: self.update_ratios.clone(),
+            recycled: self.recycled.clone(),
+            clipped_steps: self.clipped_steps,
         })
     }
 
@@ -715,6 +862,36 @@ impl Trainer {
     pub fn validation_samples(&self) -> usize {
         evaluation_set(&self.data).1.len()
     }
+}
+
+/// What is wrong with the configuration's remedies (warmup, clipping, weight decay, batch
+/// normalization, ReDo), if anything.
+fn remedy_problem(config: &NetConfig) -> Option<&'static str> {
+    if let Some(c) = config.clip_norm {
+        if c.is_nan() || c <= 0.0 {
+            return Some("the gradient clipping threshold must be a positive number");
+        }
+    }
+    if !config.weight_decay.is_finite() || config.weight_decay < 0.0 {
+        return Some("the weight decay must be a finite, non-negative number");
+    }
+    if let Some(bn) = config.batch_norm {
+        if !(0.0..=1.0).contains(&bn.momentum) {
+            return Some("the batch normalization's momentum must be between 0 and 1");
+        }
+        if !bn.epsilon.is_finite() || bn.epsilon <= 0.0 {
+            return Some("the batch normalization's epsilon must be a positive number");
+        }
+    }
+    if let Some(r) = config.redo {
+        if r.every == 0 {
+            return Some("ReDo must recycle every 1 step or more");
+        }
+        if r.tau.is_nan() || r.tau < 0.0 {
+            return Some("ReDo's threshold τ must be a non-negative number");
+        }
+    }
+    None
 }
 
 /// Each input's smallest and largest training value (0 and 0 for an empty set).

@@ -210,6 +210,7 @@ proptest! {
             inputs: 4, hidden, hidden_activation, output_activation, init, bias_init,
             optimizer, batch_size, seed,
             dropout: Dropout::for_activation(drop_rate, hidden_activation.kind),
+            ..NetConfig::default()
         };
         let data = Rc::new(Dataset::seed002(n, seed));
         let mut t = Trainer::new(cfg, data).unwrap();
