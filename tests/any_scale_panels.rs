@@ -142,6 +142,8 @@ fn cell_result() -> impl Strategy<Value = Option<CellResult>> {
             |(dead, dead_at_start, output_dead, loss, diverged)| Some(CellResult {
                 dead: if diverged { f64::NAN } else { dead },
                 dead_at_start,
+                dormant: if diverged { f64::NAN } else { (dead * 1.3).min(1.0) },
+                proven: if diverged { f64::NAN } else { dead * 0.5 },
                 output_dead,
                 loss: if diverged { f64::NAN } else { loss },
                 diverged,
@@ -156,7 +158,7 @@ proptest! {
     #[test]
     fn the_dying_panel_draws_any_cells_and_tallies(
         p in pairs(&["layers", "width", "epochs", "res", "view", "bwidth", "trials", "alpha"]),
-        view_loss in any::<bool>(),
+        view in prop::sample::select(View::ALL.to_vec()),
         results in prop::collection::vec(cell_result(), 1..1025),
         focus in prop::option::of(0usize..1100),
         dead in prop::collection::vec(0u64..6000, 50),
@@ -165,7 +167,7 @@ proptest! {
     ) {
         let (settings, _) = DyingSettings::from_pairs(&p);
         let mut state = DyingState::new(DyingSettings {
-            view: if view_loss { View::Loss } else { View::Dead },
+            view,
             ..settings
         });
         let n = state.cells.len();

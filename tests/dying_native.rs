@@ -180,6 +180,14 @@ fn jobs_round_trip_through_a_workers_text() {
                 let (i, j) = map.position(index);
                 let direct = CellRun::new(map.config(i, j), state.data(), map.epochs).run();
                 assert_eq!(format!("{direct:?}"), format!("{result:?}"));
+                // ReLU: a unit proven dead everywhere is dead on the data, and a dead unit
+                // (mean |h| = 0) is τ-dormant: the map's three shares are ordered.
+                if !result.diverged {
+                    assert!(
+                        result.proven <= result.dead && result.dead <= result.dormant,
+                        "{result:?}"
+                    );
+                }
                 seen.0 += 1;
             }
             (Job::Born { .. }, Msg::BornDone { .. }) => seen.1 += 1,
@@ -402,7 +410,7 @@ fn both_charts_render_with_their_words() {
     );
     assert_eq!(layout.hit(x.start as f64 - 5.0, y.start as f64 + 1.0), None);
     assert!(
-        !phase_map::contour_segments(&map, &state.cells, 0.5).is_empty(),
+        !phase_map::contour_segments(&map, &state.cells, 0.5, state.settings.view).is_empty(),
         "a border to draw"
     );
     let svg = render_svg(700, 420, |area| {

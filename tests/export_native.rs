@@ -966,6 +966,8 @@ fn check_against_the_page(
         val_loss: 0.0,
         layers: vec![l.clone()],
         update_ratios: vec![],
+        recycled: vec![],
+        clipped_steps: 0,
     };
     let judge = Judge {
         definition: def,

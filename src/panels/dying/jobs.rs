@@ -64,6 +64,8 @@ pub fn run(text: &str, cache: &mut Cache) -> Vec<f64> {
                 r.output_dead as u8 as f64,
                 r.loss,
                 r.diverged as u8 as f64,
+                r.dormant,
+                r.proven,
             ]
         }
         "born" => {
@@ -95,13 +97,15 @@ pub fn decode(v: &[f64]) -> Option<Msg> {
     let (&kind, rest) = v.split_first()?;
     let gen = *rest.first()? as u32;
     let index = *rest.get(1)? as usize;
-    if kind == CELL && rest.len() == 7 {
+    if kind == CELL && rest.len() == 9 {
         let result = CellResult {
             dead: rest[2],
             dead_at_start: rest[3],
             output_dead: rest[4] != 0.0,
             loss: rest[5],
             diverged: rest[6] != 0.0,
+            dormant: rest[7],
+            proven: rest[8],
         };
         return Some(Msg::CellDone { gen, index, result });
     }

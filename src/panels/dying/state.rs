@@ -63,6 +63,42 @@ pub const TRIALS: NumberSpec = NumberSpec {
 pub enum View {
     Dead,
     Loss,
+    /// The share of hidden units τ-dormant (τ = 0.025) at the end.
+    Dormant,
+    /// The share of hidden units proven dead for every input of the data's box.
+    Proven,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Dead, View::Dormant, View::Proven, View::Loss];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            View::Dead => "dead",
+            View::Loss => "loss",
+            View::Dormant => "dormant",
+            View::Proven => "proven",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Dead => "Dead hidden units (%)",
+            View::Loss => "Final loss",
+            View::Dormant => "τ-dormant hidden units (%)",
+            View::Proven => "Proven dead everywhere (%)",
+        }
+    }
+
+    /// The share a cell is coloured by (None for the loss view).
+    pub fn share(self, c: &super::sweep::CellResult) -> Option<f64> {
+        match self {
+            View::Dead => Some(c.dead),
+            View::Dormant => Some(c.dormant),
+            View::Proven => Some(c.proven),
+            View::Loss => None,
+        }
+    }
 }
 
 /// Where the work runs.
@@ -142,10 +178,10 @@ pub const VIEW: ChoiceSpec = ChoiceSpec {
     key: "view",
     label: "Colour the map by",
     options: || {
-        vec![
-            ("dead".into(), "Dead hidden units (%)".into()),
-            ("loss".into(), "Final loss".into()),
-        ]
+        View::ALL
+            .iter()
+            .map(|v| (v.id().into(), v.label().into()))
+            .collect()
     },
 };
 pub const ENGINE: ChoiceSpec = ChoiceSpec {
@@ -213,12 +249,12 @@ pub const FIELDS: [Field<Settings>; 11] = [
     },
     Field {
         control: Control::Menu(VIEW),
-        get: |s| Value::Choice(if s.view == View::Dead { "dead" } else { "loss" }.into()),
+        get: |s| Value::Choice(s.view.id().into()),
         set: |s, v| {
-            s.view = match v.choice() {
-                Some("loss") => View::Loss,
-                _ => View::Dead,
-            }
+            s.view = View::ALL
+                .into_iter()
+                .find(|w| Some(w.id()) == v.choice())
+                .unwrap_or(View::Dead)
         },
         applies: always,
     },

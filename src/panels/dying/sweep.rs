@@ -8,8 +8,9 @@
 
 use crate::sim::activation::Activation;
 use crate::sim::data::Dataset;
+use crate::sim::dead;
 use crate::sim::init::Initializer;
-use crate::sim::stats::{EpochStats, StatsConfig};
+use crate::sim::stats::{EpochStats, LayerStats, StatsConfig};
 use crate::sim::train::{NetConfig, Trainer};
 use std::rc::Rc;
 
@@ -94,6 +95,7 @@ impl MapSpec {
             batch_size: BATCH,
             seed: SEED,
             dropout: crate::sim::dropout::Dropout::NONE,
+            ..NetConfig::default()
         }
     }
 
@@ -133,6 +135,11 @@ pub struct CellResult {
     pub dead: f64,
     /// The same share before training.
     pub dead_at_start: f64,
+    /// Share of hidden units τ-dormant at the end (Sokar et al., τ = 0.025); NaN when diverged.
+    pub dormant: f64,
+    /// Share of hidden units dead for every input of the data's box, proven by interval
+    /// bounds; NaN when diverged.
+    pub proven: f64,
     /// Whether the output unit is dead at the end (the net predicts a constant).
     pub output_dead: bool,
     /// Validation loss (mean squared error) at the end; NaN when training diverged.
@@ -151,10 +158,31 @@ impl CellResult {
         CellResult {
             dead: f64::NAN,
             dead_at_start,
+            dormant: f64::NAN,
+            proven: f64::NAN,
             output_dead: false,
             loss: f64::NAN,
             diverged: true,
         }
+    }
+}
+
+/// Share of hidden units (the output unit when there is no hidden layer) for which `which`
+/// is true.
+fn hidden_share(s: &EpochStats, which: impl Fn(&LayerStats) -> Vec<bool>) -> f64 {
+    let n = s.layers.len();
+    let hidden = if n > 1 {
+        &s.layers[..n - 1]
+    } else {
+        &s.layers[..]
+    };
+    let (d, u) = hidden.iter().fold((0, 0), |(d, u), l| {
+        (d + which(l).iter().filter(|x| **x).count(), u + l.units)
+    });
+    if u == 0 {
+        0.0
+    } else {
+        d as f64 / u as f64
     }
 }
 
@@ -255,6 +283,10 @@ impl CellRun {
                 self.result = Some(CellResult {
                     dead: hidden_dead_fraction(&s),
                     dead_at_start: start,
+                    dormant: hidden_share(&s, |l| {
+                        dead::dead_units(l, dead::Definition::Dormant, dead::DEFAULT_TAU)
+                    }),
+                    proven: hidden_share(&s, |l| l.provably_dead.clone()),
                     output_dead: output_dead(&s),
                     loss: s.val_loss,
                     diverged: false,

@@ -71,9 +71,11 @@ pub fn cell(s: &MapSpec, index: usize, result: Option<&CellResult>) -> String {
         ""
     };
     format!(
-        "{at}: {} of hidden units dead after training ({} before), {output}, loss {}{line}. Click or press Enter to load it into “A small network”.",
+        "{at}: {} of hidden units dead after training ({} before; {} τ-dormant, {} proven dead for every input), {output}, loss {}{line}. Click or press Enter to load it into “A small network”.",
         pct(r.dead),
         pct(r.dead_at_start),
+        pct(r.dormant),
+        pct(r.proven),
         format_sig(r.loss, 3),
     )
 }

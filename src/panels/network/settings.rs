@@ -544,6 +544,7 @@ impl Settings {
             optimizer: self.optimizer.config(self.lr),
             batch_size: self.batch.max(1),
             seed: self.seed,
+            ..NetConfig::default()
         }
     }
 

@@ -75,17 +75,17 @@ pub fn loss_range(cells: &[Option<CellResult>]) -> (f64, f64) {
 /// A cell's colour: its dead share, or its final loss on a log scale between the finished
 /// cells' smallest and largest (one run that blew up to thousands must not flatten the rest).
 fn cell_color(view: View, theme: &Theme, c: &CellResult, (lo, hi): (f64, f64)) -> RGBColor {
-    match view {
-        View::Dead => dead_share(theme, c.dead),
-        View::Loss => diverging(theme, (c.loss.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())),
+    match view.share(c) {
+        Some(share) => dead_share(theme, share),
+        None => diverging(theme, (c.loss.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())),
     }
 }
 
 /// The colour bar's colour at `t` in [0, 1] of its height.
 fn bar_color(view: View, theme: &Theme, t: f64) -> RGBColor {
     match view {
-        View::Dead => dead_share(theme, t),
         View::Loss => diverging(theme, t),
+        _ => dead_share(theme, t),
     }
 }
 
@@ -191,17 +191,19 @@ fn draw_contour<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     let s = d.spec;
     let style = ShapeStyle::from(theme.foreground).stroke_width(theme.px(2.5));
-    for (a, b) in contour_segments(s, d.cells, 0.5) {
+    for (a, b) in contour_segments(s, d.cells, 0.5, d.view) {
         chart.draw_series([PathElement::new(vec![a, b], style)])?;
     }
     Ok(())
 }
 
-/// Segments (in chart coordinates: log10 lr, bias) where the dead share crosses `level`.
+/// Segments (in chart coordinates: log10 lr, bias) where the share the view shows (the dead
+/// share in the loss view) crosses `level`.
 pub fn contour_segments(
     s: &MapSpec,
     cells: &[Option<CellResult>],
     level: f64,
+    view: View,
 ) -> Vec<((f64, f64), (f64, f64))> {
     let res = s.res;
     let at = |i: usize, j: usize| -> Option<f64> {
@@ -210,7 +212,7 @@ pub fn contour_segments(
             .copied()
             .flatten()
             .filter(|c| !c.diverged)
-            .map(|c| c.dead)
+            .map(|c| view.share(&c).unwrap_or(c.dead))
     };
     let mut out = Vec::new();
     for j in 0..res.saturating_sub(1) {
@@ -297,7 +299,7 @@ fn draw_bar<DB: DrawingBackend>(
         theme.foreground,
     ))?;
     let ticks: [(f64, String); 3] = match view {
-        View::Dead => [
+        View::Dead | View::Dormant | View::Proven => [
             (0.0, "0 %".into()),
             (0.5, "50 %".into()),
             (1.0, "100 %".into()),
@@ -319,6 +321,9 @@ fn draw_bar<DB: DrawingBackend>(
     }
     let title = match (view, theme.compact) {
         (View::Dead, _) => "dead hidden units",
+        (View::Dormant, _) => "τ-dormant hidden units",
+        (View::Proven, false) => "hidden units dead everywhere",
+        (View::Proven, true) => "dead everywhere",
         (View::Loss, false) => "final loss (mean squared error, log scale)",
         (View::Loss, true) => "final loss (MSE)",
     };
