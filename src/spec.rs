@@ -200,6 +200,21 @@ pub fn fields_tag<S>(fields: &[Field<S>], s: &S) -> String {
         .join("_")
 }
 
+/// The settings that differ from `base`, as a file-name tag from the field table: a slider
+/// as its key and value ("lr0.01"), a menu as its key and choice ("redo-reset"), so a name stays
+/// short for a run close to a preset and still says everything that was changed.
+pub fn changed_fields_tag<S>(fields: &[Field<S>], s: &S, base: &S) -> String {
+    fields
+        .iter()
+        .filter(|f| (f.applies)(s) && (f.get)(s) != (f.get)(base))
+        .map(|f| match (f.get)(s) {
+            Value::Number(v) => format!("{}{}", f.key(), crate::chart::figure::number_tag(v)),
+            Value::Choice(id) => format!("{}-{id}", f.key()),
+        })
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 /// One setting of a panel: its control, and how to get and set it on the panel's settings
 /// `S`. A panel's `FIELDS` table lists them in the order the panel shows them; adding a
 /// setting is adding a row.

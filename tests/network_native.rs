@@ -554,3 +554,57 @@ fn a_new_definition_rereads_the_trained_run() {
     );
     assert!(state.run.history.is_empty());
 }
+
+/// Today's remedies as presets: each trains on the same data and seed, and the words say what
+/// it did on this run (ReDo's recycles, clipping's scaled steps, the inputs' γ).
+#[test]
+fn the_remedy_presets_train_and_say_what_they_did() {
+    use dying_relu::panels::network::settings::Settings;
+    for (preset, says) in [
+        (Preset::Redo, "ReDo "),
+        (Preset::Clipping, "lipping at norm 1 "),
+        (Preset::BatchNorm, "Finished 2 epochs"),
+        (Preset::Warmup, "Finished 2 epochs"),
+        (Preset::Centred, "Finished 2 epochs"),
+    ] {
+        let s = Settings {
+            samples: 20_000,
+            epochs: 2,
+            ..preset.apply(&Settings::default())
+        };
+        let ready = summary::status(&s, &[], 2, Activity::Ready, None);
+        let gamma = if preset == Preset::Centred {
+            "γ = ‖μ‖/‖σ‖ = 0:"
+        } else {
+            "γ = ‖μ‖/‖σ‖ = 1.73:"
+        };
+        assert!(ready.contains(gamma), "{ready}");
+        let mut run = Run::new(s.clone(), None);
+        run.set_target(2);
+        let mut t = 0.0;
+        let mut clock = move || {
+            t += 1.0;
+            t
+        };
+        for _ in 0..200_000 {
+            if run.epochs_done() >= 2 || run.failure().is_some() {
+                break;
+            }
+            run.work(f64::INFINITY, &mut clock);
+        }
+        assert!(run.failure().is_none(), "{preset:?}: {:?}", run.failure());
+        let words = summary::status(&s, &run.history, 2, Activity::Finished, None);
+        assert!(words.contains(says), "{preset:?}: {words}");
+        assert!(
+            words.contains("No remedy saves a ReLU output"),
+            "{preset:?}: {words}"
+        );
+        if preset == Preset::Redo {
+            let recycled: usize = run.history.iter().map(|h| h.recycled.len()).sum();
+            assert!(
+                words.contains(&format!("{recycled} times")) || recycled == 0,
+                "{words}"
+            );
+        }
+    }
+}

@@ -52,8 +52,26 @@ impl Figures for State {
         list
     }
 
+    /// "relu3_epoch5" for a preset as it is; "relu3_lr0.01_redo-reset_epoch3" with what was
+    /// changed from it (every field of the table that differs, by `spec::changed_fields_tag`).
     fn settings_tag(&self) -> String {
-        let fields = crate::spec::fields_tag(&super::settings::FIELDS, &self.settings);
+        let s = &self.settings;
+        let base = match s.preset {
+            Some(p) => p.apply(&super::settings::Settings::default()),
+            None => super::settings::Settings::default(),
+        };
+        let name = s.preset.map_or("custom", |p| p.id());
+        let changed = crate::spec::changed_fields_tag(&super::settings::FIELDS, s, &base);
+        let changed = changed
+            .split('_')
+            .filter(|part| !part.starts_with("preset-"))
+            .collect::<Vec<_>>()
+            .join("_");
+        let fields = if changed.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}_{changed}")
+        };
         // A run on the learner's data says so: the same settings on seed 002's data differ.
         let data = if self.own.is_some() { "_own-data" } else { "" };
         format!("{fields}{data}_epoch{}", self.run.epochs_done())

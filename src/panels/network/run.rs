@@ -8,6 +8,7 @@
 //! two expensive things, and none runs much past its budget.
 
 use super::settings::Settings;
+use crate::sim::data::InputScaling;
 use crate::sim::data::{Dataset, Seed002Builder};
 use crate::sim::stats::EpochStats;
 use crate::sim::train::{Evaluation, NetConfig, Trainer};
@@ -159,6 +160,7 @@ impl Run {
             return Work::GeneratedData;
         };
         let Some(trainer) = self.trainer.as_mut() else {
+            let data = scaled_inputs(data, self.settings.inputs);
             match Trainer::new(self.config_for(&data), data) {
                 Ok(t) => {
                     self.trainer = Some(t);
@@ -256,5 +258,13 @@ impl Run {
             calls += 1;
         }
         calls
+    }
+}
+
+/// The inputs as the settings scale them (training statistics, both splits).
+fn scaled_inputs(data: Rc<Dataset>, how: InputScaling) -> Rc<Dataset> {
+    match how {
+        InputScaling::Raw => data,
+        how => Rc::new(data.scaled(how)),
     }
 }

@@ -3,9 +3,12 @@
 
 use super::charts::dead_map::Judge;
 use crate::sim::activation::{Activation, ActivationKind};
+use crate::sim::data::InputScaling;
 use crate::sim::dead::{Definition, DEFAULT_TAU};
 use crate::sim::dropout::Dropout;
 use crate::sim::init::Initializer;
+use crate::sim::norm::BatchNorm;
+use crate::sim::redo::Redo;
 use crate::sim::train::NetConfig;
 use crate::spec::{
     self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
@@ -117,6 +120,134 @@ pub const SEED: NumberSpec = NumberSpec {
     digits: 4,
 };
 
+/// Linear learning-rate warmup over this many steps (0 = none).
+pub const WARMUP: NumberSpec = NumberSpec {
+    key: "warmup",
+    label: "Warmup (steps; 0 = none)",
+    min: 0.0,
+    max: 2_000.0,
+    default: 0.0,
+    step: 50.0,
+    scale: Scale::Linear,
+    digits: 4,
+};
+
+/// Global-norm gradient clipping threshold c (0 = none).
+pub const CLIP: NumberSpec = NumberSpec {
+    key: "clip",
+    label: "Clip gradient norm at (0 = off)",
+    min: 0.0,
+    max: 10.0,
+    default: 0.0,
+    step: 0.1,
+    scale: Scale::Linear,
+    digits: 2,
+};
+
+/// AdamW's decoupled weight decay λ (0 = none).
+pub const WEIGHT_DECAY: NumberSpec = NumberSpec {
+    key: "wd",
+    label: "Weight decay λ (AdamW; 0 = off)",
+    min: 0.0,
+    max: 0.1,
+    default: 0.0,
+    step: 0.001,
+    scale: Scale::Linear,
+    digits: 3,
+};
+
+/// ReDo's schedule: every this many steps, units τ-dormant on the batch are recycled.
+pub const REDO_EVERY: usize = 100;
+/// ReDo's τ (Sokar et al.'s code uses 0.025 in its default configuration).
+pub const REDO_TAU: f64 = DEFAULT_TAU;
+
+/// ReDo: recycle dormant units, and whether their Adam state is reset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedoMode {
+    Off,
+    /// Recycle, and reset the recycled weights' Adam moments and step counts (timoklein/redo).
+    Reset,
+    /// Recycle, keeping the optimizer's state as it was.
+    Keep,
+}
+
+impl RedoMode {
+    pub const ALL: [RedoMode; 3] = [RedoMode::Off, RedoMode::Reset, RedoMode::Keep];
+    pub fn id(self) -> &'static str {
+        match self {
+            RedoMode::Off => "off",
+            RedoMode::Reset => "reset",
+            RedoMode::Keep => "keep",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RedoMode::Off => "Off",
+            RedoMode::Reset => "Every 100 steps, reset Adam's state",
+            RedoMode::Keep => "Every 100 steps, keep Adam's state",
+        }
+    }
+    /// The simulation's ReDo for this choice.
+    pub fn config(self) -> Option<Redo> {
+        let reset = match self {
+            RedoMode::Off => return None,
+            RedoMode::Reset => true,
+            RedoMode::Keep => false,
+        };
+        Some(Redo {
+            every: REDO_EVERY,
+            tau: REDO_TAU,
+            reset_moments: reset,
+            restart_step_counts: reset,
+        })
+    }
+}
+
+pub const REDO: ChoiceSpec = ChoiceSpec {
+    key: "redo",
+    label: "ReDo: recycle dormant units",
+    options: || {
+        RedoMode::ALL
+            .iter()
+            .map(|r| (r.id().into(), r.label().into()))
+            .collect()
+    },
+};
+
+pub const BATCH_NORM: ChoiceSpec = ChoiceSpec {
+    key: "bn",
+    label: "Batch normalization (hidden layers)",
+    options: || {
+        vec![
+            ("off".into(), "Off".into()),
+            ("on".into(), "Before each activation".into()),
+        ]
+    },
+};
+
+/// How seed 002's (or the learner's) inputs are scaled before training.
+pub const INPUTS: ChoiceSpec = ChoiceSpec {
+    key: "inputs",
+    label: "Inputs",
+    options: || {
+        INPUT_SCALINGS
+            .iter()
+            .map(|(_, id, label)| (id.to_string(), label.to_string()))
+            .collect()
+    },
+};
+
+/// The input scalings the menu offers: (scaling, id, label).
+pub const INPUT_SCALINGS: [(InputScaling, &str, &str); 3] = [
+    (InputScaling::Raw, "raw", "As generated (mean −0.5)"),
+    (InputScaling::Centre, "centred", "Centred (mean 0)"),
+    (
+        InputScaling::Standardise,
+        "standardised",
+        "Standardised (mean 0, sd 1)",
+    ),
+];
+
 /// τ of Sokar et al.'s dormant units: a unit whose mean |output| is at most τ times its
 /// layer's mean is dormant (their code uses 0.025 and 0.1).
 pub const TAU: NumberSpec = NumberSpec {
@@ -156,10 +287,17 @@ pub enum Preset {
     SeluLecun,
     /// The deep ReLU net with dropout 0.2: the seed's remedy 2, which it says does little.
     Dropout,
+    /// Today's remedies on the deep ReLU net: ReDo (Sokar et al.), batch normalization,
+    /// 500 steps of warmup, gradient clipping at norm 1, centred inputs.
+    Redo,
+    BatchNorm,
+    Warmup,
+    Clipping,
+    Centred,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 7] = [
+    pub const ALL: [Preset; 12] = [
         Preset::SingleRelu,
         Preset::DeepRelu,
         Preset::HeNormal,
@@ -167,6 +305,11 @@ impl Preset {
         Preset::LeakyRelu,
         Preset::SeluLecun,
         Preset::Dropout,
+        Preset::Redo,
+        Preset::BatchNorm,
+        Preset::Warmup,
+        Preset::Clipping,
+        Preset::Centred,
     ];
 
     pub fn id(self) -> &'static str {
@@ -178,6 +321,11 @@ impl Preset {
             Preset::LeakyRelu => "leaky",
             Preset::SeluLecun => "selu",
             Preset::Dropout => "dropout",
+            Preset::Redo => "redo",
+            Preset::BatchNorm => "batch_norm",
+            Preset::Warmup => "warmup",
+            Preset::Clipping => "clipping",
+            Preset::Centred => "centred",
         }
     }
 
@@ -190,6 +338,11 @@ impl Preset {
             Preset::LeakyRelu => "Leaky ReLU",
             Preset::SeluLecun => "SELU + lecun_normal",
             Preset::Dropout => "+ dropout 0.2",
+            Preset::Redo => "+ ReDo",
+            Preset::BatchNorm => "+ batch norm",
+            Preset::Warmup => "+ warmup",
+            Preset::Clipping => "+ clipping",
+            Preset::Centred => "centred inputs",
         }
     }
 
@@ -205,6 +358,9 @@ impl Preset {
             samples: base.samples,
             epochs: base.epochs,
             seed: base.seed,
+            // How the run is read is not part of a preset.
+            definition: base.definition,
+            tau: base.tau,
             ..Settings::default()
         };
         match self {
@@ -229,6 +385,24 @@ impl Preset {
             },
             Preset::Dropout => Settings {
                 dropout: 0.2,
+                ..deep
+            },
+            // Today's remedies, each on the same net, data and seed.
+            Preset::Redo => Settings {
+                redo: RedoMode::Reset,
+                ..deep
+            },
+            Preset::BatchNorm => Settings {
+                batch_norm: true,
+                ..deep
+            },
+            Preset::Warmup => Settings {
+                warmup: 500,
+                ..deep
+            },
+            Preset::Clipping => Settings { clip: 1.0, ..deep },
+            Preset::Centred => Settings {
+                inputs: InputScaling::Centre,
                 ..deep
             },
         }
@@ -291,6 +465,14 @@ pub struct Settings {
     /// How a unit is judged dead (a way of reading the run: changing it keeps the run).
     pub definition: Definition,
     pub tau: f64,
+    /// The remedies of today (all off by default): warmup steps, the clipping norm (0 off),
+    /// AdamW's λ, ReDo, batch normalization, the inputs' scaling.
+    pub warmup: usize,
+    pub clip: f64,
+    pub weight_decay: f64,
+    pub redo: RedoMode,
+    pub batch_norm: bool,
+    pub inputs: InputScaling,
 }
 
 impl Default for Settings {
@@ -314,6 +496,12 @@ impl Default for Settings {
             output: Output::Same,
             definition: Definition::Exact,
             tau: TAU.default,
+            warmup: 0,
+            clip: 0.0,
+            weight_decay: 0.0,
+            redo: RedoMode::Off,
+            batch_norm: false,
+            inputs: InputScaling::Raw,
         }
     }
 }
@@ -372,7 +560,7 @@ fn number(v: f64) -> Value {
 
 /// Every setting, in the order the panel shows them. The preset comes first: parsing a link
 /// applies it, then any single value on top of it.
-pub const FIELDS: [Field<Settings>; 17] = [
+pub const FIELDS: [Field<Settings>; 23] = [
     Field {
         control: Control::Menu(PRESET),
         get: |s| Value::Choice(s.preset.map_or(CUSTOM, Preset::id).into()),
@@ -477,6 +665,62 @@ pub const FIELDS: [Field<Settings>; 17] = [
         applies: always,
     },
     Field {
+        control: Control::Menu(INPUTS),
+        get: |s| {
+            let id = INPUT_SCALINGS
+                .iter()
+                .find(|(i, _, _)| *i == s.inputs)
+                .map_or("raw", |(_, id, _)| id);
+            Value::Choice(id.into())
+        },
+        set: |s, v| {
+            if let Some((i, _, _)) = INPUT_SCALINGS
+                .iter()
+                .find(|(_, id, _)| Some(*id) == v.choice())
+            {
+                s.inputs = *i;
+            }
+        },
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(WARMUP),
+        get: |s| number(s.warmup as f64),
+        set: |s, v| s.warmup = whole(v),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(CLIP),
+        get: |s| number(s.clip),
+        set: |s, v| s.clip = v.number().unwrap_or(s.clip),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(WEIGHT_DECAY),
+        get: |s| number(s.weight_decay),
+        set: |s, v| s.weight_decay = v.number().unwrap_or(s.weight_decay),
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(REDO),
+        get: |s| Value::Choice(s.redo.id().into()),
+        set: |s, v| {
+            if let Some(r) = RedoMode::ALL
+                .into_iter()
+                .find(|r| Some(r.id()) == v.choice())
+            {
+                s.redo = r;
+            }
+        },
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(BATCH_NORM),
+        get: |s| Value::Choice(if s.batch_norm { "on" } else { "off" }.into()),
+        set: |s, v| s.batch_norm = v.choice() == Some("on"),
+        applies: always,
+    },
+    Field {
         control: Control::Menu(DEFINITION),
         get: |s| Value::Choice(s.definition.id().into()),
         set: |s, v| {
@@ -544,8 +788,23 @@ impl Settings {
             optimizer: self.optimizer.config(self.lr),
             batch_size: self.batch.max(1),
             seed: self.seed,
-            ..NetConfig::default()
+            warmup_steps: self.warmup,
+            clip_norm: (self.clip > 0.0).then_some(self.clip),
+            weight_decay: self.weight_decay,
+            redo: self.redo.config(),
+            batch_norm: self.batch_norm.then(BatchNorm::default),
         }
+    }
+
+    /// Whether one of today's remedies is on (warmup, clipping, weight decay, ReDo, batch
+    /// normalization, scaled inputs).
+    pub fn has_remedy(&self) -> bool {
+        self.warmup > 0
+            || self.clip > 0.0
+            || self.weight_decay > 0.0
+            || self.redo != RedoMode::Off
+            || self.batch_norm
+            || self.inputs != InputScaling::Raw
     }
 
     /// The definition of dead the map and the words apply.

@@ -248,10 +248,11 @@ pub fn status_on(
                 params.shape_for(data.inputs)
             ),
             _ => format!(
-                "Ready: a {} {} network on {}. Press Train.",
+                "Ready: a {} {} network on {}{}. Press Train.",
                 params.shape_for(data.inputs),
                 params.activation_fn().describe(),
-                data.what
+                data.what,
+                gamma_clause(params, data)
             ),
         };
     };
@@ -280,6 +281,13 @@ pub fn status_on(
             text.push(' ');
             text.push_str(&d);
         }
+        if let Some(r) = remedies_clause(params, history) {
+            text.push(' ');
+            text.push_str(&r);
+        }
+        if params.has_remedy() && !data.own && params.output == super::settings::Output::Same {
+            text.push_str(" No remedy saves a ReLU output on seed 002's data: every target is negative, which a ReLU cannot output. Pick Output activation: Linear to see what the remedy does for the hidden units.");
+        }
         return text;
     }
     doing.push_str(&format!(", {}", counted(last, &judge, n)));
@@ -300,7 +308,67 @@ pub fn status_on(
         doing.push(' ');
         doing.push_str(&d);
     }
+    if let Some(r) = remedies_clause(params, history) {
+        doing.push(' ');
+        doing.push_str(&r);
+    }
     doing
+}
+
+/// Seed 002's inputs as scaled: γ = ‖μ‖/‖σ‖ (Simon, Adams & Zou find the larger it is, the
+/// more ReLU units die at the start); uniform(−1, 0) inputs have γ = √3, centred ones 0.
+fn gamma_clause(params: &Settings, data: &DataInfo) -> String {
+    if data.own {
+        return String::new();
+    }
+    let gamma = match params.inputs {
+        crate::sim::data::InputScaling::Raw => 3f64.sqrt(),
+        _ => 0.0,
+    };
+    format!(
+        " (inputs' γ = ‖μ‖/‖σ‖ = {}: the larger, the more units die at the start)",
+        format_sig(gamma, 3)
+    )
+}
+
+/// What today's remedies did on this run, from its numbers: ReDo's recycles and how many of
+/// those units are dead again, the steps clipping scaled down; honest when one did not help.
+pub fn remedies_clause(params: &Settings, history: &[EpochStats]) -> Option<String> {
+    let last = history.last()?;
+    let mut said = Vec::new();
+    if params.redo != super::settings::RedoMode::Off {
+        let events: Vec<_> = history.iter().flat_map(|s| &s.recycled).collect();
+        let mut units: Vec<(usize, usize)> = events.iter().map(|r| (r.layer, r.unit)).collect();
+        units.sort_unstable();
+        units.dedup();
+        let dead_again = units
+            .iter()
+            .filter(|&&(l, j)| last.layers.get(l).is_some_and(|ls| !ls.alive[j]))
+            .count();
+        said.push(if events.is_empty() {
+            "ReDo found no dormant unit to recycle".to_string()
+        } else {
+            format!(
+                "ReDo recycled {} units {} times; {dead_again} of them are dead again now",
+                units.len(),
+                events.len()
+            )
+        });
+        if output_dead(last) {
+            said.push("ReDo never recycles the output unit, so with it dead the units ReDo revives cannot help".into());
+        }
+    }
+    if params.clip > 0.0 && last.epoch > 0 {
+        let c = format_sig(params.clip, 3);
+        said.push(match last.clipped_steps {
+            0 => format!("clipping at norm {c} never acted in the last epoch: no step's gradient was above it"),
+            k => format!("clipping at norm {c} scaled down {k} of the last epoch's steps"),
+        });
+    }
+    (!said.is_empty()).then(|| {
+        let text = said.join("; ");
+        format!("{}{}.", text[..1].to_uppercase(), &text[1..])
+    })
 }
 
 /// "3 of 25 units dead", "2 of 25 units τ-dormant (τ = 0.025)", "48% of outputs exactly 0

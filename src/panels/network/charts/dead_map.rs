@@ -294,6 +294,16 @@ fn draw_layer<DB: DrawingBackend>(
                 draw_cell(area, theme, state, m.rect(l, j, c), back)?;
             }
         }
+        // ReDo's recycles during this epoch: a ring at the cell's right end.
+        for r in s.recycled.iter().filter(|r| r.layer == l && r.unit < units) {
+            let (_, y0, x1, y1) = m.rect(l, r.unit, c);
+            let radius = ((y1 - y0) * 0.3).max(2.0) as i32;
+            area.draw(&Circle::new(
+                (pixel(x1 - (y1 - y0) * 0.45), pixel((y0 + y1) / 2.0)),
+                radius,
+                ShapeStyle::from(theme.foreground).stroke_width(theme.px(1.5)),
+            ))?;
+        }
     }
     let Some(last) = d.history.last() else {
         return Ok(());
