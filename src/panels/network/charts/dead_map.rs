@@ -208,7 +208,8 @@ pub fn draw<DB: DrawingBackend>(
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
     let m = MapLayout::new(area.dim_in_pixel(), d.units, d.epochs, theme);
-    draw_key(area, theme)?;
+    let recycled = d.history.iter().any(|s| !s.recycled.is_empty());
+    draw_key(area, theme, recycled)?;
     for l in 0..d.units.len() {
         draw_layer(area, theme, &m, d, l)?;
     }
@@ -221,7 +222,11 @@ pub fn draw<DB: DrawingBackend>(
 }
 
 /// The key across the top: a cell of each state and its name.
-fn draw_key<DB: DrawingBackend>(area: &Area<'_, DB>, theme: &Theme) -> ChartResult<DB> {
+fn draw_key<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    theme: &Theme,
+    recycled: bool,
+) -> ChartResult<DB> {
     let font = theme.font(12.0);
     let sw = theme.px(14.0) as f64;
     let mut x = theme.px(8.0) as f64;
@@ -257,6 +262,36 @@ fn draw_key<DB: DrawingBackend>(area: &Area<'_, DB>, theme: &Theme) -> ChartResu
         ))?;
         let (tw, _) = area.estimate_text_size(text, &font)?;
         x += sw + 18.0 + tw as f64;
+    }
+    draw_marks_key(area, theme, recycled)
+}
+
+/// The key's second line: the marks drawn on cells (a come-back's wedge, ReDo's ring).
+fn draw_marks_key<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    theme: &Theme,
+    recycled: bool,
+) -> ChartResult<DB> {
+    let font = theme.font(12.0);
+    let y = theme.px(33.0) as i32;
+    let s = theme.px(5.0) as i32;
+    let mut x = theme.px(10.0) as i32;
+    area.draw(&Polygon::new(
+        vec![(x, y + s), (x + s, y - s), (x + 2 * s, y + s)],
+        theme.foreground.filled(),
+    ))?;
+    let text = "came back since the epoch before";
+    area.draw(&Text::new(text, (x + 3 * s, y), left_mid(font.clone())))?;
+    if recycled {
+        let (tw, _) = area.estimate_text_size(text, &font)?;
+        x += 3 * s + tw as i32 + theme.px(18.0) as i32;
+        let ring = ShapeStyle::from(theme.foreground).stroke_width(theme.px(1.5));
+        area.draw(&Circle::new((x + s, y), s, ring))?;
+        area.draw(&Text::new(
+            "recycled by ReDo in that epoch",
+            (x + 3 * s, y),
+            left_mid(font),
+        ))?;
     }
     Ok(())
 }

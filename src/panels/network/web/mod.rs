@@ -128,7 +128,8 @@ fn build_view(
     autopsy.set_attribute("aria-live", "polite")?;
     let compare_status = dom::el(doc, "p", "hint", "")?;
     compare_status.set_attribute("aria-live", "polite")?;
-    let compare_chart = chart("Comparison of the presets", 0.55, "comparison")?;
+    // Twelve presets: four rows of three small multiples, each tall enough to read.
+    let compare_chart = chart("Comparison of the presets", 0.8, "comparison")?;
     compare_chart.canvas.set_hidden(true);
     let unit_label = "Autopsy of (or click a row of the map)";
     Ok(View {
