@@ -5,6 +5,8 @@ use std::rc::Rc;
 use super::activation::{Activation, ActivationKind};
 use super::data::Dataset;
 use super::init::Initializer;
+use super::loss::Loss;
+use super::optim::OptimizerConfig;
 use super::train::{NetConfig, Trainer};
 
 /// What [`bench_seed002`] measured.
@@ -116,6 +118,44 @@ pub const AGREEMENT_LOSSES: [f64; 4] = [
     0.20429806258943345,
     0.12769339394001733,
     0.11723526891734865,
+];
+
+/// [`agreement_run`] for issue #30's path: Playground's circle (500 points, noise 0.1, seed
+/// 5), a 2-8-8-1 ReLU net with a sigmoid output on binary cross-entropy, Adam 0.01, batch
+/// 10; the train and validation losses and the validation accuracy after epochs 1 and 2, for
+/// [`PLAYGROUND_AGREEMENT`]. When they were recorded a wasm build (simd128, run in Node)
+/// gave the same bits; but the data's angles go through `f64::sin`/`cos`, whose last bit may
+/// differ between platforms' libm before the cast to f32, so a browser test should compare
+/// at 1e-6 relative, as for the initializer.
+pub fn playground_agreement_run() -> Vec<f64> {
+    let data = Rc::new(Dataset::circle(500, 0.1, 5));
+    let cfg = NetConfig {
+        inputs: 2,
+        hidden: vec![8, 8],
+        output_activation: Activation::new(ActivationKind::Sigmoid, 0.0),
+        loss: Loss::BinaryCrossEntropy,
+        optimizer: OptimizerConfig::adam(0.01),
+        batch_size: 10,
+        seed: 30,
+        ..NetConfig::default()
+    };
+    let mut t = Trainer::new(cfg, data).expect("the agreement run's config is valid");
+    (0..2)
+        .flat_map(|_| {
+            let s = t.train_epoch().expect("the agreement run trains");
+            [s.train_loss, s.val_loss, s.val_accuracy.unwrap_or(f64::NAN)]
+        })
+        .collect()
+}
+
+/// [`playground_agreement_run`]'s numbers, natively.
+pub const PLAYGROUND_AGREEMENT: [f64; 6] = [
+    0.5636301670755659,
+    0.5186202526092529,
+    0.7533333333333333,
+    0.4343091232436044,
+    0.38177254796028137,
+    0.88,
 ];
 
 /// The hidden widths the scaling benchmark times.

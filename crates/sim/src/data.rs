@@ -38,7 +38,7 @@ impl Dataset {
 
     /// Splits generated samples into the train part (the first `train_fraction`, at least one
     /// of each when there are 2 or more) and the validation part.
-    fn split(
+    pub(crate) fn split(
         mut xs: Vec<f32>,
         mut ys: Vec<f32>,
         n_features: usize,

@@ -11,6 +11,7 @@ use super::activation::{Activation, ActivationKind, SELU_ALPHA, SELU_LAMBDA};
 use super::dropout::{self, Dropout};
 use super::gemm::{gemm, Gemm};
 use super::init::Initializer;
+use super::loss::{bce_with_logits, Loss};
 use super::norm::{self, BatchNorm, Norm, NormWork};
 use super::real::{dot, relu, relu_mask, sum, Real};
 use super::rng::SimRng;
@@ -162,9 +163,22 @@ impl<R: Real> Mlp<R> {
     /// (in the order of [`params`](Self::params)), computed as one batch (in training mode:
     /// batch normalization uses the batch's statistics).
     pub fn loss_and_gradient<S: Copy + Into<f64>>(&self, x: &[S], y: &[S]) -> (R, Vec<R>) {
+        self.loss_and_gradient_with(Loss::Mse, x, y)
+    }
+
+    /// [`loss_and_gradient`](Self::loss_and_gradient) for any [`Loss`]: with
+    /// [`Loss::BinaryCrossEntropy`] the mean binary cross-entropy of σ(z) for the output
+    /// layer's pre-activation z, and its gradient.
+    pub fn loss_and_gradient_with<S: Copy + Into<f64>>(
+        &self,
+        loss: Loss,
+        x: &[S],
+        y: &[S],
+    ) -> (R, Vec<R>) {
         let nf = self.n_inputs().max(1);
         let n = x.len() / nf;
         let mut ws = Workspace::new(self, n.max(1));
+        ws.loss_kind = loss;
         ws.load_inputs(x, nf, 0..n);
         ws.load_targets(y, self.n_outputs(), 0..n);
         ws.forward(self, n);
@@ -186,9 +200,15 @@ impl<R: Real> Mlp<R> {
     /// [`loss_and_gradient`](Self::loss_and_gradient) differentiates. Without batch
     /// normalization it is [`loss`](Self::loss) up to rounding.
     pub fn batch_loss<S: Copy + Into<f64>>(&self, x: &[S], y: &[S]) -> R {
+        self.batch_loss_with(Loss::Mse, x, y)
+    }
+
+    /// [`batch_loss`](Self::batch_loss) for any [`Loss`].
+    pub fn batch_loss_with<S: Copy + Into<f64>>(&self, loss: Loss, x: &[S], y: &[S]) -> R {
         let nf = self.n_inputs().max(1);
         let n = x.len() / nf;
         let mut ws = Workspace::new(self, n.max(1));
+        ws.loss_kind = loss;
         ws.load_inputs(x, nf, 0..n);
         ws.load_targets(y, self.n_outputs(), 0..n);
         ws.forward(self, n);
@@ -205,6 +225,32 @@ impl<R: Real> Mlp<R> {
             s += e * e;
         }
         R::from_f64(s / p.len().max(1) as f64)
+    }
+
+    /// [`loss`](Self::loss) for any [`Loss`] (forward only, evaluation mode); for
+    /// [`Loss::Mse`] it is [`loss`](Self::loss) itself. Binary cross-entropy is summed in
+    /// f64 from the output layer's pre-activations.
+    pub fn loss_with<S: Copy + Into<f64>>(&self, loss: Loss, x: &[S], y: &[S]) -> R {
+        if loss == Loss::Mse {
+            return self.loss(x, y);
+        }
+        let nf = self.n_inputs().max(1);
+        let no = self.n_outputs();
+        let n = x.len() / nf;
+        let mut ws = Workspace::new(self, n.clamp(1, 256));
+        ws.norm_training = false;
+        ws.loss_kind = loss;
+        let mut s = 0.0f64;
+        let mut start = 0;
+        while start < n {
+            let bsz = ws.cap.min(n - start);
+            ws.load_inputs(x, nf, start..start + bsz);
+            ws.load_targets(y, no, start..start + bsz);
+            ws.forward(self, bsz);
+            s += ws.bce_sum(self, bsz);
+            start += bsz;
+        }
+        R::from_f64(s / (n * no).max(1) as f64)
     }
 }
 
@@ -234,6 +280,11 @@ pub struct Workspace<R> {
     /// Whether batch normalization uses the batch's statistics (training, the default) or
     /// the running ones (evaluation).
     pub norm_training: bool,
+    /// The loss of [`loss`](Self::loss) and [`backward`](Self::backward) (mean squared
+    /// error unless set). With [`Loss::BinaryCrossEntropy`] the output layer's δ is taken
+    /// with respect to its pre-activation directly, δ = (σ(z) − y)/n, whatever its
+    /// activation (which should be the sigmoid, so that `a = σ(z)`).
+    pub loss_kind: Loss,
     /// Scratch for one layer's input, sample-major (`at[b * n_in + i]`), for `∇W = Δ·Aᵀ`.
     at: Vec<R>,
     /// Whether the hidden layers' outputs pass through the dropout mask below.
@@ -268,6 +319,7 @@ impl<R: Real> Workspace<R> {
                 .map(|l| l.norm.as_ref().map(|_| NormWork::new(l.n_out, cap)))
                 .collect(),
             norm_training: true,
+            loss_kind: Loss::Mse,
             at: vec![R::ZERO; net.layers.iter().map(|l| l.n_in).max().unwrap_or(0) * cap],
             drop_on: false,
             drop_mul: Vec::new(),
@@ -432,8 +484,13 @@ impl<R: Real> Workspace<R> {
         }
     }
 
-    /// Mean squared error of the last forward pass against the loaded targets.
+    /// The loss ([`Workspace::loss_kind`]'s, mean squared error by default) of the last forward
+    /// pass against the loaded targets, averaged over the batch's samples and outputs.
     pub fn loss(&self, net: &Mlp<R>, bsz: usize) -> R {
+        if self.loss_kind == Loss::BinaryCrossEntropy {
+            let n = (bsz * net.n_outputs()).max(1) as f64;
+            return R::from_f64(self.bce_sum(net, bsz) / n);
+        }
         let cap = self.cap;
         let last = net.layers.len() - 1;
         let no = net.n_outputs();
@@ -451,8 +508,42 @@ impl<R: Real> Workspace<R> {
         s / R::from_f64((bsz * no).max(1) as f64)
     }
 
+    /// Σ over the first `bsz` samples and every output of the binary cross-entropy of σ(z)
+    /// against the loaded target ([`bce_with_logits`]), z the output layer's
+    /// pre-activation; in f64, in order.
+    pub fn bce_sum(&self, net: &Mlp<R>, bsz: usize) -> f64 {
+        let cap = self.cap;
+        let last = net.layers.len() - 1;
+        let mut s = 0.0f64;
+        for k in 0..net.n_outputs() {
+            let z = &self.z[last][k * cap..k * cap + bsz];
+            let t = &self.target[k * cap..k * cap + bsz];
+            for (&z, &t) in z.iter().zip(t) {
+                s += bce_with_logits(z, t);
+            }
+        }
+        s
+    }
+
+    /// Over the first `bsz` samples and every output: how many are classified right, the
+    /// output above 1/2 exactly when the target is (a 0/1 target: 1 is the positive class).
+    pub fn correct(&self, net: &Mlp<R>, bsz: usize) -> u64 {
+        let cap = self.cap;
+        let last = net.layers.len() - 1;
+        let half = R::from_f64(0.5);
+        let mut right = 0;
+        for k in 0..net.n_outputs() {
+            let a = &self.a[last][k * cap..k * cap + bsz];
+            let t = &self.target[k * cap..k * cap + bsz];
+            for (&a, &t) in a.iter().zip(t) {
+                right += ((a > half) == (t > half)) as u64;
+            }
+        }
+        right
+    }
+
     /// Backward pass after [`forward`](Self::forward): fills `delta`, `gw`, `gb`, `active`
-    /// and returns the batch's mean squared error.
+    /// and returns the batch's loss ([`Workspace::loss_kind`]'s: mean squared error by default).
     // Out of line: V8 compiles wasm with its baseline tier first and optimises hot functions
     // one by one in the background, so small separate functions get optimised code soon.
     #[inline(never)]
@@ -465,8 +556,12 @@ impl<R: Real> Workspace<R> {
         loss
     }
 
-    /// δ of the output layer, ∂(mean squared error)/∂a, and the batch's loss.
+    /// δ of the output layer, ∂(mean squared error)/∂a (for binary cross-entropy
+    /// ∂loss/∂z, see [`Self::bce_delta`]), and the batch's loss.
     fn output_delta(&mut self, net: &Mlp<R>, bsz: usize) -> R {
+        if self.loss_kind == Loss::BinaryCrossEntropy {
+            return self.bce_delta(net, bsz);
+        }
         let cap = self.cap;
         let last = net.layers.len() - 1;
         let no = net.n_outputs();
@@ -487,11 +582,34 @@ impl<R: Real> Workspace<R> {
         loss / R::from_f64((bsz * no).max(1) as f64)
     }
 
+    /// Binary cross-entropy's output δ, ∂loss/∂z = (σ(z) − y)/(bsz·outputs) (σ from z, as
+    /// the sigmoid's forward pass computes it), and the batch's mean loss.
+    fn bce_delta(&mut self, net: &Mlp<R>, bsz: usize) -> R {
+        let cap = self.cap;
+        let last = net.layers.len() - 1;
+        let count = (bsz * net.n_outputs()).max(1);
+        let scale = R::from_f64(1.0 / count as f64);
+        for k in 0..net.n_outputs() {
+            let r = k * cap..k * cap + bsz;
+            let d = &mut self.delta[last][r.clone()];
+            for ((dd, &z), &t) in d
+                .iter_mut()
+                .zip(&self.z[last][r.clone()])
+                .zip(&self.target[r])
+            {
+                *dd = (sigmoid_parts(z).0 - t) * scale;
+            }
+        }
+        R::from_f64(self.bce_sum(net, bsz) / count as f64)
+    }
+
     /// Layer `l`'s share of the backward pass, its δ holding ∂loss/∂a: δ ← δ ⊙ f'(z), then
     /// ∇b, ∇W = δ·Aᵀ and (below the first layer) δprev = Wᵀ·δ.
     fn layer_backward(&mut self, layer: &Layer<R>, l: usize, bsz: usize) {
         let cap = self.cap;
         let (n_in, n_out) = (layer.n_in, layer.n_out);
+        // Binary cross-entropy's output δ is ∂loss/∂z already (see `bce_delta`).
+        let logit_delta = self.loss_kind == Loss::BinaryCrossEntropy && l + 1 == self.delta.len();
         let (dlo, dhi) = self.delta.split_at_mut(l);
         let delta = &mut dhi[0];
         let masked = self.drop_on && l < self.drop_mul.len();
@@ -506,12 +624,19 @@ impl<R: Real> Workspace<R> {
                     *d *= m;
                 }
             }
-            self.active[l][j] = mul_derivative(
-                layer.act,
-                &self.z[l][r.clone()],
-                &self.a[l][r.clone()],
-                &mut delta[r.clone()],
-            );
+            self.active[l][j] = if logit_delta {
+                // δ already holds ∂loss/∂z; f' only says whether the unit is alive.
+                self.z[l][r.clone()]
+                    .iter()
+                    .any(|&z| sigmoid_parts(z).1 != R::ZERO)
+            } else {
+                mul_derivative(
+                    layer.act,
+                    &self.z[l][r.clone()],
+                    &self.a[l][r.clone()],
+                    &mut delta[r.clone()],
+                )
+            };
             if let (Some(n), Some(w)) = (&layer.norm, &mut self.norm[l]) {
                 // δ = ∂loss/∂y becomes ∂loss/∂z; b, whose effect the mean removes, has none.
                 norm::backward_unit(n, w, j, &mut delta[r], cap);

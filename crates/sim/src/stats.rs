@@ -244,6 +244,10 @@ pub struct EpochStats {
     /// Steps of the epoch whose gradient was scaled down by global-norm clipping (0 without
     /// clipping).
     pub clipped_steps: u64,
+    /// For a classification task (every validation target 0 or 1): the share of validation
+    /// samples whose output is above 1/2 exactly when their target is 1. None for
+    /// regression.
+    pub val_accuracy: Option<f64>,
 }
 
 /// One unit ReDo gave fresh weights.

@@ -7,6 +7,7 @@ use super::activation::Activation;
 use super::data::Dataset;
 use super::dropout::Dropout;
 use super::init::Initializer;
+use super::loss::Loss;
 use super::mlp::{Mlp, Workspace};
 use super::norm::BatchNorm;
 use super::optim::{warmup_lr, Optimizer, OptimizerConfig};
@@ -51,6 +52,11 @@ pub struct NetConfig {
     /// Batch normalization before the activation of every hidden layer (None = none): batch
     /// statistics in training, running ones in evaluation; see [`norm`](super::norm).
     pub batch_norm: Option<BatchNorm>,
+    /// The loss trained on and evaluated with (training and validation losses both):
+    /// mean squared error by default, or binary cross-entropy of a sigmoid output's logit
+    /// for 0/1 targets (see [`loss`](super::loss)); the trainer refuses binary
+    /// cross-entropy on any other output activation.
+    pub loss: Loss,
 }
 
 impl Default for NetConfig {
@@ -73,6 +79,7 @@ impl Default for NetConfig {
             weight_decay: 0.0,
             redo: None,
             batch_norm: None,
+            loss: Loss::Mse,
         }
     }
 }
@@ -217,6 +224,9 @@ pub struct Trainer {
     redo_rng: SimRng,
     recycled: Vec<Recycled>,
     clipped_steps: u64,
+    /// Whether every evaluation target is 0 or 1: a classification task, whose statistics
+    /// report an accuracy.
+    classifies: bool,
 }
 
 const SHUFFLE_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -225,38 +235,22 @@ const REDO_STREAM: u64 = 0x2545_F491_4F6C_DD1D;
 
 impl Trainer {
     pub fn new(config: NetConfig, data: Rc<Dataset>) -> Result<Trainer, TrainError> {
-        let bad = |s: &str| Err(TrainError::InvalidConfig(s.to_string()));
-        if config.inputs == 0 || config.inputs != data.n_features {
-            return bad("the network's inputs do not match the data's features");
-        }
-        if config.hidden.contains(&0) {
-            return bad("every hidden layer needs at least one unit");
-        }
-        if config.batch_size == 0 {
-            return bad("the batch size must be at least 1");
-        }
-        if data.n_train() == 0 {
-            return bad("the training set is empty");
-        }
-        if data.n_train() > u32::MAX as usize {
-            return bad("the training set is too large");
-        }
-        if !config.optimizer.lr().is_finite() || config.optimizer.lr() < 0.0 {
-            return bad("the learning rate must be a finite, non-negative number");
-        }
-        if !(0.0..1.0).contains(&config.dropout.rate) {
-            return bad("the dropout rate must be at least 0 and below 1");
-        }
-        if let Some(why) = remedy_problem(&config) {
-            return bad(why);
+        if let Some(why) = config_problem(&config, &data) {
+            return Err(TrainError::InvalidConfig(why.to_string()));
         }
         let net: Mlp<f32> = config.build();
         let opt = Optimizer::new(config.optimizer, &net);
         let input_box = input_box(&data);
         let cap = config.batch_size.min(data.n_train());
-        let ws = Workspace::new(&net, cap);
+        let mut ws = Workspace::new(&net, cap);
+        ws.loss_kind = config.loss;
         let mut eval_ws = Workspace::new(&net, 256);
         eval_ws.norm_training = false;
+        eval_ws.loss_kind = config.loss;
+        let classifies = evaluation_set(&data)
+            .1
+            .iter()
+            .all(|&y| y == 0.0 || y == 1.0);
         let mut rng = rng_from_seed(config.seed ^ SHUFFLE_STREAM);
         let drop_rng = rng_from_seed(config.seed ^ DROPOUT_STREAM);
         let redo_rng = rng_from_seed(config.seed ^ REDO_STREAM);
@@ -297,6 +291,7 @@ impl Trainer {
             redo_rng,
             recycled: Vec::new(),
             clipped_steps: 0,
+            classifies,
         })
     }
 
@@ -689,6 +684,7 @@ impl Trainer {
                 .collect(),
             layers,
             loss_sum: 0.0,
+            correct: 0,
             next: 0,
         }
     }
@@ -763,6 +759,9 @@ impl Trainer {
                 bsz,
             };
             ev.loss_sum += val_batch(&mut self.eval_ws, &self.net, batch, &mut visit);
+            if self.classifies {
+                ev.correct += self.eval_ws.correct(&self.net, bsz);
+            }
             ev.next += bsz;
         }
         ev.next >= n
@@ -790,6 +789,7 @@ impl Trainer {
         }
         let n = ev.next;
         let val_loss = ev.loss_sum / n.max(1) as f64;
+        let val_accuracy = self.classifies.then(|| ev.correct as f64 / n.max(1) as f64);
         let sc = self.stats_config;
         let Evaluation {
             layers,
@@ -855,6 +855,7 @@ impl Trainer {
             update_ratios: self.update_ratios.clone(),
             recycled: self.recycled.clone(),
             clipped_steps: self.clipped_steps,
+            val_accuracy,
         })
     }
 
@@ -862,6 +863,39 @@ impl Trainer {
     pub fn validation_samples(&self) -> usize {
         evaluation_set(&self.data).1.len()
     }
+}
+
+/// What is wrong with training `config` on `data`, if anything.
+fn config_problem(config: &NetConfig, data: &Dataset) -> Option<&'static str> {
+    if config.inputs == 0 || config.inputs != data.n_features {
+        return Some("the network's inputs do not match the data's features");
+    }
+    if config.hidden.contains(&0) {
+        return Some("every hidden layer needs at least one unit");
+    }
+    if config.batch_size == 0 {
+        return Some("the batch size must be at least 1");
+    }
+    if data.n_train() == 0 {
+        return Some("the training set is empty");
+    }
+    if data.n_train() > u32::MAX as usize {
+        return Some("the training set is too large");
+    }
+    if !config.optimizer.lr().is_finite() || config.optimizer.lr() < 0.0 {
+        return Some("the learning rate must be a finite, non-negative number");
+    }
+    if !(0.0..1.0).contains(&config.dropout.rate) {
+        return Some("the dropout rate must be at least 0 and below 1");
+    }
+    if let Some(why) = remedy_problem(config) {
+        return Some(why);
+    }
+    let outside = |y: &[f32]| y.iter().any(|t| !(0.0..=1.0).contains(t));
+    if config.loss == Loss::BinaryCrossEntropy && (outside(&data.train_y) || outside(&data.val_y)) {
+        return Some("binary cross-entropy needs targets between 0 and 1");
+    }
+    config.loss.problem(config.output_activation)
 }
 
 /// What is wrong with the configuration's remedies (warmup, clipping, weight decay, batch
@@ -945,6 +979,8 @@ pub struct Evaluation {
     /// Per layer and unit: what the definitions of dead read off the outputs.
     out_sums: Vec<Vec<OutputSums>>,
     loss_sum: f64,
+    /// Samples classified right so far (counted for classification tasks only).
+    correct: u64,
     /// Samples done.
     next: usize,
 }

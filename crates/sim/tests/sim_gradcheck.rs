@@ -221,3 +221,154 @@ fn gradient_alive_within_never_hides_a_zero_gradient() {
     // ELU with a tiny α has f'(-8) = 0 in f32: not skipped.
     assert!(!Activation::new(ActivationKind::Elu, 1e-44).gradient_alive_within(8.0));
 }
+
+/// Central finite differences of `loss` at every parameter against `grad`; returns how many
+/// gradients are non-zero. The step is 1e-5 rather than the 1e-6 above: a cross-entropy near
+/// ln 2 ≈ 0.7 is larger than these nets' squared errors, and its rounding (≈ 1e-16 · 0.7 per
+/// evaluation, over 2h) reached 2e-10 at h = 1e-6, against a 1e-10 budget for the smallest
+/// gradients; at 1e-5 the truncation error h²·ℓ‴/6 is still below 1e-10.
+fn check_against_differences(
+    net: &mut Mlp<f64>,
+    grad: &[f64],
+    what: &str,
+    loss: impl Fn(&Mlp<f64>) -> f64,
+) -> usize {
+    let p0 = net.params();
+    assert_eq!(grad.len(), p0.len());
+    let h = 1e-5;
+    let mut nonzero = 0;
+    for k in 0..p0.len() {
+        let mut p = p0.clone();
+        p[k] = p0[k] + h;
+        net.set_params(&p);
+        let lp = loss(net);
+        p[k] = p0[k] - h;
+        net.set_params(&p);
+        let lm = loss(net);
+        let num = (lp - lm) / (2.0 * h);
+        let e = rel_err(grad[k], num, 1e-4);
+        assert!(
+            e <= 1e-6,
+            "{what}, param {k}: analytic {}, numeric {num}, rel {e:e}",
+            grad[k]
+        );
+        nonzero += (grad[k] != 0.0) as usize;
+    }
+    net.set_params(&p0);
+    nonzero
+}
+
+/// Binary cross-entropy of a sigmoid output, taken from its logit: the backward pass starts
+/// from δ = (σ(z) − y)/n at the output's pre-activation. Every parameter of a 3-hidden-layer
+/// net with two sigmoid outputs and 0/1 targets, for every hidden activation.
+#[test]
+fn binary_cross_entropy_gradient_matches_finite_differences() {
+    use dying_relu_sim::loss::Loss;
+    let bce = Loss::BinaryCrossEntropy;
+    let mut rng = rng_from_seed(12);
+    let n = 9;
+    let widths = [3usize, 5, 4, 3, 2];
+    let x: Vec<f64> = (0..n * widths[0])
+        .map(|_| uniform(&mut rng, -1.5, 1.5))
+        .collect();
+    let y: Vec<f64> = (0..n * 2)
+        .map(|_| (uniform(&mut rng, 0.0, 1.0) < 0.5) as u8 as f64)
+        .collect();
+    assert!(y.contains(&0.0) && y.contains(&1.0));
+    let sigmoid = Activation::new(ActivationKind::Sigmoid, 0.0);
+    for hidden in all_activations() {
+        let acts = [hidden, hidden, hidden, sigmoid];
+        let mut net: Mlp<f64> = Mlp::new(
+            &widths,
+            &acts,
+            Initializer::HeUniform,
+            0.1,
+            &mut rng_from_seed(5),
+        );
+        let (l, grad) = net.loss_and_gradient_with(bce, &x, &y);
+        // The loss the gradient belongs to is the forward-only one, and the naive formula.
+        assert!((l - net.loss_with(bce, &x, &y)).abs() < 1e-14);
+        let p = net.predict(&x);
+        let naive = p
+            .iter()
+            .zip(&y)
+            .map(|(p, y)| -(y * p.ln() + (1.0 - y) * (1.0 - p).ln()))
+            .sum::<f64>()
+            / p.len() as f64;
+        assert!((l - naive).abs() < 1e-12, "{hidden:?}: {l} vs {naive}");
+        let what = format!("BCE, hidden {hidden:?}");
+        let nonzero =
+            check_against_differences(&mut net, &grad, &what, |m| m.loss_with(bce, &x, &y));
+        assert!(
+            nonzero > grad.len() / 3,
+            "{what}: too few non-zero gradients"
+        );
+    }
+}
+
+/// The same with batch normalization on the hidden layers (training mode: the loss of the
+/// batch's own statistics).
+#[test]
+fn binary_cross_entropy_gradient_with_batch_norm_matches_finite_differences() {
+    use dying_relu_sim::loss::Loss;
+    use dying_relu_sim::norm::BatchNorm;
+    let bce = Loss::BinaryCrossEntropy;
+    let mut rng = rng_from_seed(13);
+    let n = 8;
+    let x: Vec<f64> = (0..n * 2).map(|_| uniform(&mut rng, -5.0, 5.0)).collect();
+    let y: Vec<f64> = (0..n).map(|k| (k % 3 == 0) as u8 as f64).collect();
+    let sigmoid = Activation::new(ActivationKind::Sigmoid, 0.0);
+    for hidden in [Activation::RELU, Activation::new(ActivationKind::Tanh, 0.0)] {
+        let mut net: Mlp<f64> = Mlp::new(
+            &[2, 6, 5, 1],
+            &[hidden, hidden, sigmoid],
+            Initializer::GlorotUniform,
+            0.0,
+            &mut rng_from_seed(4),
+        )
+        .with_batch_norm(BatchNorm::default());
+        let (l, grad) = net.loss_and_gradient_with(bce, &x, &y);
+        assert!((l - net.batch_loss_with(bce, &x, &y)).abs() < 1e-14);
+        let what = format!("BCE with batch norm, hidden {hidden:?}");
+        let nonzero =
+            check_against_differences(&mut net, &grad, &what, |m| m.batch_loss_with(bce, &x, &y));
+        assert!(
+            nonzero > grad.len() / 3,
+            "{what}: too few non-zero gradients"
+        );
+    }
+}
+
+/// The f32 training path of binary cross-entropy agrees with the f64 one to f32 precision.
+#[test]
+fn f32_binary_cross_entropy_gradient_agrees_with_f64() {
+    use dying_relu_sim::loss::Loss;
+    let bce = Loss::BinaryCrossEntropy;
+    let mut rng = rng_from_seed(4);
+    let x: Vec<f64> = (0..40 * 2).map(|_| uniform(&mut rng, -5.0, 5.0)).collect();
+    let y: Vec<f64> = x
+        .chunks_exact(2)
+        .map(|p| ((p[0] * p[0] + p[1] * p[1]).sqrt() < 2.5) as u8 as f64)
+        .collect();
+    let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+    let acts = [
+        Activation::RELU,
+        Activation::RELU,
+        Activation::new(ActivationKind::Sigmoid, 0.0),
+    ];
+    let w = [2usize, 8, 8, 1];
+    let init = Initializer::GlorotUniform;
+    let n64: Mlp<f64> = Mlp::new(&w, &acts, init, 0.0, &mut rng_from_seed(1));
+    let n32: Mlp<f32> = Mlp::new(&w, &acts, init, 0.0, &mut rng_from_seed(1));
+    let (l64, g64) = n64.loss_and_gradient_with(bce, &x, &y);
+    let (l32, g32) = n32.loss_and_gradient_with(bce, &xf, &yf);
+    assert!(rel_err(l64, l32 as f64, 1e-6) < 1e-5, "{l64} vs {l32}");
+    assert!(rel_err(l64, n32.loss_with(bce, &xf, &yf) as f64, 1e-6) < 1e-5);
+    let mut nonzero = 0;
+    for (a, b) in g64.iter().zip(&g32) {
+        assert!((a - *b as f64).abs() < 1e-4 * (1.0 + a.abs()), "{a} vs {b}");
+        nonzero += (*b != 0.0) as usize;
+    }
+    assert!(nonzero > g32.len() / 2);
+}
