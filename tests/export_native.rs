@@ -8,12 +8,15 @@ use dying_relu::panels::activation::state::Settings as ActivationSettings;
 use dying_relu::panels::network::charts::dead_map::Judge;
 use dying_relu::panels::network::export;
 use dying_relu::panels::network::reproduce;
-use dying_relu::panels::network::settings::{Optimizer, Output, Preset, Settings};
+use dying_relu::panels::network::settings::{
+    Optimizer, Output, Preset, RedoMode, Settings, REDO_EVERY, REDO_TAU,
+};
 use dying_relu::panels::network::state::{Msg, OwnData, State as NetworkState, PASTED};
 use dying_relu::panels::network::words;
 use dying_relu::panels::neuron::state::{Msg as NeuronMsg, State as NeuronState};
 use dying_relu::sim::activation::ActivationKind;
 use dying_relu::sim::csv;
+use dying_relu::sim::data::InputScaling;
 use dying_relu::sim::dead::{self, Definition};
 use dying_relu::sim::init::Initializer;
 use dying_relu::sim::stats::{Distribution, EpochStats, LayerStats, StatsConfig, TB_PERCENTILES};
@@ -181,6 +184,26 @@ fn script_cases() -> Vec<Settings> {
         output: Output::Linear,
         ..Preset::SeluLecun.apply(&Settings::default())
     });
+    // Every remedy at once, with Adam and with SGD (and dropout, and the record of "never").
+    let every_remedy = Settings {
+        preset: None,
+        inputs: InputScaling::Standardise,
+        warmup: 300,
+        clip: 0.5,
+        weight_decay: 0.01,
+        redo: RedoMode::Reset,
+        batch_norm: true,
+        ..Settings::default()
+    };
+    cases.push(every_remedy.clone());
+    cases.push(Settings {
+        optimizer: Optimizer::Sgd,
+        lr: 0.01,
+        redo: RedoMode::Keep,
+        dropout: 0.2,
+        definition: Definition::NeverFires,
+        ..every_remedy
+    });
     cases
 }
 
@@ -226,11 +249,13 @@ fn scripts_parse_as_python_and_carry_the_settings() {
             }
             assert!(script.contains(&s.to_query()), "the page's query");
             assert!(script.contains("What will match: the regime"));
-            let optimizer = match (framework, s.optimizer) {
-                ("pytorch", Optimizer::Adam) => "torch.optim.Adam(",
-                ("pytorch", Optimizer::Sgd) => "torch.optim.SGD(",
-                (_, Optimizer::Adam) => "keras.optimizers.Adam(",
-                (_, Optimizer::Sgd) => "keras.optimizers.SGD(",
+            let optimizer = match (framework, s.optimizer, s.weight_decay > 0.0) {
+                ("pytorch", Optimizer::Adam, false) => "torch.optim.Adam(",
+                ("pytorch", Optimizer::Adam, true) => "torch.optim.AdamW(",
+                ("pytorch", Optimizer::Sgd, _) => "torch.optim.SGD(",
+                (_, Optimizer::Adam, false) => "keras.optimizers.Adam(",
+                (_, Optimizer::Adam, true) => "keras.optimizers.AdamW(",
+                (_, Optimizer::Sgd, _) => "keras.optimizers.SGD(",
             };
             assert!(script.contains(optimizer), "{framework}: {optimizer}");
             if let Some(result) = python("import ast,sys; ast.parse(sys.stdin.read())", &script) {
@@ -409,6 +434,8 @@ class Stub:
     def __call__(self, *args, **kw):
         made.append(Stub(self.path, kw))
         return made[-1]
+    def __mro_entries__(self, bases):  # a class made from it (the warmup's schedule)
+        return (object,)
 class Data:
     shape = (700, 4)
 out = []
@@ -973,6 +1000,7 @@ fn check_against_the_page(
         update_ratios: vec![],
         recycled: vec![],
         clipped_steps: 0,
+        val_accuracy: None,
     };
     let judge = Judge {
         definition: def,
@@ -1025,3 +1053,437 @@ fn scripts_definitions_of_dead_give_the_pages_verdicts() {
         layers.len()
     );
 }
+
+/// A remedy of issue #27 on the default net: its settings, the constant line both scripts
+/// carry, and the code that applies it in both, in PyTorch only and in Keras only.
+struct Remedy {
+    name: &'static str,
+    settings: Settings,
+    constants: Vec<String>,
+    both: Vec<&'static str>,
+    torch: Vec<&'static str>,
+    keras: Vec<&'static str>,
+}
+
+/// What ReDo's code is, in either mode (and on top of batch normalization).
+const REDO_CODE: [&str; 3] = [
+    "def redo_select(outputs, tau):",
+    "\n    return dormant_scores(outputs) <= tau",
+    "    if REDO == \"reset\":",
+];
+const TORCH_REDO_CODE: [&str; 9] = [
+    "    act.register_forward_hook(keep_h)",
+    "        batch_h.append(output.detach().numpy())",
+    "                init_kernel(fresh)\n                dense.weight[unit] = fresh[unit]",
+    "                dense.bias[unit] = INITIAL_BIAS",
+    "                after[:, unit] = 0.0",
+    "                    state[moment][index] = 0.0",
+    "            if restart and \"step\" in state:\n                state[\"step\"].zero_()",
+    "        steps += 1\n        if steps % REDO_EVERY == 0:\n            recycle(batch_h)",
+    "steps = 0",
+];
+const KERAS_REDO_CODE: [&str; 8] = [
+    "fresh = np.asarray(kernel_initializer(i + (HIDDEN_LAYERS + 1) * draw)(tuple(dense.kernel.shape)))",
+    "            set_where(dense.kernel, (slice(None), unit), fresh[:, unit])",
+    "            set_where(dense.bias, unit, INITIAL_BIAS)",
+    "            set_where(after, unit, 0.0)",
+    "            for moment in optimizer_moments(variable):\n                set_where(moment, index, 0.0)",
+    "        if (int(optimizer.iterations.numpy()) + 1) % REDO_EVERY == 0:",
+    "    def on_train_batch_end(self, batch, logs=None):\n        if self.outputs is not None:\n            recycle(self.outputs)",
+    "    record.append(Recycler(xs))  # REDO",
+];
+
+/// A remedy that writes `both` into both scripts, `torch` into PyTorch's, `keras` into Keras'.
+fn remedy(
+    name: &'static str,
+    settings: Settings,
+    constants: &[&str],
+    code: [&[&'static str]; 3],
+) -> Remedy {
+    let [both, torch, keras] = code;
+    Remedy {
+        name,
+        settings,
+        constants: constants.iter().map(|c| c.to_string()).collect(),
+        both: both.to_vec(),
+        torch: torch.to_vec(),
+        keras: keras.to_vec(),
+    }
+}
+
+/// Each remedy, and ReDo in both modes and with batch normalization.
+fn remedies() -> Vec<Remedy> {
+    let mut all = input_remedies();
+    all.extend(optimizer_remedies());
+    all.extend(network_remedies());
+    all
+}
+
+/// The inputs centred and standardised.
+fn input_remedies() -> Vec<Remedy> {
+    let standardised = Settings {
+        preset: None,
+        inputs: InputScaling::Standardise,
+        ..Settings::default()
+    };
+    vec![
+        remedy(
+            "centred inputs",
+            Preset::Centred.apply(&Settings::default()),
+            &["INPUT_SCALING = \"centred\"  #"],
+            [
+                &["shift = x_train.astype(np.float64).mean(axis=0)\nx_train, x_val = (x_train - shift).astype(np.float32), (x_val - shift).astype(np.float32)"],
+                &[],
+                &[],
+            ],
+        ),
+        remedy(
+            "standardised inputs",
+            standardised,
+            &["INPUT_SCALING = \"standardised\"  #"],
+            [
+                &[
+                    "shift, scale = x_train.astype(np.float64).mean(axis=0), x_train.astype(np.float64).std(axis=0)\nscale = np.where(scale > 0, scale, 1.0)",
+                    "x_train, x_val = ((x_train - shift) / scale).astype(np.float32), ((x_val - shift) / scale).astype(np.float32)",
+                ],
+                &[],
+                &[],
+            ],
+        ),
+    ]
+}
+
+/// Warmup, clipping, AdamW and SGD's weight decay.
+fn optimizer_remedies() -> Vec<Remedy> {
+    let d = Settings::default;
+    let decay = Settings {
+        preset: None,
+        weight_decay: 0.01,
+        ..d()
+    };
+    let sgd_decay = Settings {
+        optimizer: Optimizer::Sgd,
+        lr: 0.01,
+        ..decay.clone()
+    };
+    vec![
+        remedy("warmup", Preset::Warmup.apply(&d()), &["WARMUP_STEPS = 500  #"], [
+            &[],
+            &[
+                "warmup = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: min(1.0, (t + 1) / WARMUP_STEPS))",
+                "        optimizer.step()\n        warmup.step()",
+            ],
+            &[
+                "class Warmup(keras.optimizers.schedules.LearningRateSchedule):",
+                "        return LEARNING_RATE * tf.minimum(1.0, (tf.cast(step, tf.float32) + 1.0) / WARMUP_STEPS)",
+                "optimizer = keras.optimizers.Adam(learning_rate=Warmup(), ",
+            ],
+        ]),
+        remedy("clipping", Preset::Clipping.apply(&d()), &["CLIP_NORM = 1.0  #"], [
+            &[],
+            &["        loss.backward()\n        nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)"],
+            &["optimizer = keras.optimizers.Adam(learning_rate=LEARNING_RATE, global_clipnorm=CLIP_NORM, "],
+        ]),
+        remedy("AdamW", decay, &["WEIGHT_DECAY = 0.01  #"], [
+            &[],
+            &["optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-7, weight_decay=WEIGHT_DECAY)"],
+            &["optimizer = keras.optimizers.AdamW(learning_rate=LEARNING_RATE, weight_decay=WEIGHT_DECAY, beta_1=0.9, "],
+        ]),
+        remedy(
+            "SGD's weight decay",
+            sgd_decay,
+            &["WEIGHT_DECAY = 0.01  #", "OPTIMIZER = \"sgd\""],
+            [
+                &[],
+                &[
+                    "optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)\n",
+                    "# WEIGHT_DECAY: torch's SGD adds λ·p to the gradient, which for SGD (no momentum) is the same update",
+                ],
+                &["optimizer = keras.optimizers.SGD(learning_rate=LEARNING_RATE, weight_decay=WEIGHT_DECAY)\n"],
+            ],
+        ),
+    ]
+}
+
+/// ReDo (reset, keep, on batch norm) and batch normalization.
+fn network_remedies() -> Vec<Remedy> {
+    let d = Settings::default;
+    let keep = Settings {
+        preset: None,
+        redo: RedoMode::Keep,
+        ..d()
+    };
+    let redo_norm = Settings {
+        preset: None,
+        batch_norm: true,
+        ..Preset::Redo.apply(&d())
+    };
+    let redo_consts = |mode: &str| {
+        [
+            format!("REDO = \"{mode}\"  #"),
+            format!("REDO_EVERY = {REDO_EVERY}  #"),
+            format!("REDO_TAU = {REDO_TAU:?}  #"),
+        ]
+    };
+    let (reset, keeping) = (redo_consts("reset"), redo_consts("keep"));
+    let redo_code = [&REDO_CODE[..], &TORCH_REDO_CODE[..], &KERAS_REDO_CODE[..]];
+    vec![
+        remedy("ReDo, reset", Preset::Redo.apply(&d()), &reset.each_ref().map(|c| c.as_str()), redo_code),
+        remedy("ReDo, keep", keep, &keeping.each_ref().map(|c| c.as_str()), redo_code),
+        remedy("batch norm", Preset::BatchNorm.apply(&d()), &["BATCH_NORM = True  #"], [
+            &[],
+            &[
+                "norms = [nn.BatchNorm1d(WIDTH, eps=1e-3, momentum=0.01) for _ in range(HIDDEN_LAYERS)]",
+                "    modules.append(pair[0])\n    if i < HIDDEN_LAYERS:\n        modules.append(norms[i])",
+                "            z = dense(h)\n            if i < HIDDEN_LAYERS:\n                z = norms[i](z)",
+            ],
+            &[
+                "        activation=None if i < HIDDEN_LAYERS else output_activation,",
+                "        stack.append(keras.layers.BatchNormalization(momentum=0.99, epsilon=1e-3))\n        stack.append(keras.layers.Activation(activation))",
+                "def forward(x, batch=False):",
+                "            z = norm.gamma * (z - mean) / tf.sqrt(var + norm.epsilon) + norm.beta",
+            ],
+        ]),
+        remedy(
+            "ReDo on batch norm",
+            redo_norm,
+            &["BATCH_NORM = True  #", "REDO = \"reset\"  #"],
+            [
+                &REDO_CODE,
+                &["                norm.running_mean[unit], norm.running_var[unit] = 0.0, 1.0"],
+                &[
+                    "                set_where(variable, unit, value)\n            touched += [(norm.gamma, unit), (norm.beta, unit)]",
+                    "            self.outputs = [h for h, _ in forward(rows, batch=True)[:HIDDEN_LAYERS]]",
+                ],
+            ],
+        ),
+    ]
+}
+
+/// The default script's remedies: every constant says off.
+const REMEDIES_OFF: [&str; 8] = [
+    "INPUT_SCALING = \"raw\"  #",
+    "WARMUP_STEPS = 0  #",
+    "CLIP_NORM = 0.0  #",
+    "WEIGHT_DECAY = 0.0  #",
+    "REDO = \"off\"  #",
+    "REDO_EVERY = 100  #",
+    "REDO_TAU = 0.025  #",
+    "BATCH_NORM = False  #",
+];
+
+/// Issue #27: both scripts carry every remedy, its constant and the code that applies it, and
+/// the code only when it is on (the default scripts have none of it); all parse as Python.
+#[test]
+fn scripts_carry_every_remedy_and_its_code_only_when_on() {
+    let all = remedies();
+    let mut parsed = 0;
+    let default = Settings::default();
+    for (framework, script) in [
+        ("pytorch", reproduce::pytorch(&default, None)),
+        ("keras", reproduce::keras(&default, None)),
+    ] {
+        for c in REMEDIES_OFF {
+            assert!(script.contains(&format!("\n{c}")), "{framework}: `{c}`");
+        }
+        for r in &all {
+            let own = if framework == "pytorch" {
+                &r.torch
+            } else {
+                &r.keras
+            };
+            for code in r.both.iter().chain(own) {
+                assert!(
+                    !script.contains(code),
+                    "{framework}: the default has {}'s `{code}`",
+                    r.name
+                );
+            }
+        }
+    }
+    for r in &all {
+        for (framework, script, own) in [
+            ("pytorch", reproduce::pytorch(&r.settings, None), &r.torch),
+            ("keras", reproduce::keras(&r.settings, None), &r.keras),
+        ] {
+            for c in &r.constants {
+                assert!(
+                    script.contains(&format!("\n{c}")),
+                    "{framework}, {}: `{c}`",
+                    r.name
+                );
+            }
+            for code in r.both.iter().chain(own) {
+                assert!(
+                    script.contains(code),
+                    "{framework}, {}: lacks `{code}`\n{script}",
+                    r.name
+                );
+            }
+            if let Some(result) = python("import ast,sys; ast.parse(sys.stdin.read())", &script) {
+                result.unwrap_or_else(|e| {
+                    panic!("{framework}, {}: not Python: {e}\n{script}", r.name)
+                });
+                parsed += 1;
+            }
+        }
+    }
+    println!("{parsed} scripts with a remedy parsed by Python's ast");
+}
+
+/// The remedies' code stays out of the way of the rest: the inputs scaled after the data and
+/// before the model, the warmup's schedule made before the optimizer that takes it, clipping
+/// between the backward pass and the step, ReDo after the step.
+#[test]
+fn remedies_come_in_the_scripts_order() {
+    let every = &script_cases()[script_cases().len() - 2];
+    let torch = reproduce::pytorch(every, None);
+    let keras = reproduce::keras(every, None);
+    let order = |script: &str, marks: &[&str]| {
+        let at: Vec<usize> = marks
+            .iter()
+            .map(|m| {
+                script
+                    .find(m)
+                    .unwrap_or_else(|| panic!("lacks `{m}`\n{script}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{marks:?} at {at:?}");
+    };
+    order(
+        &torch,
+        &[
+            "x_train, y_train, x_val, y_val = ",
+            "scale = np.where(scale > 0, scale, 1.0)",
+            "layers = []",
+            "optimizer = torch.optim.AdamW(",
+            "warmup = torch.optim.lr_scheduler.LambdaLR(",
+            "def recycle(outputs):",
+            "        loss.backward()\n        nn.utils.clip_grad_norm_(",
+            "        optimizer.step()\n        warmup.step()",
+            "        steps += 1\n",
+        ],
+    );
+    order(
+        &keras,
+        &[
+            "x_train, y_train, x_val, y_val = ",
+            "scale = np.where(scale > 0, scale, 1.0)",
+            "class Warmup(",
+            "optimizer = keras.optimizers.AdamW(learning_rate=Warmup(), weight_decay=WEIGHT_DECAY, global_clipnorm=CLIP_NORM, ",
+            "model.compile(",
+            "def recycle(outputs):",
+            "class Recycler(",
+            "    record.append(Recycler(xs))",
+        ],
+    );
+}
+
+/// The block of a ReDo script that selects the units to recycle (numpy), with the
+/// definitions' block it calls (`dormant_scores`), as Python code to run.
+fn redo_selection_of(script: &str) -> String {
+    let start = script
+        .find("# ---- ReDo's selection, in numpy ----")
+        .expect("ReDo's selection");
+    let end = start
+        + script[start..]
+            .find("# ---- end of ReDo's selection ----")
+            .expect("the selection's end");
+    format!("{}\n{}", definitions_of(script), &script[start..end])
+}
+
+/// Hidden layers' outputs on a batch, for ReDo's selection: the hand-made ReLU layers, and
+/// outputs of both signs (a leaky or normalized layer) with a small unit and a silent one.
+fn redo_batches() -> Vec<Vec<Vec<f32>>> {
+    let mut batches: Vec<Vec<Vec<f32>>> =
+        hand_made_layers().into_iter().map(|l| l.outputs).collect();
+    batches.push(
+        (0..16)
+            .map(|k| {
+                let s = if k % 2 == 0 { 1.0 } else { -1.0 };
+                vec![
+                    s * 0.8,
+                    -0.01 * s,
+                    0.0,
+                    0.3 + k as f32 / 20.0,
+                    s * 0.002 * k as f32,
+                ]
+            })
+            .collect(),
+    );
+    batches
+}
+
+/// ReDo's selection in the scripts is the page's: on hand-made outputs, `redo_select` marks
+/// the units whose `sim::dead::dormant_scores` are at most τ (where python3 has numpy).
+#[test]
+fn scripts_redo_selection_gives_the_pages_dormant_units() {
+    match python_output("import numpy", "") {
+        None => return,
+        Some(Err(_)) => {
+            println!("python3 has no numpy: the scripts' ReDo selection was not run");
+            return;
+        }
+        Some(Ok(_)) => {}
+    }
+    let taus = [0.0, 0.025, 0.05, 0.2];
+    let batches = redo_batches();
+    let want: Vec<Vec<Vec<bool>>> = batches
+        .iter()
+        .map(|b| {
+            let n = b.len() as f64;
+            let mean_abs: Vec<f64> = (0..b[0].len())
+                .map(|j| b.iter().map(|r| (r[j] as f64).abs()).sum::<f64>() / n)
+                .collect();
+            let scores = dead::dormant_scores(&mean_abs);
+            taus.iter()
+                .map(|&t| scores.iter().map(|&s| s <= t).collect())
+                .collect()
+        })
+        .collect();
+    let flat: Vec<bool> = want.iter().flatten().flatten().copied().collect();
+    assert!(
+        flat.contains(&true) && flat.contains(&false),
+        "the cases tell units apart"
+    );
+    let keep = Settings {
+        preset: None,
+        redo: RedoMode::Keep,
+        batch_norm: true,
+        ..Settings::default()
+    };
+    let scripts: Vec<String> = [Preset::Redo.apply(&Settings::default()), keep]
+        .iter()
+        .flat_map(|s| [reproduce::pytorch(s, None), reproduce::keras(s, None)])
+        .map(|script| redo_selection_of(&script))
+        .collect();
+    let job = serde_json::json!({"scripts": scripts, "batches": batches, "taus": taus});
+    let out = python_output(RUN_REDO_SELECT, &job.to_string())
+        .unwrap()
+        .unwrap_or_else(|e| panic!("the scripts' ReDo selection did not run: {e}"));
+    let got: Vec<Vec<Vec<Vec<bool>>>> = serde_json::from_str(&out).unwrap();
+    assert_eq!(got.len(), scripts.len());
+    for (k, g) in got.iter().enumerate() {
+        assert_eq!(g, &want, "script {k}: ReDo's selection against the page's");
+    }
+    println!(
+        "{} scripts' ReDo selection on {} batches at {} τ: the page's units",
+        got.len(),
+        batches.len(),
+        taus.len()
+    );
+}
+
+/// Runs each script's ReDo selection on each batch at each τ.
+const RUN_REDO_SELECT: &str = r#"
+import json, sys
+import numpy as np
+job = json.loads(sys.stdin.read())
+out = []
+for code in job["scripts"]:
+    env = {"np": np}
+    exec(code, env)
+    out.append([[[bool(v) for v in env["redo_select"](np.array(b, dtype=np.float32), tau)]
+                 for tau in job["taus"]] for b in job["batches"]])
+print(json.dumps(out))
+"#;

@@ -11,10 +11,20 @@
 //! numpy (`dead_verdicts`, a delimited block the native tests run against `sim::dead`), so
 //! that a learner compares them by changing one constant. Whatever the definition, each layer's
 //! exact count is printed beside it.
+//!
+//! Today's remedies (issue #27: the inputs' scaling, warmup, gradient clipping, AdamW's weight
+//! decay, ReDo, batch normalization) are constants of every script (`INPUT_SCALING`,
+//! `WARMUP_STEPS`, `CLIP_NORM`, `WEIGHT_DECAY`, `REDO`, `BATCH_NORM`), and each one's code is
+//! written only when the run used it, so that the default script stays as it was. ReDo is
+//! written out in plain lines: its selection in numpy (`redo_select`, a delimited block the
+//! native tests run against `sim::dead`), the recycling in the framework (`recycle`).
 
-use super::settings::{Optimizer, Output, Settings};
+use super::settings::{
+    Optimizer, Output, RedoMode, Settings, INPUT_SCALINGS, REDO_EVERY, REDO_TAU,
+};
 use super::state::OwnData;
 use crate::sim::activation::ActivationKind;
+use crate::sim::data::InputScaling;
 use crate::sim::dead::{Definition, NEAR_ZERO};
 use crate::sim::init::{Initializer, TRUNCATED_NORMAL_STDDEV};
 
@@ -164,6 +174,7 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
          LEARNING_RATE = {lr}\n\
          BATCH_SIZE = {batch}\n\
          EPOCHS = {epochs}\n\
+         {remedies}\
          {dead_line}\
          MOSTLY_OFF = 0.99  # off on more than this share of validation samples\n\
          {definition}",
@@ -191,8 +202,79 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
         batch = s.batch.max(1),
         epochs = s.epochs.max(1),
         definition = definition_settings(s),
+        remedies = remedy_settings(s),
     )
 }
+
+/// The remedies' settings (issue #27), in every script; each one's code only when it is on.
+fn remedy_settings(s: &Settings) -> String {
+    let inputs = INPUT_SCALINGS
+        .iter()
+        .find(|(i, _, _)| *i == s.inputs)
+        .map_or("raw", |(_, id, _)| id);
+    format!(
+        "# Today's remedies, as the page's run used them. The code of each is written below only \
+         when it is on: to try one, turn it on on the page and export the script again.\n\
+         INPUT_SCALING = \"{inputs}\"  # \"raw\"; \"centred\": each input minus its training \
+         mean; \"standardised\": also over its training sd (the target never changes)\n\
+         WARMUP_STEPS = {warmup}  # linear warmup: step t (from 0) trains at \
+         LEARNING_RATE·min(1, (t + 1)/WARMUP_STEPS); 0 = none\n\
+         CLIP_NORM = {clip}  # the gradient of all parameters scaled down to this global L2 norm \
+         when above it; 0 = off\n\
+         WEIGHT_DECAY = {wd}  # decoupled weight decay λ (AdamW): every parameter p ← \
+         p·(1 − lr·λ) before each update; 0 = off\n\
+         REDO = \"{redo}\"  # ReDo (Sokar et al.): recycle τ-dormant hidden units, \"reset\" or \
+         \"keep\" their Adam state; \"off\"\n\
+         REDO_EVERY = {every}  # ReDo: after every this many updates\n\
+         REDO_TAU = {tau}  # ReDo: a unit whose mean |h| on the step's batch is at most τ times \
+         its layer's is recycled\n\
+         BATCH_NORM = {bn}  # batch normalization before each hidden layer's activation \
+         (Keras' momentum 0.99, ε = 1e-3)\n",
+        redo = s.redo.id(),
+        warmup = s.warmup,
+        clip = py(s.clip),
+        wd = py(s.weight_decay),
+        every = REDO_EVERY,
+        tau = py(REDO_TAU),
+        bn = if s.batch_norm { "True" } else { "False" },
+    )
+}
+
+/// `code` with its one `anchor` replaced by `with` (the scripts' variants of a shared text).
+fn edit(code: &str, anchor: &str, with: &str) -> String {
+    debug_assert_eq!(code.matches(anchor).count(), 1, "{anchor}");
+    code.replacen(anchor, with, 1)
+}
+
+/// `code` with `lines` inserted after its one `anchor`.
+fn insert_after(code: &str, anchor: &str, lines: &str) -> String {
+    edit(code, anchor, &format!("{anchor}{lines}"))
+}
+
+/// The inputs' scaling (numpy, after the data, in both scripts): nothing when raw.
+fn input_scaling(how: InputScaling) -> &'static str {
+    match how {
+        InputScaling::Raw => "",
+        InputScaling::Centre => INPUTS_CENTRED,
+        InputScaling::Standardise => INPUTS_STANDARDISED,
+    }
+}
+
+const INPUTS_CENTRED: &str = r#"
+# INPUT_SCALING = "centred": each input minus its mean over the training rows (the validation
+# rows shifted by the same); the target unchanged.
+shift = x_train.astype(np.float64).mean(axis=0)
+x_train, x_val = (x_train - shift).astype(np.float32), (x_val - shift).astype(np.float32)
+"#;
+
+const INPUTS_STANDARDISED: &str = r#"
+# INPUT_SCALING = "standardised": each input minus its mean over the training rows, over their
+# standard deviation (population; a constant input is only centred), the validation rows
+# scaled by the same; the target unchanged.
+shift, scale = x_train.astype(np.float64).mean(axis=0), x_train.astype(np.float64).std(axis=0)
+scale = np.where(scale > 0, scale, 1.0)
+x_train, x_val = ((x_train - shift) / scale).astype(np.float32), ((x_val - shift) / scale).astype(np.float32)
+"#;
 
 /// The settings of the definition of dead, which the report follows.
 fn definition_settings(s: &Settings) -> String {
@@ -403,12 +485,17 @@ pub fn pytorch(s: &Settings, own: Option<&OwnData>) -> String {
     out.push_str(&settings_block(s, own, "PyTorch"));
     out.push_str("\nimport math\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\ntorch.manual_seed(SEED)\n");
     out.push_str(data_section(own));
+    out.push_str(input_scaling(s.inputs));
     out.push_str(&torch_activation(s));
     out.push_str(&torch_init(s.init));
-    out.push_str(TORCH_MODEL);
-    out.push_str(&torch_optimizer(s.optimizer));
+    out.push_str(&torch_model(s));
+    out.push_str(&torch_optimizer(s));
     out.push_str(REPORT);
-    out.push_str(TORCH_TRAIN);
+    if s.redo != RedoMode::Off {
+        out.push_str(REDO_SELECT);
+        out.push_str(&torch_redo(s));
+    }
+    out.push_str(&torch_train(s));
     out
 }
 
@@ -491,15 +578,182 @@ for i, pair in enumerate(layers):
 model = nn.Sequential(*modules)
 "#;
 
-fn torch_optimizer(o: Optimizer) -> String {
-    let make = match o {
-        Optimizer::Sgd => "torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)",
-        Optimizer::Adam => {
+/// The model: [`TORCH_MODEL`], with a `BatchNorm1d` before each hidden activation when
+/// `batch_norm`.
+fn torch_model(s: &Settings) -> String {
+    if !s.batch_norm {
+        return TORCH_MODEL.into();
+    }
+    let code = edit(TORCH_MODEL, "modules = []\n", TORCH_NORMS);
+    edit(
+        &code,
+        "    modules.extend(pair)\n",
+        "    modules.append(pair[0])\n    \
+         if i < HIDDEN_LAYERS:\n        \
+         modules.append(norms[i])  # BATCH_NORM: between the Linear and its activation\n    \
+         modules.append(pair[1])\n",
+    )
+}
+
+const TORCH_NORMS: &str = "\
+# BATCH_NORM: a BatchNorm1d between each hidden Linear and its activation, with Keras'
+# conventions: ε = 1e-3, and Keras' momentum 0.99 (the running statistics' weight) is torch's
+# momentum 0.01 (the batch's weight). Torch keeps the unbiased running variance, Keras and the
+# page the biased one (a factor 31/32 at batch 32). Each Linear keeps its bias (it has no effect).
+norms = [nn.BatchNorm1d(WIDTH, eps=1e-3, momentum=0.01) for _ in range(HIDDEN_LAYERS)]
+modules = []
+";
+
+fn torch_optimizer(s: &Settings) -> String {
+    let make = match (s.optimizer, s.weight_decay > 0.0) {
+        (Optimizer::Sgd, false) => "torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)",
+        (Optimizer::Sgd, true) => {
+            "torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)\n\
+             # WEIGHT_DECAY: torch's SGD adds λ·p to the gradient, which for SGD (no momentum) is \
+             the same update, p ← p·(1 − lr·λ) − lr·g (Keras 3's SGD(weight_decay))"
+        }
+        (Optimizer::Adam, false) => {
             "torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-7)  # Keras' defaults"
         }
+        (Optimizer::Adam, true) => {
+            "torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-7, weight_decay=WEIGHT_DECAY)  # Keras' defaults\n\
+             # WEIGHT_DECAY: AdamW's decoupled decay, every parameter (biases too) p ← p·(1 − lr·λ) \
+             before each update, lr the step's rate"
+        }
     };
-    format!("optimizer = {make}\n")
+    let mut out = format!("optimizer = {make}\n");
+    if s.warmup > 0 {
+        out.push_str(
+            "# WARMUP_STEPS: step t (from 0) at LEARNING_RATE·min(1, (t + 1)/WARMUP_STEPS), \
+             then LEARNING_RATE\n\
+             warmup = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: min(1.0, (t + 1) / WARMUP_STEPS))\n",
+        );
+    }
+    out
 }
+
+/// The training code: [`TORCH_TRAIN`] with the remedies that are on.
+fn torch_train(s: &Settings) -> String {
+    let mut code = TORCH_TRAIN.to_string();
+    if s.batch_norm {
+        code = insert_after(
+            &code,
+            "            z = dense(h)\n",
+            "            if i < HIDDEN_LAYERS:\n                \
+             z = norms[i](z)  # BATCH_NORM, with its running statistics (model.eval())\n",
+        );
+        code = edit(
+            &code,
+            "    h = torch.from_numpy(x_val)\n",
+            "    model.eval()\n    h = torch.from_numpy(x_val)\n",
+        );
+    }
+    if s.clip > 0.0 {
+        code = insert_after(
+            &code,
+            "        loss.backward()\n",
+            "        nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)  # CLIP_NORM: all \
+             gradients times CLIP_NORM/‖g‖ when ‖g‖ > CLIP_NORM (torch adds 1e-6 to ‖g‖)\n",
+        );
+    }
+    let mut after_step = String::new();
+    if s.warmup > 0 {
+        after_step.push_str("        warmup.step()  # WARMUP_STEPS: the next step's rate\n");
+    }
+    if s.redo != RedoMode::Off {
+        after_step.push_str(
+            "        steps += 1\n        \
+             if steps % REDO_EVERY == 0:\n            \
+             recycle(batch_h)  # REDO: after the update, on the step's outputs\n        \
+             batch_h.clear()\n",
+        );
+        code = insert_after(
+            &code,
+            "xt, yt = torch.from_numpy(x_train), torch.from_numpy(y_train)\n",
+            "steps = 0  # updates done: ReDo's clock\n",
+        );
+    }
+    insert_after(&code, "        optimizer.step()\n", &after_step)
+}
+
+/// ReDo in PyTorch: [`TORCH_REDO`], resetting batch normalization's units too when it is on.
+fn torch_redo(s: &Settings) -> String {
+    if !s.batch_norm {
+        return TORCH_REDO.into();
+    }
+    insert_after(
+        TORCH_REDO,
+        "                touched += [(dense.weight, unit, True), (dense.bias, unit, True)]\n",
+        "                norm = norms[i]  # BATCH_NORM: the unit's γ, β and running statistics as new\n                \
+         norm.weight[unit], norm.bias[unit] = 1.0, 0.0\n                \
+         norm.running_mean[unit], norm.running_var[unit] = 0.0, 1.0\n                \
+         touched += [(norm.weight, unit, False), (norm.bias, unit, False)]\n",
+    )
+}
+
+/// ReDo's selection, in numpy (both scripts), between its two `# ----` lines.
+const REDO_SELECT: &str = r#"
+
+# ---- ReDo's selection, in numpy ----
+
+def redo_select(outputs, tau):
+    """ReDo's choice in one hidden layer: outputs, its outputs h on the step's training batch
+    (samples × units). True where the unit is τ-dormant on that batch: its mean |h| over its
+    layer's mean of them (dormant_scores) is at most τ."""
+    return dormant_scores(outputs) <= tau
+
+# ---- end of ReDo's selection ----
+"#;
+
+const TORCH_REDO: &str = r#"
+
+# REDO (Sokar et al., "The Dormant Neuron Phenomenon in Deep Reinforcement Learning", 2023;
+# timoklein/redo in PyTorch): after every REDO_EVERY-th update, each hidden unit τ-dormant on
+# that step's batch (its outputs in the step's own forward pass, before the update) gets fresh
+# incoming weights from init_kernel, its bias back to INITIAL_BIAS and zero outgoing weights;
+# never the output layer. With REDO = "reset", Adam's m and v of all those weights are zeroed
+# too, and Adam's step count restarted for the tensors touched (as timoklein/redo does).
+batch_h = []  # each hidden layer's outputs h in the training batch going forward
+
+
+def keep_h(module, inputs, output):
+    if recording:
+        batch_h.append(output.detach().numpy())
+
+
+for dense, act in layers[:HIDDEN_LAYERS]:
+    act.register_forward_hook(keep_h)
+
+
+def recycle(outputs):
+    """ReDo on the step's outputs (one array per hidden layer): every dormant unit's incoming
+    weights first, then the outgoing ones, so that a recycled unit also ends with a zero weight
+    from a recycled unit below it."""
+    dormant = [torch.from_numpy(redo_select(h, REDO_TAU)) for h in outputs]
+    touched = []  # (tensor, index, whether Adam's step count restarts)
+    with torch.no_grad():
+        for i, unit in enumerate(dormant):
+            if unit.any():
+                dense = layers[i][0]
+                fresh = torch.empty_like(dense.weight)
+                init_kernel(fresh)
+                dense.weight[unit] = fresh[unit]
+                dense.bias[unit] = INITIAL_BIAS
+                touched += [(dense.weight, unit, True), (dense.bias, unit, True)]
+        for i, unit in enumerate(dormant):
+            if unit.any():
+                after = layers[i + 1][0].weight
+                after[:, unit] = 0.0
+                touched.append((after, (slice(None), unit), True))
+    if REDO == "reset":
+        for tensor, index, restart in touched:
+            state = optimizer.state[tensor]
+            for moment in ("exp_avg", "exp_avg_sq"):
+                if moment in state:
+                    state[moment][index] = 0.0
+            if restart and "step" in state:
+                state["step"].zero_()
+"#;
 
 const TORCH_TRAIN: &str = r#"
 
@@ -580,8 +834,9 @@ pub fn keras(s: &Settings, own: Option<&OwnData>) -> String {
         "\nimport numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\n\nkeras.utils.set_random_seed(SEED)\n",
     );
     out.push_str(data_section(own));
+    out.push_str(input_scaling(s.inputs));
     out.push_str(&format!(
-        "\nactivation = {}\noutput_activation = {}\nDropoutLayer = keras.layers.{}\n{}optimizer = {}\n",
+        "\nactivation = {}\noutput_activation = {}\nDropoutLayer = keras.layers.{}\n{}{}{}",
         keras_activation(s.activation),
         if s.output == Output::Linear {
             "\"linear\""
@@ -594,11 +849,12 @@ pub fn keras(s: &Settings, own: Option<&OwnData>) -> String {
             "Dropout"
         },
         keras_init(s.init),
-        keras_optimizer(s.optimizer)
+        if s.warmup > 0 { KERAS_WARMUP } else { "" },
+        keras_optimizer(s)
     ));
-    out.push_str(KERAS_MODEL);
+    out.push_str(&keras_model(s));
     out.push_str(REPORT);
-    out.push_str(KERAS_TRAIN);
+    out.push_str(&keras_train(s));
     out
 }
 
@@ -647,13 +903,76 @@ fn keras_init_call(init: Initializer) -> String {
     }
 }
 
-fn keras_optimizer(o: Optimizer) -> &'static str {
-    match o {
-        Optimizer::Sgd => "keras.optimizers.SGD(learning_rate=LEARNING_RATE)",
-        Optimizer::Adam => {
-            "keras.optimizers.Adam(learning_rate=LEARNING_RATE, beta_1=0.9, beta_2=0.999, epsilon=1e-7)"
-        }
+/// The optimizer's line: Adam (AdamW with weight decay) or SGD, with the warmup's schedule and global
+/// clipping when they are on (each remedy commented above it).
+fn keras_optimizer(s: &Settings) -> String {
+    let decay = s.weight_decay > 0.0;
+    let name = match (s.optimizer, decay) {
+        (Optimizer::Sgd, _) => "SGD",
+        (Optimizer::Adam, false) => "Adam",
+        (Optimizer::Adam, true) => "AdamW",
+    };
+    let lr = if s.warmup > 0 {
+        "Warmup()"
+    } else {
+        "LEARNING_RATE"
+    };
+    let mut args = vec![format!("learning_rate={lr}")];
+    let mut notes = String::new();
+    if decay {
+        args.push("weight_decay=WEIGHT_DECAY".into());
+        notes.push_str(
+            "# WEIGHT_DECAY: Keras' decoupled decay, every variable (biases too) p ← \
+             p·(1 − lr·λ) before each update, lr the step's rate\n",
+        );
     }
+    if s.clip > 0.0 {
+        args.push("global_clipnorm=CLIP_NORM".into());
+        notes.push_str(
+            "# CLIP_NORM: all gradients times CLIP_NORM/max(‖g‖, CLIP_NORM), ‖g‖ their \
+             global L2 norm\n",
+        );
+    }
+    if s.optimizer == Optimizer::Adam {
+        args.push("beta_1=0.9, beta_2=0.999, epsilon=1e-7".into());
+    }
+    format!(
+        "{notes}optimizer = keras.optimizers.{name}({})\n",
+        args.join(", ")
+    )
+}
+
+/// The warmup's schedule (before the optimizer that takes it).
+const KERAS_WARMUP: &str = r#"# WARMUP_STEPS: a schedule of the optimizer's step count, which starts at 0.
+class Warmup(keras.optimizers.schedules.LearningRateSchedule):
+    """Step t (from 0) at LEARNING_RATE·min(1, (t + 1)/WARMUP_STEPS), then LEARNING_RATE."""
+
+    def __call__(self, step):
+        return LEARNING_RATE * tf.minimum(1.0, (tf.cast(step, tf.float32) + 1.0) / WARMUP_STEPS)
+
+
+"#;
+
+/// The model: [`KERAS_MODEL`], with each hidden `Dense` linear and followed by a
+/// `BatchNormalization` and its `Activation` when `batch_norm`.
+fn keras_model(s: &Settings) -> String {
+    if !s.batch_norm {
+        return KERAS_MODEL.into();
+    }
+    let code = edit(
+        KERAS_MODEL,
+        "        activation=activation if i < HIDDEN_LAYERS else output_activation,\n",
+        "        activation=None if i < HIDDEN_LAYERS else output_activation,  # BATCH_NORM: \
+         the activation after the normalization\n",
+    );
+    insert_after(
+        &code,
+        "    ))\n",
+        "    if i < HIDDEN_LAYERS:\n        \
+         # BATCH_NORM: Keras' defaults; the Dense keeps its bias (it has no effect)\n        \
+         stack.append(keras.layers.BatchNormalization(momentum=0.99, epsilon=1e-3))\n        \
+         stack.append(keras.layers.Activation(activation))\n",
+    )
 }
 
 const KERAS_MODEL: &str = r#"
@@ -672,7 +991,33 @@ model = keras.Sequential(stack)
 model.compile(optimizer=optimizer, loss="mse")
 "#;
 
-const KERAS_TRAIN: &str = r#"
+/// The training code: the forward pass by hand (with batch normalization when it is on), then
+/// ReDo when it is on, then the loop.
+fn keras_train(s: &Settings) -> String {
+    let mut code = String::from(if s.batch_norm {
+        KERAS_FORWARD_NORMALIZED
+    } else {
+        KERAS_FORWARD
+    });
+    let mut train = KERAS_TRAIN.to_string();
+    if s.redo != RedoMode::Off {
+        code.push_str(REDO_SELECT);
+        code.push_str(&keras_redo(s));
+        train = insert_after(
+            &train,
+            "    record = [FiringRecord(xs)] if DEFINITION == \"never\" else []\n",
+            "    record.append(Recycler(xs))  # REDO\n",
+        );
+    }
+    code.push_str(&train);
+    if s.batch_norm {
+        // A training step normalizes with its batch's statistics.
+        code = code.replace("forward(rows)", "forward(rows, batch=True)");
+    }
+    code
+}
+
+const KERAS_FORWARD: &str = r#"
 dense_layers = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
 
 
@@ -688,7 +1033,36 @@ def forward(x):
         out.append((a.numpy(), (tape.gradient(a, z) == 0).numpy()))
         h = a
     return out
+"#;
 
+const KERAS_FORWARD_NORMALIZED: &str = r#"
+dense_layers = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
+norm_layers = [l for l in model.layers if isinstance(l, keras.layers.BatchNormalization)]
+activation_layers = [l for l in model.layers if isinstance(l, keras.layers.Activation)]
+
+
+def forward(x, batch=False):
+    """Per Dense layer: its outputs h on the rows x, and where f'(y) = 0 (no dropout), y a
+    hidden layer's normalized z (BATCH_NORM): with the rows' own statistics when batch, as in a
+    training step (the running ones untouched), else with the running ones, as in evaluation."""
+    out = []
+    h = tf.constant(x)
+    for i, dense in enumerate(dense_layers):
+        z = tf.matmul(h, dense.kernel) + dense.bias
+        act = dense.activation
+        if i < HIDDEN_LAYERS:
+            norm, act = norm_layers[i], activation_layers[i].activation
+            mean, var = tf.nn.moments(z, axes=[0]) if batch else (norm.moving_mean, norm.moving_variance)
+            z = norm.gamma * (z - mean) / tf.sqrt(var + norm.epsilon) + norm.beta
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            a = act(z)
+        out.append((a.numpy(), (tape.gradient(a, z) == 0).numpy()))
+        h = a
+    return out
+"#;
+
+const KERAS_TRAIN: &str = r#"
 
 def dead_units(fired=None):
     """layer_numbers per layer, on the validation samples; fired: the epoch's record of
@@ -729,6 +1103,94 @@ for epoch in range(1, EPOCHS + 1):
     history = model.fit(xs, ys, batch_size=BATCH_SIZE, epochs=1, shuffle=False, verbose=0, callbacks=record)
     report(epoch, history.history["loss"][-1], validation_loss(), dead_units(fired))
 verdict(validation_loss(), dead_units(fired))
+"#;
+
+/// ReDo in Keras: [`KERAS_REDO`], resetting batch normalization's units too when it is on.
+fn keras_redo(s: &Settings) -> String {
+    if !s.batch_norm {
+        return KERAS_REDO.into();
+    }
+    insert_after(
+        KERAS_REDO,
+        "            touched += [(dense.kernel, (slice(None), unit)), (dense.bias, unit)]\n",
+        "            norm = norm_layers[i]  # BATCH_NORM: the unit's γ, β and running statistics as new\n            \
+         for variable, value in [(norm.gamma, 1.0), (norm.beta, 0.0), (norm.moving_mean, 0.0), (norm.moving_variance, 1.0)]:\n                \
+         set_where(variable, unit, value)\n            \
+         touched += [(norm.gamma, unit), (norm.beta, unit)]\n",
+    )
+}
+
+const KERAS_REDO: &str = r#"
+
+# REDO (Sokar et al., "The Dormant Neuron Phenomenon in Deep Reinforcement Learning", 2023):
+# after every REDO_EVERY-th update, each hidden unit τ-dormant on that step's batch gets fresh
+# incoming weights from its layer's initializer, its bias back to INITIAL_BIAS and zero outgoing
+# weights; never the output layer. fit() does not show its callbacks the batch, but the epoch's
+# order is drawn below, not by fit, so a callback knows each step's rows: before the step that
+# ends a period it computes the hidden outputs h on them with the weights the step starts from,
+# as the step's own forward pass does (Keras draws the dropout masks inside the step, so with
+# DROPOUT > 0 the layers above the first see their inputs without dropout), and after the step
+# it recycles. With REDO = "reset", the optimizer's moments of all those weights are zeroed
+# too (Adam's m and v, found in optimizer.variables by Keras 3's names). Keras' Adam has one
+# step count for every variable (optimizer.iterations, which the warmup also reads), so the
+# restart of the touched tensors' counts (timoklein/redo's, and the page's) is not done here:
+# their zeroed moments are bias-corrected under the old count, as in Sokar et al.'s own code.
+
+
+def set_where(variable, index, value):
+    """variable[index] = value, for a Keras variable."""
+    array = np.array(variable.numpy())
+    array[index] = value
+    variable.assign(array)
+
+
+def optimizer_moments(variable):
+    """The optimizer's moments of a model variable (Adam's m and v), by Keras 3's names."""
+    key = variable.path.replace("/", "_")
+    return [v for v in optimizer.variables if v.name in (key + "_momentum", key + "_velocity")]
+
+
+def recycle(outputs):
+    """ReDo on the step's outputs (one array per hidden layer): every dormant unit's incoming
+    weights first, then the outgoing ones, so that a recycled unit also ends with a zero weight
+    from a recycled unit below it."""
+    dormant = [redo_select(h, REDO_TAU) for h in outputs]
+    draw = int(optimizer.iterations.numpy()) // REDO_EVERY  # seeds apart from every earlier draw
+    touched = []  # (variable, index)
+    for i, unit in enumerate(dormant):
+        if unit.any():
+            dense = dense_layers[i]
+            fresh = np.asarray(kernel_initializer(i + (HIDDEN_LAYERS + 1) * draw)(tuple(dense.kernel.shape)))
+            set_where(dense.kernel, (slice(None), unit), fresh[:, unit])
+            set_where(dense.bias, unit, INITIAL_BIAS)
+            touched += [(dense.kernel, (slice(None), unit)), (dense.bias, unit)]
+    for i, unit in enumerate(dormant):
+        if unit.any():
+            after = dense_layers[i + 1].kernel
+            set_where(after, unit, 0.0)
+            touched.append((after, unit))
+    if REDO == "reset":
+        for variable, index in touched:
+            for moment in optimizer_moments(variable):
+                set_where(moment, index, 0.0)
+
+
+class Recycler(keras.callbacks.Callback):
+    """ReDo in fit(): rows, the epoch's training rows in the order fit takes them."""
+
+    def __init__(self, rows):
+        super().__init__()
+        self.rows, self.outputs = rows, None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (int(optimizer.iterations.numpy()) + 1) % REDO_EVERY == 0:
+            rows = self.rows[batch * BATCH_SIZE:(batch + 1) * BATCH_SIZE]
+            self.outputs = [h for h, _ in forward(rows)[:HIDDEN_LAYERS]]
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.outputs is not None:
+            recycle(self.outputs)
+            self.outputs = None
 "#;
 
 /// "network-run_…_pytorch.py".

@@ -793,6 +793,7 @@ impl Settings {
             weight_decay: self.weight_decay,
             redo: self.redo.config(),
             batch_norm: self.batch_norm.then(BatchNorm::default),
+            ..NetConfig::default()
         }
     }
 
