@@ -278,6 +278,11 @@ impl Mounted {
     /// one frame took 60–100 ms in headless Chromium; one a frame stays inside the budget.
     pub(super) fn render_spread(&mut self) -> Result<(), JsValue> {
         self.render_loss()?;
+        // The charts drawn in later frames get their size now (only a change of size clears
+        // a canvas), so none is at the browser's default size meanwhile.
+        for c in [&self.view.map, &self.view.dist, &self.view.meter] {
+            c.fit_size();
+        }
         self.render_status()?;
         self.pending = vec![Part::Compare, Part::Meter, Part::Distributions, Part::Map];
         self.mark_pending()
