@@ -4,7 +4,9 @@
 //! losses the native build gives (`sim::bench::agreement_run`, checked natively in
 //! `crates/sim/tests/sim_train.rs`).
 
-use dying_relu::sim::bench::{agreement_run, AGREEMENT_LOSSES};
+use dying_relu::sim::bench::{
+    agreement_run, playground_agreement_run, AGREEMENT_LOSSES, PLAYGROUND_AGREEMENT,
+};
 use dying_relu::sim::gemm::{gemm, gemm_naive, Gemm};
 use dying_relu::sim::vmath::exp_f32;
 use wasm_bindgen_test::*;
@@ -75,5 +77,19 @@ fn seeded_run_matches_the_native_losses() {
     let want = AGREEMENT_LOSSES;
     for (g, w) in got.iter().zip(want) {
         assert!((g - w).abs() <= 1e-6 * w, "wasm {got:?} vs native {want:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn seeded_cross_entropy_run_on_the_circle_matches_the_native_numbers() {
+    // Playground's circle, a sigmoid output and binary cross-entropy: the losses and
+    // accuracies the native build gives (crates/sim checks them natively).
+    let got = playground_agreement_run();
+    assert_eq!(got.len(), PLAYGROUND_AGREEMENT.len());
+    for (g, w) in got.iter().zip(PLAYGROUND_AGREEMENT) {
+        assert!(
+            (g - w).abs() <= 1e-6 * w.abs(),
+            "wasm {got:?} vs native {PLAYGROUND_AGREEMENT:?}"
+        );
     }
 }
