@@ -17,24 +17,8 @@ use dying_relu::sim::stats::EpochStats;
 use dying_relu::spec::{format_sig, Value};
 use proptest::prelude::*;
 
-fn clock() -> impl FnMut() -> f64 {
-    let mut t = 0.0;
-    move || {
-        t += 1.0;
-        t
-    }
-}
-
-/// Frames until the state stops wanting them.
-fn run_frames(state: &mut State) {
-    let mut c = clock();
-    let mut frames = 0;
-    while state.wants_frames() || frames < 2 {
-        state.frame(f64::INFINITY, &mut c, 1);
-        frames += 1;
-        assert!(frames < 100_000, "never finished");
-    }
-}
+mod native_support;
+use native_support::run_frames;
 
 /// A table as a learner might paste it: `rows` rows of `inputs` inputs drawn from `seed`,
 /// scaled by `input_scale`, and a target `offset + scale · (a mix of the inputs)`.

@@ -8,24 +8,8 @@ use dying_relu::panels::network::words;
 use dying_relu::sim::csv::{parse, SAMPLE};
 use dying_relu::sim::data::SEED002_DEAD_LOSS;
 
-fn clock() -> impl FnMut() -> f64 {
-    let mut t = 0.0;
-    move || {
-        t += 1.0;
-        t
-    }
-}
-
-/// Frames until the state stops wanting them.
-fn run_frames(state: &mut State) {
-    let mut c = clock();
-    let mut frames = 0;
-    while state.wants_frames() || frames < 2 {
-        state.frame(f64::INFINITY, &mut c, 1);
-        frames += 1;
-        assert!(frames < 100_000, "never finished");
-    }
-}
+mod native_support;
+use native_support::run_frames;
 
 fn small() -> Settings {
     Settings {

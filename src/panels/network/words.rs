@@ -315,8 +315,18 @@ pub fn status_on(
     doing
 }
 
+/// `text` with its first letter upper case (clauses written lower case start a sentence).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Seed 002's inputs as scaled: γ = ‖μ‖/‖σ‖ (Simon, Adams & Zou find the larger it is, the
-/// more ReLU units die at the start); uniform(−1, 0) inputs have γ = √3, centred ones 0.
+/// more ReLU units die at the start). For uniform(−1, 0) inputs it is √3 in expectation
+/// (mean 0.5 over sd 1/√12; a sample's is within about 1 % at 2,000 rows), centred ones 0.
 fn gamma_clause(params: &Settings, data: &DataInfo) -> String {
     if data.own {
         return String::new();
@@ -326,7 +336,7 @@ fn gamma_clause(params: &Settings, data: &DataInfo) -> String {
         _ => 0.0,
     };
     format!(
-        " (inputs' γ = ‖μ‖/‖σ‖ = {}: the larger, the more units die at the start)",
+        " (inputs' γ = ‖μ‖/‖σ‖ ≈ {}: the larger, the more units die at the start)",
         format_sig(gamma, 3)
     )
 }
@@ -367,7 +377,7 @@ pub fn remedies_clause(params: &Settings, history: &[EpochStats]) -> Option<Stri
     }
     (!said.is_empty()).then(|| {
         let text = said.join("; ");
-        format!("{}{}.", text[..1].to_uppercase(), &text[1..])
+        format!("{}.", capitalised(&text))
     })
 }
 
@@ -461,9 +471,7 @@ pub fn disagreement(last: &EpochStats, judge: &Judge) -> Option<String> {
         1 => format!("1 unit is {}", j.definition.short()),
         k => format!("{k} units are {}", j.definition.short()),
     };
-    let first = say(na, a);
-    let first = first[..1].to_uppercase() + &first[1..];
-    Some(format!("{first} but {}.", say(nb, b)))
+    Some(format!("{} but {}.", capitalised(&say(na, a)), say(nb, b)))
 }
 
 /// "hidden layer 2, unit 5" or "the output unit".

@@ -1,0 +1,25 @@
+//! Helpers shared by the native tests of the network panel's state (the browser tests have
+//! `tests/support`): a clock that ticks by itself and a state run until it wants no frames.
+#![allow(dead_code)] // each test file uses its own subset
+
+use dying_relu::panels::network::state::State;
+
+/// A clock that advances 1 ms each time it is read: frame slicing without real time.
+pub fn clock() -> impl FnMut() -> f64 {
+    let mut t = 0.0;
+    move || {
+        t += 1.0;
+        t
+    }
+}
+
+/// Frames until the state stops wanting them (at least two, as the page gives).
+pub fn run_frames(state: &mut State) {
+    let mut c = clock();
+    let mut frames = 0;
+    while state.wants_frames() || frames < 2 {
+        state.frame(f64::INFINITY, &mut c, 1);
+        frames += 1;
+        assert!(frames < 100_000, "never finished");
+    }
+}
