@@ -22,7 +22,12 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
-    let cols = if entries.len() > 4 { 3 } else { 2 };
+    // A phone's column holds two small multiples side by side, a wide canvas three.
+    let cols = if entries.len() > 4 && !theme.compact {
+        3
+    } else {
+        2
+    };
     let rows = entries.len().div_ceil(cols).max(1);
     let cells = area.split_evenly((rows, cols));
     let top = y_top(entries, dead_loss);
@@ -83,8 +88,13 @@ fn draw_entry<DB: DrawingBackend>(
     let (verdict, color) = verdict(e, theme);
     let mut chart = ChartBuilder::on(cell)
         .margin(theme.px(8.0))
+        // On a phone the verdict goes inside the plot: label and verdict overran the cell.
         .caption(
-            format!("{}: {verdict}", e.label),
+            if theme.compact {
+                e.label.to_string()
+            } else {
+                format!("{}: {verdict}", e.label)
+            },
             theme.font_colored(12.0, color),
         )
         .x_label_area_size(theme.px(40.0))
@@ -92,7 +102,11 @@ fn draw_entry<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..x_max, 0.0..y_max)?;
     crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 12.0)
         .x_desc("epoch")
-        .y_desc("val. loss (no unit)")
+        .y_desc(if theme.compact {
+            "loss"
+        } else {
+            "val. loss (no unit)"
+        })
         .x_labels(epochs.clamp(2, 5) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(3)
@@ -128,6 +142,13 @@ fn draw_entry<DB: DrawingBackend>(
         pts.iter()
             .map(|&p| Circle::new(p, theme.px(3.0) as i32, color.filled())),
     )?;
+    if theme.compact {
+        chart.draw_series(std::iter::once(Text::new(
+            verdict,
+            (x_max * 0.04, y_max * 0.7),
+            theme.font_colored(12.0, color),
+        )))?;
+    }
     Ok(())
 }
 

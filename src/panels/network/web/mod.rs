@@ -129,7 +129,9 @@ fn build_view(
     let compare_status = dom::el(doc, "p", "hint", "")?;
     compare_status.set_attribute("aria-live", "polite")?;
     // Twelve presets: four rows of three small multiples, each tall enough to read.
-    let compare_chart = chart("Comparison of the presets", 0.8, "comparison")?;
+    // On a phone, six rows of two.
+    let compare_chart =
+        chart("Comparison of the presets", 0.8, "comparison")?.with_narrow_aspect(2.0);
     compare_chart.canvas.set_hidden(true);
     let unit_label = "Autopsy of (or click a row of the map)";
     Ok(View {
