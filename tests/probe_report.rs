@@ -461,13 +461,18 @@ print(len(blocks))
 
 #[test]
 fn the_probes_and_the_readmes_examples_parse_as_python() {
-    for file in [
-        "probes/torch_probe.py",
-        "probes/keras_probe.py",
-        "probes/checks/torch_check.py",
-        "probes/checks/keras_check.py",
-    ] {
-        let path = repo(file);
+    // Every Python file of probes/ and probes/checks/ (the probes, the checks by hand, the
+    // fixtures' writers and the constructed model `cargo xtask test` runs).
+    let mut files: Vec<PathBuf> = ["probes", "probes/checks"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(repo(dir)).expect("probes/ is there"))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "{files:?}");
+    for path in files {
+        let file = path.display();
         match python(PARSE, &[path.to_str().expect("path")], "") {
             None => return,
             Some(Ok(_)) => {}

@@ -1,7 +1,8 @@
 """The probe's check by hand (not part of the test command): needs keras (TensorFlow), numpy and
 jsonschema. Run it from anywhere: python probes/checks/keras_check.py [--fixture]. It prints what
 the probe found on hand-made models and validates every report against docs/report-schema.json;
---fixture also writes probes/fixtures/keras_small.dead.json."""
+--fixture also writes probes/fixtures/keras_small.dead.json, then keras_fixtures.py's three (the
+constructed MLP, a small CNN, a run at a high learning rate)."""
 import os, tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROBES, ROOT = os.path.dirname(HERE), os.path.dirname(os.path.dirname(HERE))
@@ -111,3 +112,7 @@ if "--fixture" in sys.argv:
     import shutil
     shutil.copy(os.path.join(OUT, "keras_small.dead.json"), os.path.join(PROBES, "fixtures", "keras_small.dead.json"))
     print("wrote probes/fixtures/keras_small.dead.json")
+    # Issue #28's fixtures: the constructed MLP, a small CNN, a run at a high learning rate.
+    sys.path.insert(0, HERE)
+    import keras_fixtures
+    keras_fixtures.main()
