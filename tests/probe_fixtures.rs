@@ -60,7 +60,11 @@ fn the_constructed_mlp_is_dead_exactly_where_it_was_made_dead_in_both_frameworks
         let (t, k) = (layer(&torch["layers"], name), layer(&keras["layers"], name));
         assert_eq!(t["units"], 16, "{name}");
         assert_eq!(t["samples"], 1000, "{name}");
-        assert_eq!(never_fire(t), dead, "{name}: the units with bias -100, and only they");
+        assert_eq!(
+            never_fire(t),
+            dead,
+            "{name}: the units with bias -100, and only they"
+        );
         // The same numpy weights and inputs in both frameworks: the same counts, unit for unit.
         assert_eq!(fires(t), fires(k), "{name}");
         for &u in &dead {
@@ -123,7 +127,10 @@ fn at_a_high_learning_rate_units_die_over_the_snapshots() {
             "torch_high_lr.dead.json",
             vec![0, 1, 1, 3, 3, 3, 4, 4, 5, 5, 5, 5, 5],
         ),
-        ("keras_high_lr.dead.json", vec![0, 3, 4, 5, 5, 6, 6, 6, 6, 6, 6]),
+        (
+            "keras_high_lr.dead.json",
+            vec![0, 3, 4, 5, 5, 6, 6, 6, 6, 6, 6],
+        ),
     ] {
         let v = read(file);
         let steps: Vec<u64> = v["snapshots"]
@@ -132,9 +139,15 @@ fn at_a_high_learning_rate_units_die_over_the_snapshots() {
             .iter()
             .map(|s| s["step"].as_u64().expect("a step"))
             .collect();
-        assert_eq!(steps, (0..want.len() as u64).map(|k| 6 * k).collect::<Vec<_>>());
+        assert_eq!(
+            steps,
+            (0..want.len() as u64).map(|k| 6 * k).collect::<Vec<_>>()
+        );
         assert_eq!(dying(&v, "fc2"), want, "{file}");
-        assert!(dying(&v, "fc1").iter().all(|&d| d == 0), "{file}: fc1 lives");
+        assert!(
+            dying(&v, "fc1").iter().all(|&d| d == 0),
+            "{file}: fc1 lives"
+        );
         // The report's own layers are the last snapshot's.
         assert_eq!(
             never_fire(layer(&v["layers"], "fc2")).len(),
