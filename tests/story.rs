@@ -33,7 +33,8 @@ fn query(step: &Step, panel: PanelId) -> Vec<(String, String)> {
 
 #[test]
 fn every_steps_query_parses_without_warnings_through_its_panels_table() {
-    assert!((9..=14).contains(&STEPS.len()), "about ten steps");
+    // The seeds' argument in about ten steps, and today's remedies and costs in a few more.
+    assert!((9..=18).contains(&STEPS.len()), "under twenty steps");
     for step in &STEPS {
         assert!(!step.set.is_empty(), "{}", step.title);
         for &(panel, q) in step.set {
@@ -220,8 +221,82 @@ fn network_claim(claim: Claim, last: &EpochStats) -> bool {
             network_claim(Claim::NetworkDead, last)
                 && net_words::disagreement(last, &exact).is_some()
         }
+        Claim::NetworkRecycles(max) => {
+            !last.recycled.is_empty()
+                && !net_words::output_dead(last)
+                && !last.gradients_all_zero()
+                && last.val_loss < max
+        }
         _ => false,
     }
+}
+
+/// Hidden units dead at the end, over all hidden layers, and how many there are.
+fn hidden_dead(run: &Run) -> (usize, usize) {
+    let last = run.latest().unwrap();
+    let hidden = &last.layers[..last.layers.len() - 1];
+    (
+        hidden.iter().map(|l| l.dead_count()).sum(),
+        hidden.iter().map(|l| l.units).sum(),
+    )
+}
+
+/// The numbers "Bringing units back" and "Warmup and normalization" state, from the runs
+/// (the same runs without the remedy, and with it), and the status words ReDo's step points to.
+#[test]
+fn the_remedy_steps_say_what_their_runs_show() {
+    let plain = run("out=linear&lr=0.3&n=20000&epochs=3");
+    let p = plain.latest().unwrap();
+    assert_eq!(
+        hidden_dead(&plain),
+        (23, 24),
+        "without help 23 of the 24 die"
+    );
+    assert!(!net_words::output_dead(p), "a linear output does not die");
+    // A net whose hidden units are all but dead outputs about a constant: its loss is about
+    // the target's variance, 4 × 1/12 for a sum of four uniforms on (−1, 0).
+    assert!(
+        (p.val_loss - 1.0 / 3.0).abs() < 0.03 && (0.335..0.345).contains(&p.val_loss),
+        "loss 0.34, the target's variance: {}",
+        p.val_loss
+    );
+    let redo_step = STEPS
+        .iter()
+        .find(|s| s.title == "Bringing units back")
+        .unwrap();
+    let redo = run(redo_step.set[0].1);
+    let r = redo.latest().unwrap();
+    assert!(
+        (0.1..0.15).contains(&r.val_loss),
+        "ReDo's loss ends near 0.12: {}",
+        r.val_loss
+    );
+    let (settings, _) = NetSettings::from_pairs(&query_pairs(redo_step.set[0].1));
+    let said = net_words::remedies_clause(&settings, &redo.history).unwrap();
+    assert!(
+        said.starts_with("ReDo recycled") && !said.contains(" 0 of them are dead again"),
+        "many recycled units die again: {said}"
+    );
+    let warm_step = STEPS
+        .iter()
+        .find(|s| s.title == "Warmup and normalization")
+        .unwrap();
+    let warm = run(warm_step.set[0].1);
+    assert_eq!(
+        hidden_dead(&warm),
+        (13, 24),
+        "11 of the 24 alive with warmup"
+    );
+    let w = warm.latest().unwrap().val_loss;
+    assert!((0.0002..0.001).contains(&w), "loss about 0.0005: {w}");
+    let bn = run("out=linear&lr=0.3&bn=on&n=20000&epochs=3");
+    let b = bn.latest().unwrap();
+    assert!(
+        b.val_loss < 0.01 && hidden_dead(&bn).0 < 23,
+        "batch norm helps too: loss {} dead {:?}",
+        b.val_loss,
+        hidden_dead(&bn)
+    );
 }
 
 #[test]

@@ -176,9 +176,10 @@ async fn check(claim: Claim, host: &Element, start: [u64; 3], title: &str) {
         Claim::NetworkReady => {
             assert_eq!(host.get_attribute("data-run").as_deref(), Some("ready"))
         }
-        Claim::NetworkDead | Claim::NetworkLearns(_) | Claim::NetworkDefinitionsDisagree => {
-            network_claim(claim, host, title).await
-        }
+        Claim::NetworkDead
+        | Claim::NetworkLearns(_)
+        | Claim::NetworkDefinitionsDisagree
+        | Claim::NetworkRecycles(_) => network_claim(claim, host, title).await,
         Claim::MapBorder | Claim::MapAlive => map_claim(claim, host, title).await,
     }
 }
@@ -248,6 +249,12 @@ async fn network_claim(claim: Claim, host: &Element, title: &str) {
             assert!(loss < max, "{title}: loss {loss}");
             assert_eq!(attr("data-output-dead"), "false", "{title}");
             assert_eq!(attr("data-grads-zero"), "false", "{title}");
+        }
+        Claim::NetworkRecycles(max) => {
+            assert!(loss < max, "{title}: loss {loss}");
+            assert_eq!(attr("data-output-dead"), "false", "{title}");
+            let said = status(host);
+            assert!(said.contains("ReDo recycled"), "{title}: {said}");
         }
         _ => unreachable!(),
     }

@@ -91,6 +91,9 @@ pub enum Claim {
     NetworkDefinitionsDisagree,
     /// No dead output, gradients flow, and the validation loss is below this.
     NetworkLearns(f64),
+    /// ReDo recycled units in the last epoch, the output is alive, the validation loss is
+    /// below this, and the status says what ReDo did.
+    NetworkRecycles(f64),
     /// The finished phase map has a border: along bias 0 the smallest learning rate leaves
     /// most hidden units alive and the largest leaves most dead; at the most negative bias
     /// every cell is mostly dead (dead before training, the status says); at the most positive

@@ -8,7 +8,7 @@ use crate::panels::PanelId;
 
 /// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
 /// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
-pub const STEPS: [Step; 13] = [
+pub const STEPS: [Step; 15] = [
     Step {
         title: "ReLU, and why it is popular",
         words: "ReLU passes a positive input through unchanged and turns a negative one into 0. \
@@ -244,6 +244,58 @@ pub const STEPS: [Step; 13] = [
                  and the steps add up; a zero gradient moves nothing, ever.",
         before: Claim::NetworkReady,
         after: Claim::NetworkLearns(2.0),
+    },
+    Step {
+        title: "Bringing units back",
+        words: "Give the network a linear output, so the output unit can no longer die, and \
+                raise the learning rate to 0.3: now the hidden units die instead. Without help, \
+                23 of the 24 die within three epochs, and the network can only output a \
+                constant (loss 0.34, the target's variance). ReDo (Sokar et al., 2023) looks \
+                for dormant units every 100 steps and gives each fresh incoming weights and zero \
+                outgoing weights, so the output does not jump. Gradient descent cannot revive a \
+                dead ReLU; a reset can.",
+        seed_differs: None,
+        set: &[(
+            PanelId::Network,
+            "out=linear&lr=0.3&redo=reset&n=20000&epochs=3",
+        )],
+        try_this: Try {
+            text: "Press Train, then read the status: how many units ReDo recycled, and how many \
+                   are dead again.",
+            panel: PanelId::Network,
+            action: Action::Press("Train"),
+        },
+        question: "At this rate many recycled units die again. Why is the loss still lower?",
+        answer: "Each recycled unit fires and learns for a while before the next large step \
+                 shuts it again, and while it lives the network is more than a constant: the \
+                 loss ends near 0.12 instead of 0.34. A smaller rate, warmup or batch \
+                 normalization keep the units alive in the first place.",
+        before: Claim::NetworkReady,
+        after: Claim::NetworkRecycles(0.2),
+    },
+    Step {
+        title: "Warmup and normalization",
+        words: "Two habits of today's training also help. Warmup raises the learning rate from \
+                0 to its target over the first steps, here 1,000, so the large gradients of the \
+                first steps, which kill units, meet a small rate. Batch normalization \
+                re-centres each layer's pre-activations on every batch, so a unit's gate cannot \
+                stay shut for the whole batch unless its learned shift β pushes it there. Same \
+                net, same rate of 0.3, no ReDo.",
+        seed_differs: None,
+        set: &[(PanelId::Network, "out=linear&lr=0.3&warmup=1000&n=20000&epochs=3")],
+        try_this: Try {
+            text: "Press Train; then set Warmup to 0, pick “Before each activation” in Batch \
+                   normalization, and train again.",
+            panel: PanelId::Network,
+            action: Action::Press("Train"),
+        },
+        question: "Does warmup change the learning rate the network ends with?",
+        answer: "No: after 1,000 steps it trains at 0.3 as before. It changes where the \
+                 weights are when the rate gets large; here 11 of the 24 hidden units are \
+                 still alive then, against 1 without warmup, and the loss falls to about \
+                 0.0005.",
+        before: Claim::NetworkReady,
+        after: Claim::NetworkLearns(0.01),
     },
     Step {
         title: "Where is the border?",
