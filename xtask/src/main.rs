@@ -14,6 +14,7 @@ mod cmd;
 mod ensure;
 mod lock;
 mod package;
+mod probes;
 mod scaling;
 mod serve;
 mod site;
@@ -33,6 +34,7 @@ commands:
   package [--out DIR]    build the npm package `dying-relu` into pkg/ (or DIR), as the tests check it
   test                   run every check and test suite; ends with `total: N passed, M failed`
   bench [--epochs N]     native vs wasm ms per epoch on seed 002, printed as one JSON line
+  probes                 run the PyTorch/Keras probes on the constructed model (part of `test`)
   smoke [QUERY...]       build the release site and load it (plus each ?QUERY) in headless Chromium
   ensure                 install the tools the other commands need (only what is missing)
 ";
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         "package" => package::run(&root, rest),
         "test" => test::run(&root),
         "bench" => bench::run(&root, rest),
+        "probes" => probes::run_command(&root),
         "smoke" => smoke::run_command(&root, rest),
         "ensure" => ensure::ensure(&root, ensure::Needs::ALL),
         "help" | "-h" | "--help" => {

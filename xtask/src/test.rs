@@ -16,6 +16,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     outcomes.extend(ensure_tools(root));
     outcomes.extend(static_checks(root));
     outcomes.push(native_tests(root));
+    outcomes.extend(crate::probes::run(root));
     outcomes.extend(browser_tests(root));
     outcomes.extend(site_and_smoke(root));
     outcomes.push(npm_package(root));
