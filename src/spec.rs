@@ -530,6 +530,75 @@ pub fn whole(v: &Value) -> usize {
     v.number().unwrap_or(0.0).round().max(0.0) as usize
 }
 
+/// ReDo's schedule in the panels that offer it: every this many steps, units τ-dormant on the
+/// batch are recycled.
+pub const REDO_EVERY: usize = 100;
+
+/// ReDo as a menu (the network panel and the phase map): off, or recycling dormant units with
+/// or without resetting their Adam state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedoMode {
+    Off,
+    /// Recycle, and reset the recycled weights' Adam moments and step counts (timoklein/redo).
+    Reset,
+    /// Recycle, keeping the optimizer's state as it was.
+    Keep,
+}
+
+impl RedoMode {
+    pub const ALL: [RedoMode; 3] = [RedoMode::Off, RedoMode::Reset, RedoMode::Keep];
+    pub fn id(self) -> &'static str {
+        match self {
+            RedoMode::Off => "off",
+            RedoMode::Reset => "reset",
+            RedoMode::Keep => "keep",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RedoMode::Off => "Off",
+            RedoMode::Reset => "Every 100 steps, reset Adam's state",
+            RedoMode::Keep => "Every 100 steps, keep Adam's state",
+        }
+    }
+    pub fn from_id(id: &str) -> Option<RedoMode> {
+        Self::ALL.into_iter().find(|r| r.id() == id)
+    }
+    /// The simulation's ReDo for this choice (τ = [`DEFAULT_TAU`](crate::sim::dead::DEFAULT_TAU)).
+    pub fn config(self) -> Option<crate::sim::redo::Redo> {
+        let reset = match self {
+            RedoMode::Off => return None,
+            RedoMode::Reset => true,
+            RedoMode::Keep => false,
+        };
+        Some(crate::sim::redo::Redo {
+            every: REDO_EVERY,
+            tau: crate::sim::dead::DEFAULT_TAU,
+            reset_moments: reset,
+            restart_step_counts: reset,
+        })
+    }
+}
+
+/// The input scalings the panels offer: (scaling, id, label).
+pub const INPUT_SCALINGS: [(crate::sim::data::InputScaling, &str, &str); 3] = [
+    (
+        crate::sim::data::InputScaling::Raw,
+        "raw",
+        "As generated (mean −0.5)",
+    ),
+    (
+        crate::sim::data::InputScaling::Centre,
+        "centred",
+        "Centred (mean 0)",
+    ),
+    (
+        crate::sim::data::InputScaling::Standardise,
+        "standardised",
+        "Standardised (mean 0, sd 1)",
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,6 +146,7 @@ fn cell_result() -> impl Strategy<Value = Option<CellResult>> {
                 proven: if diverged { f64::NAN } else { dead * 0.5 },
                 output_dead,
                 loss: if diverged { f64::NAN } else { loss },
+                accuracy: if diverged { f64::NAN } else { 1.0 - dead * 0.5 },
                 diverged,
             })
         ),

@@ -17,7 +17,7 @@ impl State {
         phase_map::MapData {
             spec,
             cells: &self.cells,
-            view: self.settings.view,
+            view: self.settings.shown_view(),
             focus: self.focus,
         }
     }

@@ -4,36 +4,46 @@
 //! [`decode`]. Pure, so the round trip is tested natively.
 
 use super::born_dead::{self, Tally, MAX_DEPTH};
-use super::state::{born_inputs, Job, Msg, Settings, BORN_SEED};
-use super::sweep::{self, CellResult, CellRun};
-use crate::sim::data::Dataset;
+use super::state::{born_inputs, DataCache, Job, Msg, Settings, BORN_SEED};
+use super::sweep::{CellResult, CellRun, Task};
+use crate::sim::data::InputScaling;
 use crate::spec::{lookup, query_pairs};
-use std::rc::Rc;
 
 const CELL: f64 = 0.0;
 const BORN: f64 = 1.0;
+const BASE: f64 = 2.0;
 
 /// The text a worker receives for `job` under `settings`.
 pub fn encode(job: Job, settings: &Settings) -> String {
     let head = match job {
         Job::Cell { gen, index } => format!("job=cell&gen={gen}&index={index}"),
+        Job::Base { gen, index } => format!("job=base&gen={gen}&index={index}"),
         Job::Born { gen, chunk } => format!("job=born&gen={gen}&index={chunk}"),
     };
     format!("{head}&{}", settings.to_query())
 }
 
-/// What a worker keeps between jobs: seed 002's data, made once.
+/// What a worker keeps between jobs: the data sets, each made once.
 #[derive(Default)]
 pub struct Cache {
-    data: Option<Rc<Dataset>>,
+    data: DataCache,
 }
 
-impl Cache {
-    fn data(&mut self) -> Rc<Dataset> {
-        self.data
-            .get_or_insert_with(|| Rc::new(sweep::map_data()))
-            .clone()
-    }
+/// A cell's numbers, after the job's kind, generation and index.
+fn cell_numbers(kind: f64, gen: u64, index: usize, r: &CellResult) -> Vec<f64> {
+    vec![
+        kind,
+        gen as f64,
+        index as f64,
+        r.dead,
+        r.dead_at_start,
+        r.output_dead as u8 as f64,
+        r.loss,
+        r.diverged as u8 as f64,
+        r.dormant,
+        r.proven,
+        r.accuracy,
+    ]
 }
 
 /// Runs the job a text describes, at once; the numbers [`decode`] reads. An unreadable job
@@ -54,26 +64,26 @@ pub fn run(text: &str, cache: &mut Cache) -> Vec<f64> {
                 return Vec::new();
             }
             let (i, j) = map.position(index);
-            let r = CellRun::new(map.config(i, j), cache.data(), map.epochs).run();
-            vec![
-                CELL,
-                gen as f64,
-                index as f64,
-                r.dead,
-                r.dead_at_start,
-                r.output_dead as u8 as f64,
-                r.loss,
-                r.diverged as u8 as f64,
-                r.dormant,
-                r.proven,
-            ]
+            let data = cache.data.get(map.task, map.remedies.inputs);
+            let r = CellRun::new(map.config(i, j), data, map.epochs).run();
+            cell_numbers(CELL, gen, index, &r)
+        }
+        "base" => {
+            let map = settings.map();
+            if !map.needs_baseline() || index >= map.res {
+                return Vec::new();
+            }
+            let config = map.without_remedies().config(index, map.baseline_row());
+            let data = cache.data.get(map.task, InputScaling::Raw);
+            let r = CellRun::new(config, data, map.epochs).run();
+            cell_numbers(BASE, gen, index, &r)
         }
         "born" => {
             if index >= settings.born_chunks() {
                 return Vec::new();
             }
             let (method, first, count) = settings.born_chunk(index);
-            let inputs = born_inputs(&cache.data());
+            let inputs = born_inputs(&cache.data.get(Task::Seed002, InputScaling::Raw));
             let t = born_dead::run_trials(
                 method,
                 settings.born_width,
@@ -97,7 +107,7 @@ pub fn decode(v: &[f64]) -> Option<Msg> {
     let (&kind, rest) = v.split_first()?;
     let gen = *rest.first()? as u32;
     let index = *rest.get(1)? as usize;
-    if kind == CELL && rest.len() == 9 {
+    if (kind == CELL || kind == BASE) && rest.len() == 10 {
         let result = CellResult {
             dead: rest[2],
             dead_at_start: rest[3],
@@ -106,8 +116,13 @@ pub fn decode(v: &[f64]) -> Option<Msg> {
             diverged: rest[6] != 0.0,
             dormant: rest[7],
             proven: rest[8],
+            accuracy: rest[9],
         };
-        return Some(Msg::CellDone { gen, index, result });
+        return Some(if kind == CELL {
+            Msg::CellDone { gen, index, result }
+        } else {
+            Msg::BaseDone { gen, index, result }
+        });
     }
     if kind == BORN && rest.len() == 3 + 2 * MAX_DEPTH {
         let counts = |s: &[f64]| s.iter().map(|&c| c as u64).collect::<Vec<u64>>();

@@ -4,12 +4,12 @@
 //! and dropped), and the main-thread fallback that runs jobs in frame-sized slices.
 
 use super::born_dead::{self, Method, Tally, MAX_WIDTH};
-use super::sweep::{self, CellResult, CellRun, MapSpec, Opt};
+use super::sweep::{self, Axis, CellResult, CellRun, MapSpec, Opt, Remedies, Task};
 use crate::sim::activation::ActivationKind;
-use crate::sim::data::Dataset;
+use crate::sim::data::{Dataset, InputScaling};
 use crate::spec::{
     self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
-    Scale, Value, ALPHA,
+    RedoMode, Scale, Value, ALPHA, INPUT_SCALINGS,
 };
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -58,6 +58,83 @@ pub const TRIALS: NumberSpec = NumberSpec {
     ..slider("trials", "Nets drawn per curve", (100.0, 5_000.0), 600.0)
 };
 
+// The remedies, with the "Small network" panel's keys, labels and ranges (a native test holds
+// them equal), so a cell's link there carries them as they are.
+
+/// Every unit's initial bias, when the map's second axis is another.
+pub const BIAS: NumberSpec = NumberSpec {
+    step: 0.05,
+    digits: 2,
+    ..slider("bias", "Initial bias", (-1.0, 1.0), 0.0)
+};
+/// Linear learning-rate warmup over this many steps (0 = none), when not the axis.
+pub const WARMUP: NumberSpec = NumberSpec {
+    step: 50.0,
+    ..slider("warmup", "Warmup (steps; 0 = none)", (0.0, 2_000.0), 0.0)
+};
+/// Global-norm gradient clipping threshold (0 = none), when not the axis.
+pub const CLIP: NumberSpec = NumberSpec {
+    step: 0.1,
+    digits: 2,
+    ..slider("clip", "Clip gradient norm at (0 = off)", (0.0, 10.0), 0.0)
+};
+/// AdamW's decoupled weight decay λ (0 = none).
+pub const WEIGHT_DECAY: NumberSpec = NumberSpec {
+    step: 0.001,
+    digits: 3,
+    ..slider("wd", "Weight decay λ (AdamW; 0 = off)", (0.0, 0.1), 0.0)
+};
+pub const REDO: ChoiceSpec = ChoiceSpec {
+    key: "redo",
+    label: "ReDo: recycle dormant units",
+    options: || {
+        RedoMode::ALL
+            .iter()
+            .map(|r| (r.id().into(), r.label().into()))
+            .collect()
+    },
+};
+pub const BATCH_NORM: ChoiceSpec = ChoiceSpec {
+    key: "bn",
+    label: "Batch normalization (hidden layers)",
+    options: || {
+        vec![
+            ("off".into(), "Off".into()),
+            ("on".into(), "Before each activation".into()),
+        ]
+    },
+};
+pub const INPUTS: ChoiceSpec = ChoiceSpec {
+    key: "inputs",
+    label: "Inputs",
+    options: || {
+        INPUT_SCALINGS
+            .iter()
+            .map(|(_, id, label)| (id.to_string(), label.to_string()))
+            .collect()
+    },
+};
+pub const TASK: ChoiceSpec = ChoiceSpec {
+    key: "task",
+    label: "Task",
+    options: || {
+        Task::ALL
+            .iter()
+            .map(|t| (t.id().into(), t.label().into()))
+            .collect()
+    },
+};
+pub const AXIS: ChoiceSpec = ChoiceSpec {
+    key: "axis",
+    label: "The map's second axis",
+    options: || {
+        Axis::ALL
+            .iter()
+            .map(|a| (a.id().into(), a.label().into()))
+            .collect()
+    },
+};
+
 /// What the map's colour shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
@@ -67,10 +144,18 @@ pub enum View {
     Dormant,
     /// The share of hidden units proven dead for every input of the data's box.
     Proven,
+    /// The share of validation samples classified right (classification tasks).
+    Accuracy,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Dead, View::Dormant, View::Proven, View::Loss];
+    pub const ALL: [View; 5] = [
+        View::Dead,
+        View::Dormant,
+        View::Proven,
+        View::Loss,
+        View::Accuracy,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -78,6 +163,7 @@ impl View {
             View::Loss => "loss",
             View::Dormant => "dormant",
             View::Proven => "proven",
+            View::Accuracy => "accuracy",
         }
     }
 
@@ -87,16 +173,17 @@ impl View {
             View::Loss => "Final loss",
             View::Dormant => "τ-dormant hidden units (%)",
             View::Proven => "Proven dead everywhere (%)",
+            View::Accuracy => "Final accuracy (%; classification tasks)",
         }
     }
 
-    /// The share a cell is coloured by (None for the loss view).
+    /// The share a cell is coloured by (None for the loss and accuracy views).
     pub fn share(self, c: &super::sweep::CellResult) -> Option<f64> {
         match self {
             View::Dead => Some(c.dead),
             View::Dormant => Some(c.dormant),
             View::Proven => Some(c.proven),
-            View::Loss => None,
+            View::Loss | View::Accuracy => None,
         }
     }
 }
@@ -135,6 +222,7 @@ impl Engine {
 /// Everything the panel's controls set.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
+    pub task: Task,
     pub layers: usize,
     pub width: usize,
     pub activation: ActivationKind,
@@ -142,6 +230,9 @@ pub struct Settings {
     pub opt: Opt,
     pub epochs: usize,
     pub res: usize,
+    pub axis: Axis,
+    /// The remedies (and the bias) every cell shares.
+    pub remedies: Remedies,
     pub view: View,
     pub born_width: usize,
     pub trials: usize,
@@ -149,10 +240,11 @@ pub struct Settings {
 }
 
 impl Default for Settings {
-    /// Seed 002's 4-8-8-8-1 ReLU net with Adam, 3 epochs per cell, a 21 × 21 map; born-dead
-    /// nets of width 3.
+    /// Seed 002's 4-8-8-8-1 ReLU net with Adam, 3 epochs per cell, a 21 × 21 map of
+    /// learning rate × initial bias, no remedy; born-dead nets of width 3.
     fn default() -> Self {
         Settings {
+            task: Task::Seed002,
             layers: 3,
             width: 8,
             activation: ActivationKind::Relu,
@@ -160,6 +252,8 @@ impl Default for Settings {
             opt: Opt::Adam,
             epochs: EPOCHS.default as usize,
             res: RES.default as usize,
+            axis: Axis::Bias,
+            remedies: Remedies::default(),
             view: View::Dead,
             born_width: BORN_WIDTH.default as usize,
             trials: TRIALS.default as usize,
@@ -203,8 +297,25 @@ fn number(v: f64) -> Value {
     Value::Number(v)
 }
 
+/// A menu row whose value is one of `all`, found by `id`; an unknown id keeps the current.
+macro_rules! menu {
+    ($spec:expr, $ty:ty, $field:ident $(. $sub:ident)*) => {
+        Field {
+            control: Control::Menu($spec),
+            get: |s| Value::Choice(s.$field$(.$sub)*.id().into()),
+            set: |s, v| {
+                if let Some(x) = v.choice().and_then(<$ty>::from_id) {
+                    s.$field$(.$sub)* = x;
+                }
+            },
+            applies: always,
+        }
+    };
+}
+
 /// Every setting, in the order the panel shows them.
-pub const FIELDS: [Field<Settings>; 11] = [
+pub const FIELDS: [Field<Settings>; 20] = [
+    menu!(TASK, Task, task),
     Field {
         control: Control::Slider(LAYERS),
         get: |s| number(s.layers as f64),
@@ -247,6 +358,53 @@ pub const FIELDS: [Field<Settings>; 11] = [
         set: |s, v| s.res = whole(v).max(2),
         applies: always,
     },
+    menu!(AXIS, Axis, axis),
+    Field {
+        control: Control::Slider(BIAS),
+        get: |s| number(s.remedies.bias),
+        set: |s, v| s.remedies.bias = v.number().unwrap_or(s.remedies.bias),
+        applies: |s| s.axis != Axis::Bias,
+    },
+    Field {
+        control: Control::Slider(WARMUP),
+        get: |s| number(s.remedies.warmup as f64),
+        set: |s, v| s.remedies.warmup = whole(v),
+        applies: |s| s.axis != Axis::Warmup,
+    },
+    Field {
+        control: Control::Slider(CLIP),
+        get: |s| number(s.remedies.clip),
+        set: |s, v| s.remedies.clip = v.number().unwrap_or(s.remedies.clip).max(0.0),
+        applies: |s| s.axis != Axis::Clip,
+    },
+    Field {
+        control: Control::Slider(WEIGHT_DECAY),
+        get: |s| number(s.remedies.weight_decay),
+        set: |s, v| {
+            s.remedies.weight_decay = v.number().unwrap_or(s.remedies.weight_decay).max(0.0)
+        },
+        applies: always,
+    },
+    menu!(REDO, RedoMode, remedies.redo),
+    Field {
+        control: Control::Menu(BATCH_NORM),
+        get: |s| Value::Choice(if s.remedies.batch_norm { "on" } else { "off" }.into()),
+        set: |s, v| s.remedies.batch_norm = v.choice() == Some("on"),
+        applies: always,
+    },
+    Field {
+        control: Control::Menu(INPUTS),
+        get: |s| Value::Choice(s.remedies.inputs_id().into()),
+        set: |s, v| {
+            if let Some((i, _, _)) = INPUT_SCALINGS
+                .iter()
+                .find(|(_, id, _)| Some(*id) == v.choice())
+            {
+                s.remedies.inputs = *i;
+            }
+        },
+        applies: always,
+    },
     Field {
         control: Control::Menu(VIEW),
         get: |s| Value::Choice(s.view.id().into()),
@@ -279,7 +437,10 @@ pub const FIELDS: [Field<Settings>; 11] = [
 ];
 
 /// Keys whose change means a new map; the born-dead curves' keys.
-const MAP_KEYS: [&str; 7] = ["layers", "width", "act", "alpha", "opt", "epochs", "res"];
+const MAP_KEYS: [&str; 16] = [
+    "task", "layers", "width", "act", "alpha", "opt", "epochs", "res", "axis", "bias", "warmup",
+    "clip", "wd", "redo", "bn", "inputs",
+];
 const BORN_KEYS: [&str; 2] = ["bwidth", "trials"];
 
 impl Settings {
@@ -301,6 +462,7 @@ impl Settings {
 
     /// The map every cell of these settings belongs to.
     pub fn map(&self) -> MapSpec {
+        let r = self.remedies;
         MapSpec {
             layers: self.layers,
             width: self.width,
@@ -308,6 +470,28 @@ impl Settings {
             opt: self.opt,
             epochs: self.epochs,
             res: self.res,
+            task: self.task,
+            axis: self.axis,
+            // The value the axis replaces plays no part (0, so maps that differ only there
+            // are the same map).
+            remedies: Remedies {
+                bias: if self.axis == Axis::Bias { 0.0 } else { r.bias },
+                warmup: if self.axis == Axis::Warmup {
+                    0
+                } else {
+                    r.warmup
+                },
+                clip: if self.axis == Axis::Clip { 0.0 } else { r.clip },
+                ..r
+            },
+        }
+    }
+
+    /// The view the map shows: the accuracy view falls back to the loss off classification.
+    pub fn shown_view(&self) -> View {
+        match self.view {
+            View::Accuracy if !self.task.classifies() => View::Loss,
+            v => v,
         }
     }
 
@@ -339,8 +523,19 @@ pub fn born_inputs(data: &Dataset) -> Vec<f64> {
 /// One piece of work, for a worker or the main thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Job {
-    Cell { gen: u32, index: usize },
-    Born { gen: u32, chunk: usize },
+    Cell {
+        gen: u32,
+        index: usize,
+    },
+    /// Column `index` of the comparison row: the map's baseline row without its remedies.
+    Base {
+        gen: u32,
+        index: usize,
+    },
+    Born {
+        gen: u32,
+        chunk: usize,
+    },
 }
 
 /// What the learner (and the workers) can do.
@@ -354,6 +549,12 @@ pub enum Msg {
     Stop,
     /// A cell's result arrived.
     CellDone {
+        gen: u32,
+        index: usize,
+        result: CellResult,
+    },
+    /// A cell of the comparison row (without the remedies) arrived.
+    BaseDone {
         gen: u32,
         index: usize,
         result: CellResult,
@@ -385,6 +586,7 @@ pub enum Redraw {
 /// A main-thread job under way.
 enum Local {
     Cell(usize, Box<CellRun>),
+    Base(usize, Box<CellRun>),
     Born(usize, u64, Tally),
 }
 
@@ -393,6 +595,9 @@ pub struct State {
     pub map_gen: u32,
     pub born_gen: u32,
     pub cells: Vec<Option<CellResult>>,
+    /// The comparison row (see [`MapSpec::needs_baseline`]): the baseline row's learning
+    /// rates without the map's remedies; empty when the map needs none.
+    pub baseline: Vec<Option<CellResult>>,
     /// Per method (He, RAI, Leaky).
     pub tallies: [Tally; 3],
     born_done: Vec<bool>,
@@ -400,8 +605,28 @@ pub struct State {
     pub running: bool,
     pub focus: Option<usize>,
     local: Option<(u32, Local)>,
-    data: Option<Rc<Dataset>>,
+    data: DataCache,
     inputs: Vec<f64>,
+}
+
+/// The data sets the cells train on, made once each: by task and input scaling (the map's,
+/// its comparison row's without scaling, seed 002's for the born-dead nets).
+#[derive(Default)]
+pub struct DataCache(Vec<((Task, InputScaling), Rc<Dataset>)>);
+
+impl DataCache {
+    pub fn get(&mut self, task: Task, how: InputScaling) -> Rc<Dataset> {
+        if let Some((_, d)) = self.0.iter().find(|(k, _)| *k == (task, how)) {
+            return d.clone();
+        }
+        let d = Rc::new(task.dataset(how));
+        // A few at most: the current map's, its comparison's and seed 002's.
+        if self.0.len() >= 3 {
+            self.0.remove(0);
+        }
+        self.0.push(((task, how), d.clone()));
+        d
+    }
 }
 
 impl State {
@@ -411,13 +636,14 @@ impl State {
             map_gen: 0,
             born_gen: 0,
             cells: Vec::new(),
+            baseline: Vec::new(),
             tallies: Default::default(),
             born_done: Vec::new(),
             pending: VecDeque::new(),
             running: true,
             focus: None,
             local: None,
-            data: None,
+            data: DataCache::default(),
             inputs: Vec::new(),
         };
         s.new_born();
@@ -427,7 +653,10 @@ impl State {
 
     fn new_map(&mut self) {
         self.map_gen = self.map_gen.wrapping_add(1);
-        self.cells = vec![None; self.settings.map().cells()];
+        let map = self.settings.map();
+        self.cells = vec![None; map.cells()];
+        let base = if map.needs_baseline() { map.res } else { 0 };
+        self.baseline = vec![None; base];
         self.focus = self.focus.filter(|&i| i < self.cells.len());
         self.requeue();
     }
@@ -449,13 +678,14 @@ impl State {
                 gen: self.born_gen,
                 chunk,
             });
+        let gen = self.map_gen;
+        let base = (0..self.baseline.len())
+            .filter(|&i| self.baseline[i].is_none())
+            .map(|index| Job::Base { gen, index });
         let cells = (0..self.cells.len())
             .filter(|&i| self.cells[i].is_none())
-            .map(|index| Job::Cell {
-                gen: self.map_gen,
-                index,
-            });
-        self.pending = born.chain(cells).collect();
+            .map(|index| Job::Cell { gen, index });
+        self.pending = born.chain(base).chain(cells).collect();
     }
 
     pub fn update(&mut self, msg: Msg) -> Redraw {
@@ -489,7 +719,8 @@ impl State {
                 self.requeue();
                 Redraw::Status
             }
-            Msg::CellDone { gen, index, result } => self.cell_done(gen, index, result),
+            Msg::CellDone { gen, index, result } => self.cell_done(gen, index, result, false),
+            Msg::BaseDone { gen, index, result } => self.cell_done(gen, index, result, true),
             Msg::BornDone { gen, chunk, tally } => self.born_result(gen, chunk, &tally),
             Msg::Focus(f) => {
                 let f = f.filter(|&i| i < self.cells.len());
@@ -503,7 +734,7 @@ impl State {
                 let res = self.settings.res as i32;
                 let (i, j) = match self.focus {
                     Some(f) => self.settings.map().position(f),
-                    None => (0, self.settings.map().row_near(0.0)),
+                    None => (0, self.settings.map().baseline_row()),
                 };
                 let i = (i as i32 + dx).clamp(0, res - 1) as usize;
                 let j = (j as i32 + dy).clamp(0, res - 1) as usize;
@@ -513,11 +744,16 @@ impl State {
         }
     }
 
-    fn cell_done(&mut self, gen: u32, index: usize, result: CellResult) -> Redraw {
+    fn cell_done(&mut self, gen: u32, index: usize, result: CellResult, base: bool) -> Redraw {
         if gen != self.map_gen || !self.running {
             return Redraw::Nothing;
         }
-        match self.cells.get_mut(index) {
+        let slots = if base {
+            &mut self.baseline
+        } else {
+            &mut self.cells
+        };
+        match slots.get_mut(index) {
             Some(slot @ None) => {
                 *slot = Some(result);
                 Redraw::Map
@@ -549,9 +785,13 @@ impl State {
         self.pending.pop_front()
     }
 
-    /// Cells done, of how many.
+    /// Cells done, of how many (the comparison row's included).
     pub fn map_progress(&self) -> (usize, usize) {
-        (self.cells.iter().flatten().count(), self.cells.len())
+        let all = self.cells.iter().chain(&self.baseline);
+        (
+            all.flatten().count(),
+            self.cells.len() + self.baseline.len(),
+        )
     }
 
     /// Born-dead chunks done, of how many.
@@ -574,27 +814,31 @@ impl State {
         self.running && !self.complete()
     }
 
-    /// Seed 002's data as the cells use it (made once).
+    /// The data the map's cells train on (made once).
     pub fn data(&mut self) -> Rc<Dataset> {
-        self.data
-            .get_or_insert_with(|| Rc::new(sweep::map_data()))
-            .clone()
+        let s = &self.settings;
+        self.data.get(s.task, s.remedies.inputs)
+    }
+
+    /// The data of the comparison row (the inputs as generated).
+    pub fn base_data(&mut self) -> Rc<Dataset> {
+        self.data.get(self.settings.task, InputScaling::Raw)
     }
 
     fn born_input_set(&mut self) -> Vec<f64> {
         if self.inputs.is_empty() {
-            let d = self.data();
-            self.inputs = born_inputs(&d);
+            self.inputs = born_inputs(&sweep::map_data());
         }
         self.inputs.clone()
     }
 
     /// The "Small network" panel's query for cell `index` (the learner clicked it).
     pub fn load_query(&self, index: usize) -> Option<String> {
-        (index < self.cells.len()).then(|| {
-            let (i, j) = self.settings.map().position(index);
-            self.settings.map().network_query(i, j)
-        })
+        if index >= self.cells.len() {
+            return None;
+        }
+        let (i, j) = self.settings.map().position(index);
+        self.settings.map().network_query(i, j)
     }
 
     /// One frame of main-thread work, for when no worker runs: jobs in slices of about
@@ -623,6 +867,12 @@ impl State {
                 let run = CellRun::new(map.config(i, j), self.data(), map.epochs);
                 (gen, Local::Cell(index, Box::new(run)))
             }
+            Job::Base { gen, index } => {
+                let map = self.settings.map();
+                let config = map.without_remedies().config(index, map.baseline_row());
+                let run = CellRun::new(config, self.base_data(), map.epochs);
+                (gen, Local::Base(index, Box::new(run)))
+            }
             Job::Born { gen, chunk } => {
                 let (_, first, _) = self.settings.born_chunk(chunk);
                 (gen, Local::Born(chunk, first, Tally::default()))
@@ -638,6 +888,11 @@ impl State {
         let gen = *gen;
         match local {
             Local::Cell(index, run) => run.work(4).map(|result| Msg::CellDone {
+                gen,
+                index: *index,
+                result,
+            }),
+            Local::Base(index, run) => run.work(4).map(|result| Msg::BaseDone {
                 gen,
                 index: *index,
                 result,

@@ -1,12 +1,14 @@
-//! The phase map: learning rate (log axis) × initial bias, each cell coloured by the share of
-//! hidden units dead after its training (or by its final loss), with the 50 % contour, the
-//! seed 002 settings marked, the focused cell outlined and a colour bar with words.
+//! The phase map: learning rate (log axis) × the second axis (initial bias, warmup steps or
+//! the clipping norm), each cell coloured by the share of hidden units dead after its training
+//! (or by its final loss or accuracy), with the 50 % contour, the seed 002 settings marked,
+//! the focused cell outlined and a colour bar with words.
 
 use super::{dead_share, diverging};
 use crate::chart::{themed_mesh, Area, ChartResult, Theme};
 use crate::panels::dying::state::View;
-use crate::panels::dying::sweep::{CellResult, MapSpec, SEED002_BIAS, SEED002_LR};
+use crate::panels::dying::sweep::{Axis, CellResult, MapSpec, CLIP_MAX, SEED002_LR};
 use crate::sim::data::SEED002_DEAD_LOSS;
+use crate::sim::loss::Loss;
 use crate::spec::format_sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -72,19 +74,27 @@ pub fn loss_range(cells: &[Option<CellResult>]) -> (f64, f64) {
     }
 }
 
-/// A cell's colour: its dead share, or its final loss on a log scale between the finished
-/// cells' smallest and largest (one run that blew up to thousands must not flatten the rest).
+/// Where an accuracy sits on the colour scale: 100 % at 0 (the alive blue), chance (50 %) and
+/// below at 1 (the dead vermillion).
+pub fn accuracy_t(accuracy: f64) -> f64 {
+    (2.0 * (1.0 - accuracy)).clamp(0.0, 1.0)
+}
+
+/// A cell's colour: its dead share, its accuracy, or its final loss on a log scale between the
+/// finished cells' smallest and largest (one run that blew up to thousands must not flatten
+/// the rest).
 fn cell_color(view: View, theme: &Theme, c: &CellResult, (lo, hi): (f64, f64)) -> RGBColor {
-    match view.share(c) {
-        Some(share) => dead_share(theme, share),
-        None => diverging(theme, (c.loss.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())),
+    match (view, view.share(c)) {
+        (_, Some(share)) => dead_share(theme, share),
+        (View::Accuracy, None) => diverging(theme, accuracy_t(c.accuracy)),
+        _ => diverging(theme, (c.loss.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln())),
     }
 }
 
 /// The colour bar's colour at `t` in [0, 1] of its height.
 fn bar_color(view: View, theme: &Theme, t: f64) -> RGBColor {
     match view {
-        View::Loss => diverging(theme, t),
+        View::Loss | View::Accuracy => diverging(theme, t),
         _ => dead_share(theme, t),
     }
 }
@@ -101,7 +111,7 @@ pub fn draw<DB: DrawingBackend>(
     let (left, right) = area.split_horizontally(w - bar_w);
     let range = loss_range(d.cells);
     let layout = draw_cells(&left, d, theme, range)?;
-    draw_bar(&right, d.view, theme, &layout, range)?;
+    draw_bar(&right, d, theme, &layout, range)?;
     Ok(layout)
 }
 
@@ -114,7 +124,7 @@ fn draw_cells<DB: DrawingBackend>(
     let s = d.spec;
     let res = s.res.max(2);
     let (x0, x1) = (s.lr(0).log10(), s.lr(res - 1).log10());
-    let (y0, y1) = (s.bias(0), s.bias(res - 1));
+    let (y0, y1) = (s.y(0), s.y(res - 1));
     let (hx, hy) = (
         (x1 - x0) / (res - 1) as f64 / 2.0,
         (y1 - y0) / (res - 1) as f64 / 2.0,
@@ -130,18 +140,28 @@ fn draw_cells<DB: DrawingBackend>(
     } else {
         "learning rate (log scale, no unit)"
     };
+    let axis = s.axis;
+    let y_label = move |v: &f64| y_label(axis, *v);
     themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .disable_mesh()
         .x_desc(x_desc)
-        .y_desc("initial bias (no unit)")
+        .y_desc(y_desc(axis, theme.compact))
         .x_labels(((x1 - x0).round() as usize + 1).max(2))
         .x_label_formatter(&|v| lr_label(*v))
-        .y_labels(5)
-        .y_label_formatter(&|v| format!("{v:+.1}").replace("+0.0", "0").replace('-', "−"))
+        .y_labels(if axis == Axis::Clip { 9 } else { 5 })
+        .y_label_formatter(&y_label)
         .draw()?;
+    if axis == Axis::Clip {
+        // The top row is no clipping at all: its tick, written where the mesh writes its own.
+        let (px, py) = chart.backend_coord(&(x0 - hx, s.y(res - 1)));
+        let (bx, by) = area.get_base_pixel();
+        let font = theme.font(13.0).pos(Pos::new(HPos::Right, VPos::Center));
+        let at = (px - bx - theme.px(6.0) as i32, py - by);
+        area.draw(&Text::new("off", at, font))?;
+    }
     for index in 0..s.cells().min(d.cells.len()) {
         let (i, j) = s.position(index);
-        let (cx, cy) = (s.lr(i).log10(), s.bias(j));
+        let (cx, cy) = (s.lr(i).log10(), s.y(j));
         let rect = [(cx - hx, cy - hy), (cx + hx, cy + hy)];
         match &d.cells[index] {
             Some(c) if c.diverged => {
@@ -162,6 +182,27 @@ fn draw_cells<DB: DrawingBackend>(
     draw_marks(&mut chart, d, theme, (hx, hy))?;
     let (x, y) = chart.plotting_area().get_pixel_range();
     Ok(MapLayout { x, y, res })
+}
+
+/// The second axis's name, with its unit.
+pub fn y_desc(axis: Axis, compact: bool) -> &'static str {
+    match (axis, compact) {
+        (Axis::Bias, _) => "initial bias (no unit)",
+        (Axis::Warmup, _) => "warmup (steps)",
+        (Axis::Clip, false) => "clipping norm (log scale; top: off)",
+        (Axis::Clip, true) => "clipping norm (log)",
+    }
+}
+
+/// A tick of the second axis: "+0.5", "100" (steps), "0.01" (a power of ten of the norm).
+fn y_label(axis: Axis, v: f64) -> String {
+    match axis {
+        Axis::Bias => format!("{v:+.1}").replace("+0.0", "0").replace('-', "−"),
+        Axis::Warmup if v >= -1e-9 => format!("{v:.0}"),
+        Axis::Warmup => String::new(),
+        Axis::Clip if v > CLIP_MAX.log10() + 1e-6 => String::new(),
+        Axis::Clip => lr_label(v),
+    }
 }
 
 /// "1e-4", "0.001", "0.01", "0.1", "1".
@@ -220,7 +261,7 @@ pub fn contour_segments(
             let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
             let vals: Option<Vec<f64>> = corners.iter().map(|&(a, b)| at(a, b)).collect();
             let Some(v) = vals else { continue };
-            let pos = |k: usize| (s.lr(corners[k].0).log10(), s.bias(corners[k].1));
+            let pos = |k: usize| (s.lr(corners[k].0).log10(), s.y(corners[k].1));
             // Points where each edge crosses the level.
             let mut pts = Vec::new();
             for k in 0..4 {
@@ -251,7 +292,19 @@ fn draw_marks<DB: DrawingBackend>(
     theme: &Theme,
     (hx, hy): (f64, f64),
 ) -> ChartResult<DB> {
-    let at = (SEED002_LR.log10(), SEED002_BIAS);
+    if let Some(f) = d.focus.filter(|&f| f < d.spec.cells()) {
+        let (i, j) = d.spec.position(f);
+        let (cx, cy) = (d.spec.lr(i).log10(), d.spec.y(j));
+        let style = ShapeStyle::from(theme.foreground).stroke_width(theme.px(3.0));
+        chart.draw_series([Rectangle::new(
+            [(cx - hx, cy - hy), (cx + hx, cy + hy)],
+            style,
+        )])?;
+    }
+    let Some(y) = d.spec.seed002_y() else {
+        return Ok(());
+    };
+    let at = (SEED002_LR.log10(), y);
     let r = theme.px(7.0) as i32;
     chart.draw_series([Circle::new(at, r, theme.background.filled())])?;
     chart.draw_series([Circle::new(
@@ -262,27 +315,25 @@ fn draw_marks<DB: DrawingBackend>(
     // Above the marker, so the label never runs into the cells' border on a narrow map.
     let label = theme.font(12.0).pos(Pos::new(HPos::Center, VPos::Bottom));
     let gap = r + theme.px(3.0) as i32;
+    // Below the marker on the bottom row (warmup 0), above it elsewhere: never off the map.
+    let (label, gap) = if d.spec.axis == Axis::Warmup {
+        (label.pos(Pos::new(HPos::Center, VPos::Top)), -gap)
+    } else {
+        (label, gap)
+    };
     chart.draw_series([EmptyElement::at(at) + Text::new("seed 002", (0, -gap), label)])?;
-    if let Some(f) = d.focus.filter(|&f| f < d.spec.cells()) {
-        let (i, j) = d.spec.position(f);
-        let (cx, cy) = (d.spec.lr(i).log10(), d.spec.bias(j));
-        let style = ShapeStyle::from(theme.foreground).stroke_width(theme.px(3.0));
-        chart.draw_series([Rectangle::new(
-            [(cx - hx, cy - hy), (cx + hx, cy + hy)],
-            style,
-        )])?;
-    }
     Ok(())
 }
 
 /// The colour bar: a vertical scale with its words, aligned with the map's cells.
 fn draw_bar<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    view: View,
+    d: &MapData<'_>,
     theme: &Theme,
     layout: &MapLayout,
     (lo, hi): (f64, f64),
 ) -> ChartResult<DB> {
+    let view = d.view;
     let (top, bottom) = (layout.y.start, layout.y.end);
     let x = theme.px(6.0) as i32;
     let bw = theme.px(16.0) as i32;
@@ -309,6 +360,11 @@ fn draw_bar<DB: DrawingBackend>(
             (0.5, format_sig((lo * hi).sqrt(), 3)),
             (1.0, format_sig(hi, 3)),
         ],
+        View::Accuracy => [
+            (0.0, "100 %".into()),
+            (0.5, "75 %".into()),
+            (1.0, "50 %".into()),
+        ],
     };
     let font = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
     for (t, text) in ticks {
@@ -324,8 +380,14 @@ fn draw_bar<DB: DrawingBackend>(
         (View::Dormant, _) => "τ-dormant hidden units",
         (View::Proven, false) => "hidden units dead everywhere",
         (View::Proven, true) => "dead everywhere",
-        (View::Loss, false) => "final loss (mean squared error, log scale)",
-        (View::Loss, true) => "final loss (MSE)",
+        (View::Loss, compact) => match (d.spec.task.loss(), compact) {
+            (Loss::Mse, false) => "final loss (mean squared error, log scale)",
+            (Loss::Mse, true) => "final loss (MSE)",
+            (Loss::BinaryCrossEntropy, false) => "final loss (cross-entropy, log scale)",
+            (Loss::BinaryCrossEntropy, true) => "final loss (cross-entropy)",
+        },
+        (View::Accuracy, false) => "validation accuracy (50 %: chance)",
+        (View::Accuracy, true) => "accuracy",
     };
     let vertical = theme
         .font(12.0)

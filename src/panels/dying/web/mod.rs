@@ -477,9 +477,9 @@ fn load_focused(shared: &Shared) {
         let map = m.state.settings.map();
         let (i, j) = map.position(f);
         let what = format!(
-            "learning rate {}, bias {}",
+            "learning rate {}, {}",
             crate::spec::format_sig(map.lr(i), 3),
-            super::words::bias_text(map.bias(j))
+            super::words::row_value(&map, j)
         );
         (q, what)
     };

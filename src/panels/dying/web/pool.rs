@@ -188,7 +188,7 @@ pub(super) fn pump(shared: &Shared) {
                     break;
                 }
                 slot.busy += 1;
-                if matches!(job, crate::panels::dying::state::Job::Cell { .. })
+                if !matches!(job, crate::panels::dying::state::Job::Born { .. })
                     && m.map_started.is_none()
                 {
                     let t = now();

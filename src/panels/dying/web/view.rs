@@ -5,7 +5,8 @@ use super::{Mounted, View};
 use crate::chart::figure::Figures;
 use crate::panels::dying::charts::phase_map;
 use crate::panels::dying::figures;
-use crate::panels::dying::state::{Settings, FIELDS};
+use crate::panels::dying::state::{self, Settings, FIELDS};
+use crate::panels::dying::sweep::Axis;
 use crate::panels::dying::words;
 use crate::spec::ALPHA;
 use crate::web::dom;
@@ -88,7 +89,8 @@ impl Mounted {
             self.layout = l;
         }
         let label = format!(
-            "Phase map: learning rate against initial bias. {}",
+            "Phase map: learning rate against {}. {}",
+            phase_map::y_desc(spec.axis, false),
             words::map_status(s)
         );
         self.view.map.canvas.set_attribute("aria-label", &label)
@@ -156,6 +158,14 @@ impl Mounted {
         v.controls.write(&FIELDS, s)?;
         v.controls
             .set_disabled(ALPHA.key, !s.activation.uses_alpha());
+        // The axis's own value is the map's rows, not a setting.
+        for (key, axis) in [
+            (state::BIAS.key, Axis::Bias),
+            (state::WARMUP.key, Axis::Warmup),
+            (state::CLIP.key, Axis::Clip),
+        ] {
+            v.controls.set_disabled(key, s.axis == axis);
+        }
         v.link.update(&s.to_query())?;
         if let Some(a) = &self.address {
             a.publish(&FIELDS, s, &Settings::default());
