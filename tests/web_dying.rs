@@ -215,3 +215,36 @@ async fn stop_stops_and_compute_goes_on() {
     button(&host, "Stop").click();
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_warmup_axis_fills_the_map_and_says_whether_warmup_moves_the_border() {
+    let host = support::host(900);
+    mount(
+        &host,
+        "dying",
+        "res=5&trials=100&engine=main&axis=warmup&task=seed002-linear",
+    )
+    .unwrap();
+    wait_until(&host, 60_000.0, "the warmup map", complete).await;
+    wait_until(&host, 5_000.0, "the final status", |h| {
+        !support::text(h, ".status").starts_with("Computing")
+    })
+    .await;
+    assert_eq!(attr(&host, "data-cells-done"), "25");
+    let status = support::text(&host, ".status");
+    assert!(
+        status.starts_with("4-8-8-8-1 ReLU with a linear output, Adam, 3 epochs per cell: "),
+        "{status}"
+    );
+    assert!(
+        status.contains("keep most hidden units alive; without warmup, ")
+            || status.contains("No warmup length on the map lets a larger learning rate"),
+        "the border sentence: {status}"
+    );
+    assert!(!status.contains("every target is negative"), "{status}");
+    let label = map_canvas(&host)
+        .get_attribute("aria-label")
+        .unwrap_or_default();
+    assert!(label.contains("warmup (steps)"), "{label}");
+    host.remove();
+}

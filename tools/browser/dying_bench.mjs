@@ -5,12 +5,13 @@
 // Loads the built site's phase map alone (?panel=dying) at the default settings with a
 // 20 x 20 map, four times: one worker, a worker per core, the page's default (every core
 // but one) and the page's own main thread
-// (no workers). Each run reports the map's time (from its first job to its last cell), where it
+// (no workers); then the map with the warmup axis (issue 27) on the default workers. Each
+// run reports the map's time (from its first job to its last cell), where it
 // ran, that every cell arrived, and Chromium's long tasks (over 50 ms) on the main thread
 // while the map filled. Prints one JSON line.
 import { launchChromium, loadAndWait, watch } from './browser.mjs';
 
-async function mapRun(browser, base, engine) {
+async function mapRun(browser, base, engine, extra = '') {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = watch(page);
   // The observer must watch from the start: the map starts computing as the page mounts.
@@ -22,7 +23,7 @@ async function mapRun(browser, base, engine) {
       }).observe({ type: 'longtask', buffered: true });
     } catch (_) {}
   });
-  const err = await loadAndWait(page, new URL(`?panel=dying&res=20&trials=100&engine=${engine}`, base).href);
+  const err = await loadAndWait(page, new URL(`?panel=dying&res=20&trials=100&engine=${engine}${extra}`, base).href);
   if (err) throw new Error(`the dying panel reports an error: ${err}`);
   const host = page.locator('[data-panel=dying]');
   await page.waitForFunction(
@@ -64,6 +65,9 @@ export async function dyingFigures(browser, base) {
   const allCores = await mapRun(browser, base, String(every));
   const all = await mapRun(browser, base, 'auto');
   const main = await mapRun(browser, base, 'main');
+  // Issue 27: the map with the warmup axis (seed 002 with a linear output, where the
+  // learning rate's border shows), through the page's default workers.
+  const warmup = await mapRun(browser, base, 'auto', '&axis=warmup&task=seed002-linear');
   for (const [name, r] of [['1', one], [String(every), allCores], ['auto', all]]) {
     if (!r.engine?.startsWith('workers:')) throw new Error(`engine ${name} ran on ${r.engine}, not workers`);
   }
@@ -82,6 +86,9 @@ export async function dyingFigures(browser, base) {
     dying_map_20x20_main_thread_ms: Math.round(main.ms),
     dying_main_thread_max_frame_ms: main.maxFrame,
     dying_main_thread_long_tasks: main.longTasks,
+    dying_warmup_map_20x20_ms: Math.round(warmup.ms),
+    dying_warmup_max_long_task_ms: Math.round(warmup.maxLongTask),
+    dying_warmup_long_tasks: warmup.longTasks,
   };
 }
 

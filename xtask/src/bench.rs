@@ -165,8 +165,12 @@ fn wide_nets(wasm_lines: &[String]) -> (String, Option<f64>) {
 /// "Where neurons die" (tools/browser/dying_bench.mjs): the 20 x 20 phase map's time with one
 /// worker, with a worker per core, with the page's default (every core but one) and on the
 /// main thread, measured in the same run, and the main thread's longest task and longest
-/// redraw while the workers filled it.
-const DYING_FIGURES: [&str; 14] = [
+/// redraw while the workers filled it; the same map with the warmup axis (issue 27) through
+/// the page's default workers: its time, longest main-thread task and tasks over 50 ms.
+const DYING_FIGURES: [&str; 17] = [
+    "dying_warmup_map_20x20_ms",
+    "dying_warmup_max_long_task_ms",
+    "dying_warmup_long_tasks",
     "dying_map_20x20_1_worker_ms",
     "dying_map_20x20_all_cores_ms",
     "dying_all_cores_workers",
