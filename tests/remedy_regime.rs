@@ -28,7 +28,7 @@
 //! 5, 6, 4; warmup 4, 9, 4 | 5, 6, 5; AdamW 5, 8, 4 | 6, 6, 5; ReDo 0, 0, 0 | 0, 0, 0.
 
 use dying_relu::panels::network::run::Run;
-use dying_relu::panels::network::settings::{Output, Preset, Settings};
+use dying_relu::panels::network::settings::{Preset, Settings};
 use dying_relu::panels::network::words;
 use serde_json::Value;
 use std::path::Path;
