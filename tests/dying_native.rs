@@ -733,9 +733,9 @@ fn hand_made(q: &str, dead_from: &[usize], base_from: Option<usize>) -> State {
         diverged: false,
     };
     let gen = state.map_gen;
-    for j in 0..res {
+    for (j, &from) in dead_from.iter().enumerate().take(res) {
         for i in 0..res {
-            let result = cell(i >= dead_from[j]);
+            let result = cell(i >= from);
             state.update(Msg::CellDone {
                 gen,
                 index: j * res + i,
@@ -935,11 +935,10 @@ fn a_cells_link_carries_the_task_and_the_remedies_to_the_network_panel() {
             let link = s.network_query(i, j).unwrap();
             let (net, warnings) = network::settings::Settings::from_pairs(&query_pairs(&link));
             assert!(warnings.is_empty(), "{link}: {warnings:?}");
-            let mut want = s.config(i, j);
+            let want = s.config(i, j);
             let mut got = net.net_config();
             // The panel takes its inputs' count from the data.
             got.inputs = want.inputs;
-            want.inputs = got.inputs;
             assert_eq!(got, want, "{link}");
             assert_eq!(net.inputs, s.remedies.inputs, "{link}");
             assert_eq!(net.epochs, s.epochs);
