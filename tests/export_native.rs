@@ -602,6 +602,7 @@ fn file_names_say_what_and_with_which_settings() {
         alpha: 0.1,
         lr: 0.01,
         bias: 0.0,
+        clip: 0.0,
     });
     assert_eq!(
         neuron.file_name(0, "png"),

@@ -10,6 +10,12 @@
 //! −lr·G·f′(ā)·(‖x̄‖² + 1); G is chosen so that at the default learning rate the centre moves from
 //! +0.1 to −0.1. After it, ReLU's gate is shut for every input, every gradient is exactly 0, and
 //! SGD never moves R again.
+//!
+//! Global-norm gradient clipping (off by default) is a rule of every step, the large one too:
+//! when ‖g‖ over (w1, w2, b) exceeds c, g is scaled by c/‖g‖ before the step (what
+//! `torch.nn.utils.clip_grad_norm_` and `tf.clip_by_global_norm` do), so a plain SGD step then
+//! moves the parameters by at most lr·c. The large step moves a's centre by
+//! lr·‖g‖·‖(x̄, 1)‖ = 0.2; clipped, by lr·c·‖(x̄, 1)‖ ≈ 1.22·lr·c.
 
 use super::activation::Activation;
 use super::rng::rng_from_seed;
@@ -51,6 +57,59 @@ pub struct Gradients {
     pub w1: f64,
     pub w2: f64,
     pub b: f64,
+}
+
+impl Gradients {
+    /// The global L2 norm over the parameters' gradients (w1, w2, b): what clipping measures.
+    pub fn norm(&self) -> f64 {
+        (self.w1 * self.w1 + self.w2 * self.w2 + self.b * self.b).sqrt()
+    }
+}
+
+/// The factor global-norm clipping at `c` multiplies a gradient of norm `norm` by:
+/// c/‖g‖ when ‖g‖ > c, else 1 (`tf.clip_by_global_norm`'s c / max(‖g‖, c)). A NaN norm is
+/// left alone (the step is refused as diverging anyway).
+pub fn clip_scale(norm: f64, c: f64) -> f64 {
+    if norm > c {
+        c / norm
+    } else {
+        1.0
+    }
+}
+
+/// The pre-activation of R with parameters `line` = (w1, w2, b) at input `x`: the one formula
+/// the neuron and the plane chart share, so both say the same side of the line.
+pub fn preactivation(line: [f64; 3], x: [f64; 2]) -> f64 {
+    line[0] * x[0] + line[1] * x[1] + line[2]
+}
+
+/// What the last step did, with clipping: the numbers the words tell.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepTaken {
+    pub kind: StepKind,
+    pub lr: f64,
+    /// ‖g‖ over (w1, w2, b), before clipping.
+    pub norm: f64,
+    /// The clipping norm in force (None: clipping off).
+    pub clip: Option<f64>,
+    /// What the gradient was multiplied by: [`clip_scale`], 1 when clipping did not act.
+    pub scale: f64,
+    /// The change the step made to (w1, w2, b).
+    pub delta: [f64; 3],
+    /// The change it would have made unclipped: −lr·g.
+    pub unclipped: [f64; 3],
+}
+
+impl StepTaken {
+    /// Whether clipping scaled this step's gradient down.
+    pub fn clipped(&self) -> bool {
+        self.scale < 1.0
+    }
+
+    /// ‖Δθ‖: how far the step moved (w1, w2, b).
+    pub fn moved(&self) -> f64 {
+        self.delta.iter().map(|d| d * d).sum::<f64>().sqrt()
+    }
 }
 
 /// What the last step was.
@@ -111,6 +170,9 @@ pub struct Neuron {
     step: usize,
     last: Gradients,
     history: Vec<Snapshot>,
+    /// Global-norm clipping at this norm (None: off).
+    clip: Option<f64>,
+    last_step: Option<StepTaken>,
 }
 
 /// History longer than this is thinned (every other point dropped), so a long run stays cheap.
@@ -135,6 +197,8 @@ impl Neuron {
             step: 0,
             last: Gradients::default(),
             history: Vec::new(),
+            clip: None,
+            last_step: None,
         };
         n.record(StepKind::Sgd);
         n
@@ -156,8 +220,28 @@ impl Neuron {
         &self.history
     }
 
+    /// (w1, w2, b): R's line w1·x1 + w2·x2 + b = 0 in the plane of its inputs.
+    pub fn line(&self) -> [f64; 3] {
+        [self.w[0], self.w[1], self.b]
+    }
+
     pub fn preactivation(&self, x: [f64; 2]) -> f64 {
-        self.w[0] * x[0] + self.w[1] * x[1] + self.b
+        preactivation(self.line(), x)
+    }
+
+    /// Turns global-norm clipping on at norm `c`, or off with `None`; a norm that is not a
+    /// positive finite number turns it off.
+    pub fn set_clip(&mut self, c: Option<f64>) {
+        self.clip = c.filter(|c| c.is_finite() && *c > 0.0);
+    }
+
+    pub fn clip(&self) -> Option<f64> {
+        self.clip
+    }
+
+    /// What the last step did (None before the first).
+    pub fn last_step(&self) -> Option<StepTaken> {
+        self.last_step
     }
 
     pub fn preactivations(&self) -> Vec<f64> {
@@ -244,9 +328,19 @@ impl Neuron {
         self.apply(lr, g, StepKind::Large)
     }
 
+    /// One SGD step with gradient `g`, clipped if clipping is on. `g` is kept as computed
+    /// (the flow diagram shows what backpropagation gave); the step uses the clipped one.
     fn apply(&mut self, lr: f64, g: Gradients, kind: StepKind) -> Result<Gradients, Diverged> {
-        let w = [self.w[0] - lr * g.w1, self.w[1] - lr * g.w2];
-        let b = self.b - lr * g.b;
+        let norm = g.norm();
+        let scale = self.clip.map_or(1.0, |c| clip_scale(norm, c));
+        // Unclipped, the arithmetic is exactly the plain step's (no multiplication by 1).
+        let used = if scale < 1.0 {
+            [g.w1 * scale, g.w2 * scale, g.b * scale]
+        } else {
+            [g.w1, g.w2, g.b]
+        };
+        let w = [self.w[0] - lr * used[0], self.w[1] - lr * used[1]];
+        let b = self.b - lr * used[2];
         let (old_w, old_b) = (self.w, self.b);
         self.w = w;
         self.b = b;
@@ -260,6 +354,15 @@ impl Neuron {
         }
         self.step += 1;
         self.last = g;
+        self.last_step = Some(StepTaken {
+            kind,
+            lr,
+            norm,
+            clip: self.clip,
+            scale,
+            delta: [w[0] - old_w[0], w[1] - old_w[1], b - old_b],
+            unclipped: [-lr * g.w1, -lr * g.w2, -lr * g.b],
+        });
         self.record(kind);
         Ok(g)
     }
@@ -333,5 +436,49 @@ mod tests {
         assert!((s.mean + 0.1).abs() < 0.005, "{s:?}");
         assert_eq!(s.open_fraction, 0.0);
         assert!(n.is_dead());
+    }
+
+    /// The large step's gradient has norm G·‖(x̄, 1)‖ ≈ 16.3; clipped at 1 the step moves
+    /// (w1, w2, b) by lr·1 along the same direction, a's centre by lr·‖(x̄, 1)‖ ≈ 0.012, and
+    /// R stays open for every input.
+    #[test]
+    fn clipping_tames_the_large_step() {
+        let mut n = Neuron::new(Activation::RELU, 0.0, 1);
+        n.set_clip(Some(1.0));
+        n.large_gradient_step(DEFAULT_LR).unwrap();
+        let t = n.last_step().unwrap();
+        let x_norm = (2.0 * INPUT_MEAN * INPUT_MEAN + 1.0).sqrt();
+        assert!((t.norm - large_gradient() * x_norm).abs() < 1e-12, "{t:?}");
+        assert!(t.clipped() && (t.scale - 1.0 / t.norm).abs() < 1e-15);
+        assert!((t.moved() - DEFAULT_LR).abs() < 1e-15, "{t:?}");
+        // Same direction, shorter: each component scaled by c/‖g‖.
+        for (d, u) in t.delta.iter().zip(t.unclipped) {
+            assert!((d - u * t.scale).abs() < 1e-15, "{t:?}");
+        }
+        let s = n.stats();
+        assert!(
+            (s.mean - (0.1 - DEFAULT_LR * x_norm)).abs() < 0.005,
+            "{s:?}"
+        );
+        assert_eq!(s.open_fraction, 1.0);
+    }
+
+    #[test]
+    fn clipping_above_the_norm_changes_nothing_and_bad_norms_turn_it_off() {
+        let mut plain = Neuron::new(Activation::RELU, 0.0, 3);
+        let mut loose = Neuron::new(Activation::RELU, 0.0, 3);
+        loose.set_clip(Some(1e6));
+        for _ in 0..20 {
+            plain.sgd_step(DEFAULT_LR).unwrap();
+            loose.sgd_step(DEFAULT_LR).unwrap();
+        }
+        assert_eq!((plain.w, plain.b), (loose.w, loose.b));
+        assert!(!loose.last_step().unwrap().clipped());
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            loose.set_clip(Some(bad));
+            assert_eq!(loose.clip(), None, "{bad}");
+        }
+        assert_eq!(clip_scale(2.0, 1.0), 0.5);
+        assert_eq!(clip_scale(0.5, 1.0), 1.0);
     }
 }

@@ -32,6 +32,20 @@ pub const BIAS: NumberSpec = NumberSpec {
     digits: 3,
 };
 
+/// Global-norm gradient clipping at norm c (0 = off): every step, the large one too, then
+/// moves (w1, w2, b) by at most lr·c. The large step's gradient has norm about 16, R's ordinary
+/// steps' about 0.3, so a c between them tames the one and leaves the others alone.
+pub const CLIP: NumberSpec = NumberSpec {
+    key: "clip",
+    label: "Clip gradient norm at (0 = off)",
+    min: 0.0,
+    max: 20.0,
+    default: 0.0,
+    step: 0.1,
+    scale: Scale::Linear,
+    digits: 3,
+};
+
 pub const FUNCTION: ChoiceSpec = ChoiceSpec {
     key: "f",
     label: "Activation f",
@@ -84,6 +98,8 @@ pub struct Settings {
     pub alpha: f64,
     pub lr: f64,
     pub bias: f64,
+    /// The clipping norm c; 0 is off.
+    pub clip: f64,
 }
 
 impl Default for Settings {
@@ -93,6 +109,7 @@ impl Default for Settings {
             alpha: ALPHA.default,
             lr: LR.default,
             bias: BIAS.default,
+            clip: CLIP.default,
         }
     }
 }
@@ -101,10 +118,15 @@ impl Settings {
     pub fn activation(&self) -> Activation {
         self.kind.with_alpha(self.alpha)
     }
+
+    /// The clipping norm, None when off.
+    pub fn clip_norm(&self) -> Option<f64> {
+        (self.clip > 0.0).then_some(self.clip)
+    }
 }
 
 /// Every setting, in the order the panel shows them.
-pub const FIELDS: [Field<Settings>; 4] = [
+pub const FIELDS: [Field<Settings>; 5] = [
     Field {
         control: Control::Menu(FUNCTION),
         get: |s| Value::Choice(s.kind.id().into()),
@@ -115,6 +137,12 @@ pub const FIELDS: [Field<Settings>; 4] = [
         control: Control::Slider(LR),
         get: |s| Value::Number(s.lr),
         set: |s, v| s.lr = v.number().unwrap_or(s.lr),
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(CLIP),
+        get: |s| Value::Number(s.clip),
+        set: |s, v| s.clip = v.number().unwrap_or(s.clip),
         applies: always,
     },
     Field {
@@ -144,7 +172,8 @@ pub enum Msg {
     /// A control changed: f and α change R's activation, b moves R's bias now, lr the next
     /// steps' size.
     Set(&'static str, Value),
-    /// The seeds' accident: one step with a large upstream gradient.
+    /// The seeds' accident: one step with a large upstream gradient. Clipping, when on,
+    /// applies to it as to every step: that is what clipping is for.
     LargeStep,
     /// One SGD step (and pause training).
     Step,
@@ -165,6 +194,8 @@ pub struct State {
     pub was_shut: bool,
     /// Pre-activations just before the last large step, drawn as an outline.
     pub before_large: Option<Vec<f64>>,
+    /// R's line (w1, w2, b) just before the last large step, drawn dashed on the plane.
+    pub line_before_large: Option<[f64; 3]>,
     pub training: bool,
     /// Why training stopped, in words, when a step would have diverged.
     pub problem: Option<String>,
@@ -174,11 +205,14 @@ impl State {
     /// R at the start; a bias that starts it with its gate shut counts as shut, so a later
     /// reopening is a recovery.
     pub fn new(settings: Settings) -> State {
+        let mut neuron = Neuron::new(settings.activation(), settings.bias, SEED);
+        neuron.set_clip(settings.clip_norm());
         let mut s = State {
-            neuron: Neuron::new(settings.activation(), settings.bias, SEED),
+            neuron,
             settings,
             was_shut: false,
             before_large: None,
+            line_before_large: None,
             training: false,
             problem: None,
         };
@@ -192,6 +226,7 @@ impl State {
             Msg::Set(key, value) => self.set(key, &value),
             Msg::LargeStep => {
                 self.before_large = Some(self.neuron.preactivations());
+                self.line_before_large = Some(self.neuron.line());
                 self.step(true);
             }
             Msg::Step => {
@@ -221,6 +256,7 @@ impl State {
                 self.note_gate();
             }
             "f" | "alpha" => self.neuron.set_activation(self.settings.activation()),
+            "clip" => self.neuron.set_clip(self.settings.clip_norm()),
             _ => {}
         }
     }

@@ -17,7 +17,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 /// The gate histogram, the flow diagram and the timelines.
-const CHARTS: usize = 3;
+const CHARTS: usize = 4;
 
 struct Buttons {
     large: Element,
@@ -34,6 +34,8 @@ struct View {
     gate_chart: ChartCanvas,
     flow_chart: ChartCanvas,
     timeline_chart: ChartCanvas,
+    /// R's line in the plane of (x1, x2), with its inputs as a cloud.
+    plane_chart: ChartCanvas,
     status: Element,
     problem: Element,
     /// The last step's update-to-data ratio, in words, under the flow diagram.
@@ -80,6 +82,10 @@ impl View {
         self.gate_chart
             .canvas
             .set_attribute("aria-label", &words::gate_chart_label(&stats))?;
+        let (open, shut) = self.state.plane().sides();
+        self.plane_chart
+            .canvas
+            .set_attribute("aria-label", &words::plane_chart_label(open, shut))?;
         self.render_words()?;
         self.mark_host()?;
         if let Some(a) = &self.address {
@@ -103,14 +109,15 @@ impl View {
             .set_attribute("aria-pressed", if s.training { "true" } else { "false" })
     }
 
-    /// Draws chart `i` (0 the gate histogram, 1 the flow diagram, 2 the timelines) through
+    /// Draws chart `i` (0 the gate histogram, 1 the flow diagram, 2 the timelines, 3 the plane) through
     /// the panel's figures, as Save SVG does.
     fn render_chart(&self, i: usize) -> Result<(), JsValue> {
         let s = &self.state;
         let canvas = match i {
             0 => &self.gate_chart,
             1 => &self.flow_chart,
-            _ => &self.timeline_chart,
+            2 => &self.timeline_chart,
+            _ => &self.plane_chart,
         };
         canvas.draw(|area, theme| s.draw(i, area, theme))
     }
@@ -118,15 +125,19 @@ impl View {
     fn render_words(&self) -> Result<(), JsValue> {
         let s = &self.state;
         let stats = s.neuron.stats();
-        let text = words::summary(
+        let summary = words::summary(
             s.neuron.f,
             &stats,
             &s.gradient_now(),
             s.was_shut,
             s.settings.lr,
         );
-        dom::set_text(&self.status, &text);
-        dom::set_text(&self.step_ratio, &words::step_ratio(s.last_step_ratio()));
+        let step = s.neuron.last_step();
+        dom::set_text(&self.status, &words::status(summary, step));
+        dom::set_text(
+            &self.step_ratio,
+            &words::step_note(s.last_step_ratio(), step),
+        );
         let problem = s.problem.as_deref().unwrap_or("");
         dom::set_text(&self.problem, problem);
         self.problem
@@ -278,6 +289,12 @@ pub fn mount(
         "Timelines of w1, w2, b, the loss and the open-gate fraction",
         0.75,
     )?;
+    let plane_chart = ChartCanvas::new(
+        &doc,
+        "R's line w1·x1 + w2·x2 + b = 0 in the plane of its inputs",
+        0.6,
+    )?
+    .with_narrow_aspect(1.2);
     let status = dom::live_status(&doc)?;
     let problem = dom::el(&doc, "p", "notice", "")?;
     problem.set_attribute("role", "alert")?;
@@ -288,6 +305,7 @@ pub fn mount(
     }
     let step_ratio = dom::el(&doc, "p", "hint step-ratio", "")?;
     figure.append_child(&gate_chart.canvas)?;
+    figure.append_child(&plane_chart.canvas)?;
     figure.append_child(&flow_chart.canvas)?;
     figure.append_child(&step_ratio)?;
     figure.append_child(&timeline_chart.canvas)?;
@@ -301,6 +319,7 @@ pub fn mount(
         gate_chart,
         flow_chart,
         timeline_chart,
+        plane_chart,
         status,
         problem,
         step_ratio,
@@ -324,7 +343,7 @@ pub fn mount(
 /// "Save PNG" and "Save SVG" under each chart.
 fn figure_buttons(doc: &web_sys::Document, view: &Shared) -> Result<Vec<EventListener>, JsValue> {
     type Pick = fn(&View) -> (&State, &web_sys::HtmlCanvasElement);
-    let charts: [(Pick, &str); 3] = [
+    let charts: [(Pick, &str); 4] = [
         (
             |v| (&v.state, &v.gate_chart.canvas),
             "histogram of the pre-activation",
@@ -334,6 +353,10 @@ fn figure_buttons(doc: &web_sys::Document, view: &Shared) -> Result<Vec<EventLis
             "gradient-flow diagram",
         ),
         (|v| (&v.state, &v.timeline_chart.canvas), "timelines"),
+        (
+            |v| (&v.state, &v.plane_chart.canvas),
+            "R's line in the plane of its inputs",
+        ),
     ];
     let mut listeners = Vec::new();
     for (index, (pick, title)) in charts.into_iter().enumerate() {

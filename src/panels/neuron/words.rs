@@ -7,7 +7,7 @@ use super::state::{
     can_recover, largest_gradient, OPEN_FROM, RECOVERY_STEPS, SHUT_BELOW, VISIBLE_CHANGE,
 };
 use crate::sim::activation::Activation;
-use crate::sim::neuron::{Gradients, PreactivationStats, StepKind};
+use crate::sim::neuron::{Gradients, PreactivationStats, StepKind, StepTaken};
 use crate::spec::format_sig;
 
 /// The live summary: how open R's gate is, what gradient reaches its parameters, and what
@@ -67,6 +67,23 @@ pub fn order_of(g: f64) -> String {
     format!("1e{}", g.log10().floor() as i32)
 }
 
+/// The plane chart's description for screen readers: where R's inputs sit relative to its
+/// line, from the counts the chart draws.
+pub fn plane_chart_label(open: usize, shut: usize) -> String {
+    let verdict = if open == 0 && shut > 0 {
+        ": every input is on the shut side, so R is dead"
+    } else if shut == 0 {
+        ": every input is on the open side"
+    } else {
+        ""
+    };
+    format!(
+        "R's line a = 0 in the plane of (x1, x2) and its {} inputs: {open} on the open side, \
+         {shut} on the shut side{verdict}",
+        open + shut
+    )
+}
+
 /// The histogram's accessible description.
 pub fn gate_chart_label(stats: &PreactivationStats) -> String {
     format!(
@@ -108,6 +125,80 @@ pub fn step_ratio(step: Option<(StepKind, f64)>) -> String {
         "{what} update-to-data ratio, log10(‖Δθ‖/‖θ‖) over w1, w2 and b, is {}: {verdict}.",
         format_sig(r, 2).replace('-', "−")
     )
+}
+
+/// A number for the words, with a true minus sign.
+fn num(v: f64) -> String {
+    format_sig(v, 2).replace('-', "−")
+}
+
+/// What global-norm clipping did on the last step: "Clipping acted on the large step: its
+/// gradient's norm was 16; clipped to 1, it moved b by −0.0082 instead of −0.13 (‖Δθ‖ =
+/// lr·c = 0.01)." None when there is nothing to say: no step yet, or an ordinary step with
+/// clipping off (the panel then reads as it did before clipping existed).
+pub fn clipping(step: Option<StepTaken>) -> Option<String> {
+    let t = step?;
+    let large = t.kind == StepKind::Large;
+    let Some(c) = t.clip else {
+        return large.then(|| {
+            format!(
+                "No clipping: the large step's gradient had norm {} and moved b by {}. With clipping at c, no step moves (w1, w2, b) by more than lr·c.",
+                num(t.norm),
+                num(t.delta[2])
+            )
+        });
+    };
+    let c_text = num(c);
+    if t.norm == 0.0 {
+        return Some(format!(
+            "Clipping at {c_text} had nothing to scale: the gradient was 0."
+        ));
+    }
+    if !t.clipped() {
+        let what = if large {
+            "the large step's"
+        } else {
+            "the last step's"
+        };
+        return Some(format!(
+            "Clipping at {c_text} did not act: {what} gradient norm was {}, not above {c_text}.",
+            num(t.norm)
+        ));
+    }
+    let (what, it) = if large {
+        ("Clipping acted on the large step: its", "it")
+    } else {
+        ("Clipping acted on the last step: its", "the step")
+    };
+    Some(format!(
+        "{what} gradient's norm was {}; clipped to {c_text}, {it} moved b by {} instead of {} (‖Δθ‖ = lr·c = {}).",
+        num(t.norm),
+        num(t.delta[2]),
+        num(t.unclipped[2]),
+        num(t.lr * c)
+    ))
+}
+
+/// The live status: the summary, and after a large step what clipping did to it (an event,
+/// so announcing it once is right; ordinary steps' clipping is told under the flow diagram).
+pub fn status(summary: String, step: Option<StepTaken>) -> String {
+    match step
+        .filter(|t| t.kind == StepKind::Large)
+        .and_then(|t| clipping(Some(t)))
+    {
+        Some(note) => format!("{summary} {note}"),
+        None => summary,
+    }
+}
+
+/// The sentence under the flow diagram: the step's update-to-data ratio, then what clipping
+/// did to it.
+pub fn step_note(ratio: Option<(StepKind, f64)>, step: Option<StepTaken>) -> String {
+    let r = step_ratio(ratio);
+    match clipping(step) {
+        Some(note) => format!("{r} {note}"),
+        None => r,
+    }
 }
 
 /// A ratio in words: "a tenth", "half", "3 times".
@@ -212,6 +303,107 @@ mod tests {
             s.neuron.b - b0
         );
         assert!(said(&s).contains("recovered"), "{}", said(&s));
+    }
+
+    fn large_step_with_clip(lr: f64, clip: f64) -> State {
+        let mut s = State::new(Settings {
+            lr,
+            clip,
+            ..Settings::default()
+        });
+        s.update(Msg::LargeStep);
+        s
+    }
+
+    /// The brief's sentence, from the numbers: the large step's norm, the clipping norm, b's
+    /// change clipped and not, and ‖Δθ‖ = lr·c; R stays alive and the status says both.
+    #[test]
+    fn clipping_says_what_it_did_to_the_large_step() {
+        let s = large_step_with_clip(DEFAULT_LR, 1.0);
+        let t = s.neuron.last_step().unwrap_or_else(|| panic!("a step"));
+        let said = clipping(Some(t)).unwrap_or_default();
+        let expected = format!(
+            "Clipping acted on the large step: its gradient's norm was {}; clipped to 1, it moved b by {} instead of {} (‖Δθ‖ = lr·c = 0.01).",
+            num(t.norm),
+            num(t.delta[2]),
+            num(t.unclipped[2])
+        );
+        assert_eq!(said, expected);
+        assert!(said.contains("norm was 16;"), "{said}");
+        assert!(said.contains("b by −0.0082 instead of −0.13"), "{said}");
+        let status = status(said_of(&s), Some(t));
+        assert!(
+            status.contains("alive") && status.ends_with(&said),
+            "{status}"
+        );
+        // Without clipping the same step says how large it was, and R is dead.
+        let off = large_step_with_clip(DEFAULT_LR, 0.0);
+        let note = clipping(off.neuron.last_step()).unwrap_or_default();
+        assert!(
+            note.starts_with(
+                "No clipping: the large step's gradient had norm 16 and moved b by −0.13"
+            ),
+            "{note}"
+        );
+        assert!(status_of(&off).contains("R is dead"));
+    }
+
+    /// At learning rate 1, lr·c = 1 is ten times R's margin of 0.1: clipping acts and R
+    /// dies anyway; the words must not pretend it was saved.
+    #[test]
+    fn clipping_at_a_high_rate_acts_and_r_still_dies() {
+        let s = large_step_with_clip(1.0, 1.0);
+        let note = clipping(s.neuron.last_step()).unwrap_or_default();
+        assert!(
+            note.contains("clipped to 1") && note.contains("lr·c = 1)"),
+            "{note}"
+        );
+        assert!(status_of(&s).contains("R is dead"), "{}", status_of(&s));
+    }
+
+    #[test]
+    fn clipping_that_did_not_act_says_so_and_off_says_nothing_on_ordinary_steps() {
+        let mut s = State::new(Settings {
+            clip: 1.0,
+            ..Settings::default()
+        });
+        s.update(Msg::Step);
+        let t = s.neuron.last_step();
+        let note = clipping(t).unwrap_or_default();
+        assert!(
+            note.starts_with("Clipping at 1 did not act: the last step's gradient norm was 0."),
+            "{note}"
+        );
+        assert_eq!(
+            status(said_of(&s), t),
+            said_of(&s),
+            "ordinary steps are not announced"
+        );
+        let mut plain = State::new(Settings::default());
+        plain.update(Msg::Step);
+        assert_eq!(clipping(plain.neuron.last_step()), None);
+        let ratio = plain.last_step_ratio();
+        assert_eq!(
+            step_note(ratio, plain.neuron.last_step()),
+            step_ratio(ratio)
+        );
+        // Dead and clipped: nothing to scale.
+        let mut dead = large_step_with_clip(DEFAULT_LR, 0.0);
+        dead.update(Msg::Set("clip", crate::spec::Value::Number(1.0)));
+        dead.update(Msg::Step);
+        let note = clipping(dead.neuron.last_step()).unwrap_or_default();
+        assert_eq!(
+            note,
+            "Clipping at 1 had nothing to scale: the gradient was 0."
+        );
+    }
+
+    fn said_of(s: &State) -> String {
+        said(s)
+    }
+
+    fn status_of(s: &State) -> String {
+        status(said(s), s.neuron.last_step())
     }
 
     #[test]

@@ -5,4 +5,5 @@
 
 pub mod flow;
 pub mod gate;
+pub mod plane;
 pub mod timeline;
