@@ -925,10 +925,14 @@ fn the_map_draws_each_axis_with_its_unit_and_the_accuracy_view() {
 
 #[test]
 fn a_cells_link_carries_the_task_and_the_remedies_to_the_network_panel() {
+    // A 2-D task's cell has no link: the network panel does not train those sets yet.
+    let xor = Settings::from_pairs(&query_pairs("task=xor&warmup=100&axis=clip"))
+        .0
+        .map();
+    assert_eq!(xor.network_query(3, 3), None);
     for q in [
         "task=seed002-linear&axis=warmup&bn=on&inputs=centred&wd=0.01",
         "task=seed002-linear&axis=clip&redo=keep",
-        "task=xor&warmup=100&bias=0.2&axis=clip",
     ] {
         let s = Settings::from_pairs(&query_pairs(q)).0.map();
         for (i, j) in [(0, 0), (7, 12), (19, 19), (20, 20)] {

@@ -47,8 +47,34 @@ impl Figures for State {
         ]
     }
 
+    /// The settings the map had before tasks, axes and remedies, as before (so an old file
+    /// name still names the same map), then only those of the newer settings that differ
+    /// from the default, each with its key (`task-spiral`, `axis-warmup`, `wd0.01`).
     fn settings_tag(&self) -> String {
-        crate::spec::fields_tag(&super::state::FIELDS, &self.settings)
+        use crate::chart::figure::number_tag;
+        use crate::spec::Value;
+        const NEWER: [&str; 9] = [
+            "task", "axis", "bias", "warmup", "clip", "wd", "redo", "bn", "inputs",
+        ];
+        let s = &self.settings;
+        let default = super::state::Settings::default();
+        super::state::FIELDS
+            .iter()
+            .filter(|f| (f.applies)(s))
+            .filter_map(|f| {
+                let (key, v) = (f.key(), (f.get)(s));
+                let newer = NEWER.contains(&key);
+                if newer && v == (f.get)(&default) {
+                    return None;
+                }
+                Some(match v {
+                    Value::Number(x) => format!("{key}{}", number_tag(x)),
+                    Value::Choice(id) if newer => format!("{key}-{id}"),
+                    Value::Choice(id) => id,
+                })
+            })
+            .collect::<Vec<_>>()
+            .join("_")
     }
 
     fn draw<DB: DrawingBackend>(

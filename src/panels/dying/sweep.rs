@@ -403,16 +403,15 @@ impl MapSpec {
 
     /// The query that sets the "Small network" panel to cell (i, j), in that panel's own keys
     /// (its documented embed keys): Train there, and it trains exactly this cell's run.
+    /// None for a 2-D task: "A small network" trains seed 002's data or the learner's, not
+    /// Playground's sets yet, and a link that loaded another run than the cell's would mislead.
     pub fn network_query(&self, i: usize, j: usize) -> Option<String> {
+        if matches!(self.task, Task::Play(_)) {
+            return None;
+        }
         let mut q = form_urlencoded::Serializer::new(String::new());
         let act = self.activation;
-        match self.task {
-            Task::Play(t) => q
-                .append_pair("task", t.id())
-                .append_pair("points", &SAMPLES.to_string())
-                .append_pair("noise", &NOISE_2D.to_string()),
-            _ => q.append_pair("n", &SAMPLES.to_string()),
-        };
+        q.append_pair("n", &SAMPLES.to_string());
         q.append_pair("layers", &self.layers.to_string())
             .append_pair("width", &self.width.to_string())
             .append_pair("act", act.kind.id());
