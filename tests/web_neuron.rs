@@ -159,7 +159,8 @@ fn a_learning_rate_100_times_smaller_keeps_r_alive() {
 async fn every_control_change_redraws_the_canvases() {
     let p = Panel::mount("");
     let mut last = p.canvases();
-    assert_eq!(last.len(), 3);
+    // The histogram, R's line in the plane, the flow diagram, the timelines.
+    assert_eq!(last.len(), 4);
     type Change = (&'static str, Box<dyn Fn(&Panel)>);
     let changes: [Change; 6] = [
         ("activation", Box::new(|p: &Panel| p.choose("elu"))),
@@ -279,4 +280,37 @@ async fn train_runs_in_animation_frames_until_paused() {
     );
     // The panel learned its ramp while alive: the loss went down.
     assert!(p.status().contains("alive"), "{}", p.status());
+}
+
+/// Clipping at c = 1 tames the large step: b moves by at most lr·c, R stays open, the status
+/// says what clipping did, and the plane's description counts every input on the open side.
+#[wasm_bindgen_test]
+async fn clipping_tames_the_large_step_and_the_plane_says_where_the_inputs_are() {
+    let p = Panel::mount("clip=1");
+    let plane = p.find::<web_sys::Element>("canvas[aria-label^=\"R's line a = 0\"]");
+    let label = plane.get_attribute("aria-label").unwrap_or_default();
+    assert!(
+        label.contains("500 on the open side, 0 on the shut side"),
+        "{label}"
+    );
+    let b0 = p.data("b");
+    p.click("Large gradient step");
+    let moved = (p.data("b") - b0).abs();
+    assert!(
+        moved <= 0.01 * 1.0 + 1e-12,
+        "b moved by {moved}, more than lr·c"
+    );
+    assert!(p.data("open") > 0.99, "open: {}", p.data("open"));
+    let said = p.status();
+    assert!(said.contains("Clipping acted on the large step"), "{said}");
+    let unclipped = Panel::mount("");
+    unclipped.click("Large gradient step");
+    let label = unclipped
+        .find::<web_sys::Element>("canvas[aria-label^=\"R's line a = 0\"]")
+        .get_attribute("aria-label")
+        .unwrap_or_default();
+    assert!(
+        label.contains("every input is on the shut side, so R is dead"),
+        "{label}"
+    );
 }
