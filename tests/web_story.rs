@@ -298,9 +298,9 @@ async fn the_whole_path_from_first_to_last_step_bears_out_every_claim() {
 
 #[wasm_bindgen_test]
 async fn a_deep_link_opens_a_middle_step_with_its_state_and_the_address_follows() {
-    let page = Page::open("?step=4");
+    let page = Page::open("?step=5");
     let card = page.card();
-    assert_eq!(card.get_attribute("data-step").as_deref(), Some("4"));
+    assert_eq!(card.get_attribute("data-step").as_deref(), Some("5"));
     assert_eq!(text(&card, "h3"), "Dead for good");
     assert!(!card.has_attribute("hidden"));
     let neuron = page.host(PanelId::Neuron);
@@ -309,13 +309,13 @@ async fn a_deep_link_opens_a_middle_step_with_its_state_and_the_address_follows(
     assert!(status(&neuron).contains("R is dead"), "{}", status(&neuron));
     sleep(400).await;
     let q = page.search();
-    assert!(q.contains("step=4") && q.contains("neuron.b=-0.2"), "{q}");
+    assert!(q.contains("step=5") && q.contains("neuron.b=-0.2"), "{q}");
     button(&card, "Next").click();
-    assert_eq!(page.card().get_attribute("data-step").as_deref(), Some("5"));
+    assert_eq!(page.card().get_attribute("data-step").as_deref(), Some("6"));
     assert_eq!(neuron.get_attribute("data-b").as_deref(), Some("0"));
     sleep(400).await;
     let q = page.search();
-    assert!(q.contains("step=5") && !q.contains("neuron.b"), "{q}");
+    assert!(q.contains("step=6") && !q.contains("neuron.b"), "{q}");
     // Leaving the guide keeps the panels and takes the step out of the address.
     support::find::<web_sys::HtmlElement>(&card, "[data-guide=leave]").click();
     assert!(page.card().has_attribute("hidden"));

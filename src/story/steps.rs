@@ -8,7 +8,7 @@ use crate::panels::PanelId;
 
 /// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
 /// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
-pub const STEPS: [Step; 15] = [
+pub const STEPS: [Step; 16] = [
     Step {
         title: "ReLU, and why it is popular",
         words: "ReLU passes a positive input through unchanged and turns a negative one into 0. \
@@ -62,6 +62,28 @@ pub const STEPS: [Step; 15] = [
         question: "Why did such a small shift matter so much?",
         answer: "ReLU's gate is either open or shut: below 0 every input gets slope 0. \
                  Moving the bell by 0.2 carried all of it across that edge.",
+        before: Claim::NeuronAlive,
+        after: Claim::NeuronDead,
+    },
+    Step {
+        title: "R's line leaves its data",
+        words: "The same step, seen from R's inputs. Each input is a point (x1, x2), and R's \
+                gate is a line: w1·x1 + w2·x2 + b = 0, open on its shaded side. Before the \
+                step the whole cloud of inputs lies on the open side. The large step moves w1, \
+                w2 and b together, which carries the line across the cloud to its far side: \
+                every input is then on the shut side, and nothing is left to move it back.",
+        seed_differs: None,
+        set: &[(PanelId::Neuron, "f=relu&lr=0.01&b=0")],
+        try_this: Try {
+            text: "Press Large gradient step and watch the line in the plane jump past the cloud.",
+            panel: PanelId::Neuron,
+            action: Action::Press("Large gradient step"),
+        },
+        question: "When is a unit of a network's first layer dead, in this picture?",
+        answer: "When all of its training inputs lie on the shut side of its line: then no \
+                 input opens the gate, and no gradient reaches its weights. Set Clip gradient \
+                 norm at 1 and press the step again: the line moves a little and the cloud \
+                 stays open.",
         before: Claim::NeuronAlive,
         after: Claim::NeuronDead,
     },
