@@ -599,6 +599,42 @@ pub const INPUT_SCALINGS: [(crate::sim::data::InputScaling, &str, &str); 3] = [
     ),
 ];
 
+/// ReDo's menu (the network panel and the phase map share it, so a map cell's link carries it).
+pub const REDO: ChoiceSpec = ChoiceSpec {
+    key: "redo",
+    label: "ReDo: recycle dormant units",
+    options: || {
+        RedoMode::ALL
+            .iter()
+            .map(|r| (r.id().into(), r.label().into()))
+            .collect()
+    },
+};
+
+/// Batch normalization's menu, shared as [`REDO`] is.
+pub const BATCH_NORM: ChoiceSpec = ChoiceSpec {
+    key: "bn",
+    label: "Batch normalization (hidden layers)",
+    options: || {
+        vec![
+            ("off".into(), "Off".into()),
+            ("on".into(), "Before each activation".into()),
+        ]
+    },
+};
+
+/// How seed 002's (or the learner's) inputs are scaled before training, shared as [`REDO`] is.
+pub const INPUTS: ChoiceSpec = ChoiceSpec {
+    key: "inputs",
+    label: "Inputs",
+    options: || {
+        INPUT_SCALINGS
+            .iter()
+            .map(|(_, id, label)| (id.to_string(), label.to_string()))
+            .collect()
+    },
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

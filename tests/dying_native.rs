@@ -534,14 +534,8 @@ fn the_remedy_rows_match_the_network_panels_keys_labels_and_ranges() {
     same_number(&dy::WARMUP, &net::WARMUP);
     same_number(&dy::CLIP, &net::CLIP);
     same_number(&dy::WEIGHT_DECAY, &net::WEIGHT_DECAY);
-    for (a, b) in [
-        (dy::REDO, net::REDO),
-        (dy::BATCH_NORM, net::BATCH_NORM),
-        (dy::INPUTS, net::INPUTS),
-    ] {
-        assert_eq!((a.key, a.label), (b.key, b.label));
-        assert_eq!((a.options)(), (b.options)(), "{}", a.key);
-    }
+    // The ReDo, batch-norm and input menus are one definition each (`spec::REDO`, …), used
+    // by both panels: nothing to compare.
 }
 
 #[test]

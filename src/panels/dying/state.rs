@@ -9,7 +9,7 @@ use crate::sim::activation::ActivationKind;
 use crate::sim::data::{Dataset, InputScaling};
 use crate::spec::{
     self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
-    RedoMode, Scale, Value, ALPHA, INPUT_SCALINGS,
+    RedoMode, Scale, Value, ALPHA, BATCH_NORM, INPUTS, INPUT_SCALINGS, REDO,
 };
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -83,36 +83,6 @@ pub const WEIGHT_DECAY: NumberSpec = NumberSpec {
     step: 0.001,
     digits: 3,
     ..slider("wd", "Weight decay λ (AdamW; 0 = off)", (0.0, 0.1), 0.0)
-};
-pub const REDO: ChoiceSpec = ChoiceSpec {
-    key: "redo",
-    label: "ReDo: recycle dormant units",
-    options: || {
-        RedoMode::ALL
-            .iter()
-            .map(|r| (r.id().into(), r.label().into()))
-            .collect()
-    },
-};
-pub const BATCH_NORM: ChoiceSpec = ChoiceSpec {
-    key: "bn",
-    label: "Batch normalization (hidden layers)",
-    options: || {
-        vec![
-            ("off".into(), "Off".into()),
-            ("on".into(), "Before each activation".into()),
-        ]
-    },
-};
-pub const INPUTS: ChoiceSpec = ChoiceSpec {
-    key: "inputs",
-    label: "Inputs",
-    options: || {
-        INPUT_SCALINGS
-            .iter()
-            .map(|(_, id, label)| (id.to_string(), label.to_string()))
-            .collect()
-    },
 };
 pub const TASK: ChoiceSpec = ChoiceSpec {
     key: "task",

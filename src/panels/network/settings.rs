@@ -8,7 +8,6 @@ use crate::sim::dead::{Definition, DEFAULT_TAU};
 use crate::sim::dropout::Dropout;
 use crate::sim::init::Initializer;
 use crate::sim::norm::BatchNorm;
-use crate::sim::redo::Redo;
 use crate::sim::train::NetConfig;
 use crate::spec::{
     self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
@@ -156,97 +155,11 @@ pub const WEIGHT_DECAY: NumberSpec = NumberSpec {
     digits: 3,
 };
 
-/// ReDo's schedule: every this many steps, units τ-dormant on the batch are recycled.
-pub const REDO_EVERY: usize = 100;
+/// ReDo's schedule and menu, the batch-norm and input menus: shared with the phase map
+/// (`spec`), so a map cell's link carries them as they are.
+pub use crate::spec::{RedoMode, BATCH_NORM, INPUTS, INPUT_SCALINGS, REDO, REDO_EVERY};
 /// ReDo's τ (Sokar et al.'s code uses 0.025 in its default configuration).
 pub const REDO_TAU: f64 = DEFAULT_TAU;
-
-/// ReDo: recycle dormant units, and whether their Adam state is reset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RedoMode {
-    Off,
-    /// Recycle, and reset the recycled weights' Adam moments and step counts (timoklein/redo).
-    Reset,
-    /// Recycle, keeping the optimizer's state as it was.
-    Keep,
-}
-
-impl RedoMode {
-    pub const ALL: [RedoMode; 3] = [RedoMode::Off, RedoMode::Reset, RedoMode::Keep];
-    pub fn id(self) -> &'static str {
-        match self {
-            RedoMode::Off => "off",
-            RedoMode::Reset => "reset",
-            RedoMode::Keep => "keep",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            RedoMode::Off => "Off",
-            RedoMode::Reset => "Every 100 steps, reset Adam's state",
-            RedoMode::Keep => "Every 100 steps, keep Adam's state",
-        }
-    }
-    /// The simulation's ReDo for this choice.
-    pub fn config(self) -> Option<Redo> {
-        let reset = match self {
-            RedoMode::Off => return None,
-            RedoMode::Reset => true,
-            RedoMode::Keep => false,
-        };
-        Some(Redo {
-            every: REDO_EVERY,
-            tau: REDO_TAU,
-            reset_moments: reset,
-            restart_step_counts: reset,
-        })
-    }
-}
-
-pub const REDO: ChoiceSpec = ChoiceSpec {
-    key: "redo",
-    label: "ReDo: recycle dormant units",
-    options: || {
-        RedoMode::ALL
-            .iter()
-            .map(|r| (r.id().into(), r.label().into()))
-            .collect()
-    },
-};
-
-pub const BATCH_NORM: ChoiceSpec = ChoiceSpec {
-    key: "bn",
-    label: "Batch normalization (hidden layers)",
-    options: || {
-        vec![
-            ("off".into(), "Off".into()),
-            ("on".into(), "Before each activation".into()),
-        ]
-    },
-};
-
-/// How seed 002's (or the learner's) inputs are scaled before training.
-pub const INPUTS: ChoiceSpec = ChoiceSpec {
-    key: "inputs",
-    label: "Inputs",
-    options: || {
-        INPUT_SCALINGS
-            .iter()
-            .map(|(_, id, label)| (id.to_string(), label.to_string()))
-            .collect()
-    },
-};
-
-/// The input scalings the menu offers: (scaling, id, label).
-pub const INPUT_SCALINGS: [(InputScaling, &str, &str); 3] = [
-    (InputScaling::Raw, "raw", "As generated (mean −0.5)"),
-    (InputScaling::Centre, "centred", "Centred (mean 0)"),
-    (
-        InputScaling::Standardise,
-        "standardised",
-        "Standardised (mean 0, sd 1)",
-    ),
-];
 
 /// τ of Sokar et al.'s dormant units: a unit whose mean |output| is at most τ times its
 /// layer's mean is dormant (their code uses 0.025 and 0.1).
