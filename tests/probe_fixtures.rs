@@ -5,6 +5,8 @@
 //! frameworks, the CNNs' channels, and the high-learning-rate runs' units dying over the
 //! snapshots. The test needs neither framework.
 
+mod native_support;
+use native_support::{fires, layer};
 use serde_json::Value;
 use std::path::Path;
 
@@ -18,24 +20,6 @@ fn read(name: &str) -> Value {
     assert_eq!(v["format"], "dying-relu-report", "{name}");
     assert_eq!(v["version"], 1, "{name}");
     v
-}
-
-fn layer<'a>(layers: &'a Value, name: &str) -> &'a Value {
-    layers
-        .as_array()
-        .expect("layers")
-        .iter()
-        .find(|l| l["name"] == name)
-        .unwrap_or_else(|| panic!("no layer {name}"))
-}
-
-fn fires(l: &Value) -> Vec<u64> {
-    l["fires"]
-        .as_array()
-        .expect("fires")
-        .iter()
-        .map(|f| f.as_u64().expect("a count"))
-        .collect()
 }
 
 fn never_fire(l: &Value) -> Vec<usize> {

@@ -5,10 +5,12 @@
 //! Python's `jsonschema` when this machine has it; the test needs neither it nor PyTorch nor
 //! TensorFlow); the probes themselves parse as Python.
 
+mod native_support;
 use dying_relu::panels::network::report;
 use dying_relu::panels::network::run::Run;
 use dying_relu::panels::network::settings::{Output, Settings};
 use dying_relu::sim::dead;
+use native_support::{fires, layer};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -377,25 +379,6 @@ fn the_report_follows_the_output_setting_the_dropout_and_an_empty_run() {
     assert!(v["layers"].as_array().is_some_and(Vec::is_empty));
     validate_with_jsonschema(&empty, "a run with no epochs");
     assert!(report::file_name("relu3").ends_with(".dead.json"));
-}
-
-/// The layer named `name` in a report's `layers`.
-fn layer<'a>(layers: &'a Value, name: &str) -> &'a Value {
-    layers
-        .as_array()
-        .expect("layers")
-        .iter()
-        .find(|l| l["name"] == name)
-        .unwrap_or_else(|| panic!("no layer {name}"))
-}
-
-fn fires(l: &Value) -> Vec<u64> {
-    l["fires"]
-        .as_array()
-        .expect("fires")
-        .iter()
-        .map(|f| f.as_u64().expect("a count"))
-        .collect()
 }
 
 /// Both fixtures are a 4-8-8-1 ReLU MLP on seed 002's inputs (2,000 samples uniform in

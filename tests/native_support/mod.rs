@@ -1,5 +1,6 @@
 //! Helpers shared by the native tests of the network panel's state (the browser tests have
-//! `tests/support`): a clock that ticks by itself and a state run until it wants no frames.
+//! `tests/support`): a clock that ticks by itself, a state run until it wants no frames, and
+//! readers of a dead-unit report's JSON.
 #![allow(dead_code)] // each test file uses its own subset
 
 use dying_relu::panels::network::state::State;
@@ -22,4 +23,24 @@ pub fn run_frames(state: &mut State) {
         frames += 1;
         assert!(frames < 100_000, "never finished");
     }
+}
+
+/// The layer named `name` in a dead-unit report's `layers`.
+pub fn layer<'a>(layers: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    layers
+        .as_array()
+        .expect("layers")
+        .iter()
+        .find(|l| l["name"] == name)
+        .unwrap_or_else(|| panic!("no layer {name}"))
+}
+
+/// A report layer's `fires`: per unit, the samples on which it fired.
+pub fn fires(l: &serde_json::Value) -> Vec<u64> {
+    l["fires"]
+        .as_array()
+        .expect("fires")
+        .iter()
+        .map(|f| f.as_u64().expect("a count"))
+        .collect()
 }
