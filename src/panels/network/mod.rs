@@ -8,6 +8,7 @@
 //! - `words`: its status line, autopsies and comparison lines.
 
 pub mod charts;
+pub mod engine;
 pub mod export;
 pub mod figures;
 pub mod report;
@@ -17,7 +18,9 @@ pub mod settings;
 pub mod state;
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod web;
+pub mod wire;
 pub mod words;
+pub mod worker;
 
 /// This panel's row in the registry (`panels::PANELS`).
 pub const PANEL: super::PanelInfo = super::PanelInfo {

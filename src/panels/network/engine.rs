@@ -1,0 +1,124 @@
+//! The network panel's training engine as messages: what the page asks ([`Request`]) and what
+//! the engine answers ([`Reply`]). The engine ([`super::worker::Handler`]) runs in a Web
+//! Worker, or on the page when no worker starts; either way the page sends the same requests
+//! and gets the same replies, so a seeded run gives the same numbers (`tests/network_engine.rs`).
+//! [`super::wire`] turns both into bytes for `postMessage`.
+//!
+//! A run is named by a generation the page chooses (`gen`): every reply carries it, so replies
+//! of a run the page has since replaced can be dropped. Settings travel as the panel's link
+//! (`Settings::to_query`), which `from_pairs` reads back exactly.
+
+use super::run::Work;
+use super::settings::{Preset, Settings};
+use crate::sim::data::Dataset;
+use crate::sim::stats::EpochStats;
+
+/// The data a run trains on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataSource {
+    /// Seed 002's data, made from the settings' samples and seed.
+    Seed002,
+    /// The learner's file or pasted text, read by the engine as the page reads it (its target
+    /// column and whether to standardise the inputs).
+    Csv {
+        text: String,
+        target: usize,
+        standardise: bool,
+    },
+    /// Data the page has already read (its own-data `Dataset`), as its numbers.
+    Numbers(Dataset),
+}
+
+/// What the page asks of the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// A fresh run of these settings (Reset, a changed setting, new data): nothing trains
+    /// until [`Request::Train`]. Any comparison stops.
+    Start {
+        gen: u32,
+        link: String,
+        data: DataSource,
+    },
+    /// Train until this many epochs are done (Train: the epochs set, or as many more; One
+    /// epoch: one more). Stops a comparison, as the panel's Train does.
+    Train { gen: u32, until_epoch: usize },
+    /// Stop training (the run is kept: a later Train goes on) and stop any comparison.
+    Pause { gen: u32 },
+    /// Train each of these settings (links) one after another on the run's data, the main run
+    /// paused.
+    Compare { gen: u32, links: Vec<String> },
+}
+
+impl Request {
+    /// The panel's comparison: every preset applied to `settings`.
+    pub fn compare_presets(gen: u32, settings: &Settings) -> Request {
+        Request::Compare {
+            gen,
+            links: Preset::ALL
+                .iter()
+                .map(|p| p.apply(settings).to_query())
+                .collect(),
+        }
+    }
+
+    pub fn gen(&self) -> u32 {
+        match self {
+            Request::Start { gen, .. }
+            | Request::Train { gen, .. }
+            | Request::Pause { gen }
+            | Request::Compare { gen, .. } => *gen,
+        }
+    }
+}
+
+/// Which run a reply is about: the panel's run, or the comparison's run of `links[k]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    Main,
+    Compare(usize),
+}
+
+/// What the engine answers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// One piece of work on a run: what it was ([`Work`]), the steps taken so far, (samples
+    /// seen in this epoch, training samples) once the network exists, and the loss trace's
+    /// points added by this piece ((fractional epoch, mean training loss so far)).
+    Progress {
+        gen: u32,
+        lane: Lane,
+        work: Work,
+        steps: u64,
+        progress: Option<(usize, usize)>,
+        trace: Vec<(f64, f64)>,
+    },
+    /// Statistics of an epoch (`stats.epoch`; 0 is the untrained network).
+    Epoch {
+        gen: u32,
+        lane: Lane,
+        stats: Box<EpochStats>,
+    },
+    /// The run reached the epochs asked for.
+    Finished { gen: u32, lane: Lane, epochs: usize },
+    /// Training of the main run stopped on request after `epochs` epochs.
+    Paused { gen: u32, epochs: usize },
+    /// Training failed; the run does no more.
+    Failed {
+        gen: u32,
+        lane: Lane,
+        message: String,
+    },
+    /// The comparison's last run finished, or the comparison was stopped.
+    CompareDone { gen: u32 },
+    /// A request that could not be read or applied (the engine goes on).
+    Error { message: String },
+}
+
+/// Puts an epoch's statistics at its place in a run's history (`history[e]` is epoch `e`),
+/// dropping any later epochs: applying the same reply twice (as after a fall back to the page,
+/// which replays the run) leaves the history as once.
+pub fn place(history: &mut Vec<EpochStats>, stats: EpochStats) {
+    let e = stats.epoch.min(history.len());
+    history.truncate(e);
+    history.push(stats);
+}
