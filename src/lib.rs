@@ -7,6 +7,8 @@
 //! - [`story`]: the seeds' argument as guided steps that set the panels' state, and
 //!   [`lesson`]: teachers' links that hide or lock chosen controls.
 //! - [`chart`]: shared plotters helpers, the theme, and the figures a panel exports.
+//! - [`dead_report`]: the dead-unit report's types (the probes' format), shared by the panel
+//!   that exports a run in it and the panel that reads a learner's.
 //! - [`embed`]: the `<iframe>` snippet a panel's "Copy embed code" button copies.
 //! - [`pacing`]: how much work an animation frame may do, from how frames arrive.
 //! - [`panels`]: one folder per panel: its settings and rules (`state`), its words, its
@@ -15,6 +17,7 @@
 //!   canvases, the frame loop, the page address, errors.
 
 pub mod chart;
+pub mod dead_report;
 pub mod embed;
 pub mod lesson;
 pub mod pacing;

@@ -197,6 +197,33 @@ fn the_activation_steps_claims_hold() {
     }
 }
 
+#[test]
+fn the_model_steps_claims_hold() {
+    use dying_relu::panels::model::{state as model, words as model_words};
+    let steps: Vec<&Step> = STEPS
+        .iter()
+        .filter(|s| s.try_this.panel == PanelId::Model)
+        .collect();
+    assert!(!steps.is_empty(), "a step uses Your model");
+    for step in steps {
+        let (settings, _) = model::from_pairs(&query(step, PanelId::Model));
+        let mut s = model::State::new(settings);
+        let says = |s: &model::State, claim: Claim| match claim {
+            Claim::ModelSays(t) => {
+                let said = model_words::summary(s);
+                assert!(said.contains(t), "{}: {said}", step.title);
+            }
+            other => panic!("{other:?}"),
+        };
+        says(&s, step.before);
+        let Action::Choose(key, id) = step.try_this.action else {
+            panic!("{}", step.title)
+        };
+        s.update(model::Msg::Set(key, Value::Choice(id.into())));
+        says(&s, step.after);
+    }
+}
+
 fn run(q: &str) -> Run {
     let (settings, w) = NetSettings::from_pairs(&query_pairs(q));
     assert!(w.is_empty(), "{w:?}");

@@ -181,6 +181,7 @@ async fn check(claim: Claim, host: &Element, start: [u64; 3], title: &str) {
         | Claim::NetworkDefinitionsDisagree
         | Claim::NetworkRecycles(_) => network_claim(claim, host, title).await,
         Claim::MapBorder | Claim::MapAlive => map_claim(claim, host, title).await,
+        Claim::ModelSays(t) => assert!(says(t), "{title}: {}", status(host)),
     }
 }
 

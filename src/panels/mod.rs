@@ -11,6 +11,7 @@
 
 pub mod activation;
 pub mod dying;
+pub mod model;
 pub mod network;
 pub mod neuron;
 
@@ -24,6 +25,7 @@ pub enum PanelId {
     Neuron,
     Network,
     Dying,
+    Model,
 }
 
 /// How a panel builds itself into a host element (the page's web layer only).
@@ -97,11 +99,12 @@ pub fn svgs_of<F: crate::chart::figure::Figures>(
 }
 
 /// Every panel, in the page's order: the registry.
-pub const PANELS: [PanelInfo; 4] = [
+pub const PANELS: [PanelInfo; 5] = [
     activation::PANEL,
     neuron::PANEL,
     network::PANEL,
     dying::PANEL,
+    model::PANEL,
 ];
 
 /// The panel called `name`, if there is one.
@@ -116,6 +119,7 @@ pub fn info(id: PanelId) -> PanelInfo {
         PanelId::Neuron => neuron::PANEL,
         PanelId::Network => network::PANEL,
         PanelId::Dying => dying::PANEL,
+        PanelId::Model => model::PANEL,
     }
 }
 

@@ -101,6 +101,8 @@ pub enum Claim {
     MapBorder,
     /// The finished phase map has no mostly-dead cell.
     MapAlive,
+    /// "Your model"'s status says this of the report on show.
+    ModelSays(&'static str),
 }
 
 /// The step an address names (0-based), with a notice when `step=` was not a step.

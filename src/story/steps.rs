@@ -8,7 +8,7 @@ use crate::panels::PanelId;
 
 /// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
 /// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
-pub const STEPS: [Step; 16] = [
+pub const STEPS: [Step; 17] = [
     Step {
         title: "ReLU, and why it is popular",
         words: "ReLU passes a positive input through unchanged and turns a negative one into 0. \
@@ -340,5 +340,27 @@ pub const STEPS: [Step; 16] = [
                  of 1 half of them still end dead: point at the top-right cell to read it.",
         before: Claim::MapBorder,
         after: Claim::MapAlive,
+    },
+    Step {
+        title: "Is your own model dying?",
+        words: "Everything so far ran in this page. The probes in probes/ measure your own \
+                network: run torch_probe.py or keras_probe.py on a few batches and drop the \
+                report it writes into “Your model”. Here is a real one, a small PyTorch MLP \
+                trained with Adam at 0.3 and probed every 6 steps: at step 0 every unit fires, \
+                by step 72 five of fc2's eight never do. Dying while training points at the \
+                learning rate, and the diagnosis links to the panels that show the cures.",
+        seed_differs: None,
+        set: &[(PanelId::Model, "ex=torch_high_lr&dead=exact")],
+        try_this: Try {
+            text: "Pick τ-dormant in the Count as dead menu and read the summary again.",
+            panel: PanelId::Model,
+            action: Action::Choose("dead", "dormant"),
+        },
+        question: "τ-dormant finds a unit in fc1 that the exact count calls alive. Which is right?",
+        answer: "Both, by their own definition: fc1's unit 6 fires on 2 of the 500 samples, so \
+                 it is not exactly dead, but its mean output is a quarter of a percent of its \
+                 layer's mean, under τ = 0.025. It passes a gradient, and does almost nothing.",
+        before: Claim::ModelSays("5 of 16 units exactly dead"),
+        after: Claim::ModelSays("6 of 16 units τ-dormant"),
     },
 ];
