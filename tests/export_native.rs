@@ -35,6 +35,8 @@ fn trained(settings: Settings) -> NetworkState {
         t += 1.0;
         t
     });
+    // As the frame after the last statistics does.
+    state.compute_field();
     state
 }
 
@@ -234,6 +236,7 @@ fn scripts_parse_as_python_and_carry_the_settings() {
                     match s.output {
                         Output::Same => s.activation.id(),
                         Output::Linear => "linear",
+                        Output::Sigmoid => "sigmoid",
                     }
                 ),
             ];
@@ -568,7 +571,7 @@ fn every_chart_exports_a_slide_svg_with_its_labels() {
         ..Settings::default()
     });
     let figures = net.figures();
-    assert_eq!(figures.len(), 4, "no comparison until one is run");
+    assert_eq!(figures.len(), 6, "no comparison until one is run");
     check_svg(
         &slide_svg(&net, 0).unwrap(),
         &[
@@ -583,8 +586,14 @@ fn every_chart_exports_a_slide_svg_with_its_labels() {
         &slide_svg(&net, 3).unwrap(),
         &["log10(std(Δw) / std(w)) (no unit)", "Karpathy", "hidden 1"],
     );
-    assert_eq!(net.figures().len(), 5);
-    check_svg(&slide_svg(&net, 4).unwrap(), &["val. loss (no unit)"]);
+    // The input plane (a slice through seed 002's mean) and the atlas of its 24 units.
+    check_svg(
+        &slide_svg(&net, 4).unwrap(),
+        &["x1 (others at their mean)", "x2 (others at their mean)"],
+    );
+    check_svg(&slide_svg(&net, 5).unwrap(), &["layer 1", "layer 3"]);
+    assert_eq!(net.figures().len(), 7);
+    check_svg(&slide_svg(&net, 6).unwrap(), &["val. loss (no unit)"]);
 }
 
 #[test]

@@ -28,8 +28,8 @@ fn every_figure_of_every_panel_draws_to_svg() {
             drawn += 1;
         }
     }
-    // activation 1, neuron 4, network 4 (the comparison comes with its run), dying 2, model 4.
-    assert_eq!(drawn, 15);
+    // activation 1, neuron 4, network 6 (the comparison comes with its run), dying 2, model 4.
+    assert_eq!(drawn, 17);
 }
 
 #[test]

@@ -6,7 +6,9 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod figure;
+pub mod geometry;
 pub mod legend;
+pub mod raster;
 pub mod scale;
 pub mod theme;
 
@@ -56,11 +58,13 @@ where
 /// Renders a chart into an SVG string: used by native tests and by SVG export.
 pub fn render_svg<F>(width: u32, height: u32, draw: F) -> Result<String, String>
 where
-    F: FnOnce(&Area<'_, SVGBackend<'_>>) -> ChartResult<SVGBackend<'static>>,
+    F: FnOnce(&Area<'_, raster::RectBlit<SVGBackend<'_>>>) -> ChartResult<SVGBackend<'static>>,
 {
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        // Bitmaps (heatmaps) as rectangles: plotters' SVG has no bitmap of its own.
+        let svg = SVGBackend::with_string(&mut out, (width, height));
+        let root = raster::RectBlit(svg).into_drawing_area();
         draw(&root).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }

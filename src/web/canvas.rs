@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, HtmlCanvasElement};
 
 /// Below this CSS width a canvas counts as narrow (phones, narrow embeds).
-const NARROW_CSS_PX: f64 = 560.0;
+pub(crate) const NARROW_CSS_PX: f64 = 560.0;
 
 /// A chart canvas with its height as a fraction of its width.
 pub struct ChartCanvas {

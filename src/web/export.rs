@@ -130,8 +130,10 @@ pub fn download_png(name: &str, canvas: &HtmlCanvasElement) -> Result<(), JsValu
 pub fn svg_of<F: Figures>(figures: &F, index: usize) -> Result<String, JsValue> {
     let mut out = String::new();
     {
-        let backend = Measuring::detached(SVGBackend::with_string(&mut out, SLIDE_SIZE))
-            .ok_or_else(|| JsValue::from_str("no canvas to measure text with"))?;
+        let backend = Measuring::detached(crate::chart::raster::RectBlit(SVGBackend::with_string(
+            &mut out, SLIDE_SIZE,
+        )))
+        .ok_or_else(|| JsValue::from_str("no canvas to measure text with"))?;
         let root = backend.into_drawing_area();
         let fail = |e: String| JsValue::from_str(&format!("SVG export failed: {e}"));
         figures

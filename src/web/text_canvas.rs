@@ -13,7 +13,7 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
 };
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 type Error<B> = DrawingErrorKind<<B as DrawingBackend>::ErrorType>;
@@ -22,6 +22,8 @@ type Error<B> = DrawingErrorKind<<B as DrawingBackend>::ErrorType>;
 pub struct Measuring<B> {
     inner: B,
     context: CanvasRenderingContext2d,
+    /// `context` is the canvas `inner` draws on, so bitmaps go straight to its pixels.
+    puts_pixels: bool,
 }
 
 /// What the page's charts draw on.
@@ -31,7 +33,11 @@ impl MeasuringCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Option<Self> {
         let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
         let inner = CanvasBackend::with_canvas_object(canvas)?;
-        Some(Measuring { inner, context })
+        Some(Measuring {
+            inner,
+            context,
+            puts_pixels: true,
+        })
     }
 }
 
@@ -41,7 +47,11 @@ impl<B: DrawingBackend> Measuring<B> {
         let doc = web_sys::window()?.document()?;
         let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
         let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-        Some(Measuring { inner, context })
+        Some(Measuring {
+            inner,
+            context,
+            puts_pixels: false,
+        })
     }
 }
 
@@ -146,7 +156,24 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), Error<B>> {
-        self.inner.blit_bitmap(pos, size, src)
+        if !self.puts_pixels {
+            return self.inner.blit_bitmap(pos, size, src);
+        }
+        // One putImageData for the whole image (plotters' canvas backend would fill a
+        // rectangle per pixel). The backend's coordinates are the canvas's pixels.
+        let (w, h) = size;
+        let mut rgba = Vec::with_capacity(4 * w as usize * h as usize);
+        for px in src.chunks_exact(3) {
+            rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+        }
+        let fail = |e: wasm_bindgen::JsValue| {
+            DrawingErrorKind::FontError(Box::new(JsError(format!("{e:?}"))))
+        };
+        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w, h)
+            .map_err(fail)?;
+        self.context
+            .put_image_data(&image, f64::from(pos.0), f64::from(pos.1))
+            .map_err(fail)
     }
 }
 

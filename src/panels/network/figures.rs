@@ -1,7 +1,7 @@
 //! The panel's charts, for the export buttons: drawn from the state exactly as the page draws
 //! them. The comparison is listed once it has been run.
 
-use super::charts::{comparison, dead_map, distribution, loss, meter};
+use super::charts::{atlas, comparison, dead_map, distribution, loss, meter, plane};
 use super::state::State;
 use crate::chart::figure::{FigureInfo, Figures};
 use crate::chart::{Area, ChartResult, Theme};
@@ -12,7 +12,9 @@ pub const LOSS: usize = 0;
 pub const DEAD_MAP: usize = 1;
 pub const DISTRIBUTION: usize = 2;
 pub const METER: usize = 3;
-pub const COMPARISON: usize = 4;
+pub const PLANE: usize = 4;
+pub const ATLAS: usize = 5;
+pub const COMPARISON: usize = 6;
 
 impl State {
     /// The layer whose distributions are shown.
@@ -41,6 +43,14 @@ impl Figures for State {
             FigureInfo {
                 slug: "meter".into(),
                 title: "learning-rate meter",
+            },
+            FigureInfo {
+                slug: "plane".into(),
+                title: "input plane",
+            },
+            FigureInfo {
+                slug: "atlas".into(),
+                title: "unit atlas",
             },
         ];
         if self.comparison.is_some() {
@@ -117,13 +127,31 @@ impl Figures for State {
                 let n = self.n_layers();
                 distribution::draw(area, history, epochs, self.shown_layer(), n, theme)
             }
+            PLANE => {
+                let data = plane::PlaneData {
+                    field: self.field.as_ref(),
+                    line_of: self.pointed.filter(|(l, _)| *l == 0).map(|(_, j)| j),
+                    classifies: self.classifies(),
+                };
+                plane::draw(area, &data, theme)
+            }
+            ATLAS => {
+                let (dead, widths) = (self.atlas_dead(), self.hidden_widths());
+                let data = atlas::AtlasData {
+                    field: self.field.as_ref(),
+                    dead: &dead,
+                    pointed: self.pointed,
+                    widths: &widths,
+                };
+                atlas::draw(area, &data, theme)
+            }
             _ => {
                 let entries: Vec<comparison::Entry> = self
                     .comparison
                     .iter()
                     .flat_map(|c| c.runs.iter())
                     .map(|(p, r)| comparison::Entry {
-                        label: p.label(),
+                        label: p.as_str(),
                         history: &r.history,
                         failed: r.failure().is_some(),
                     })

@@ -187,6 +187,7 @@ fn settings_block(s: &Settings, own: Option<&OwnData>, framework: &str) -> Strin
         out = match s.output {
             Output::Same => s.activation.id(),
             Output::Linear => "linear",
+            Output::Sigmoid => "sigmoid",
         },
         dropout = py(s.dropout),
         dropout_kind = if s.activation == ActivationKind::Selu {
@@ -511,10 +512,10 @@ fn torch_activation(s: &Settings) -> String {
         ActivationKind::Gelu => "nn.GELU()",
         ActivationKind::Swish => "nn.SiLU()",
     };
-    let out = if s.output == Output::Linear {
-        "nn.Identity()"
-    } else {
-        "make_activation()"
+    let out = match s.output {
+        Output::Linear => "nn.Identity()",
+        Output::Sigmoid => "nn.Sigmoid()",
+        Output::Same => "make_activation()",
     };
     let drop = if s.activation == ActivationKind::Selu {
         "nn.AlphaDropout(DROPOUT)"
@@ -838,10 +839,10 @@ pub fn keras(s: &Settings, own: Option<&OwnData>) -> String {
     out.push_str(&format!(
         "\nactivation = {}\noutput_activation = {}\nDropoutLayer = keras.layers.{}\n{}{}{}",
         keras_activation(s.activation),
-        if s.output == Output::Linear {
-            "\"linear\""
-        } else {
-            "activation"
+        match s.output {
+            Output::Linear => "\"linear\"",
+            Output::Sigmoid => "\"sigmoid\"",
+            Output::Same => "activation",
         },
         if s.activation == ActivationKind::Selu {
             "AlphaDropout"

@@ -10,6 +10,7 @@
 use super::settings::Settings;
 use crate::sim::data::InputScaling;
 use crate::sim::data::{Dataset, Seed002Builder};
+use crate::sim::mlp::Mlp;
 use crate::sim::stats::EpochStats;
 use crate::sim::train::{Evaluation, NetConfig, Trainer};
 use std::rc::Rc;
@@ -64,6 +65,12 @@ impl Run {
     /// A run of `params`; `data` is reused when it is the data these params describe.
     pub fn new(settings: Settings, data: Option<Rc<Dataset>>) -> Run {
         let data = data.filter(|d| d.n_train() + d.n_val() == settings.samples);
+        // A Playground set at once: its dead line (the labels' entropy) is read off it
+        // before training, and it takes a millisecond or two.
+        let data = match data {
+            None if settings.task.plane().is_some() => Some(Run::generate_data(&settings)),
+            d => d,
+        };
         Run {
             target: settings.epochs,
             settings,
@@ -86,8 +93,13 @@ impl Run {
         }
     }
 
-    /// Makes seed 002's data for about `budget_ms`, in pieces; keeps it once complete.
+    /// Makes seed 002's data for about `budget_ms`, in pieces; keeps it once complete. A
+    /// Playground set is made at once (its sizes take a millisecond or two).
     fn generate_piece(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) {
+        if self.settings.task.plane().is_some() {
+            self.data = Some(Run::generate_data(&self.settings));
+            return;
+        }
         let (n, seed) = (self.settings.samples, self.settings.seed);
         let b = self
             .building
@@ -103,9 +115,24 @@ impl Run {
         }
     }
 
-    /// Seed 002's data for these params (samples, seed): the same for every run that shares them.
+    /// The task's data for these params (task, noise, samples, seed): the same for every run
+    /// that shares them.
     pub fn generate_data(params: &Settings) -> Rc<Dataset> {
-        Rc::new(Dataset::seed002(params.samples, params.seed))
+        match params.task.plane() {
+            Some(t) => Rc::new(t.dataset(params.samples, params.noise / 100.0, params.seed)),
+            None => Rc::new(Dataset::seed002(params.samples, params.seed)),
+        }
+    }
+
+    /// The network as trained so far (None before it is built).
+    pub fn net(&self) -> Option<&Mlp<f32>> {
+        self.trainer.as_ref().map(Trainer::net)
+    }
+
+    /// The data the network trains on, its inputs scaled as the settings say (None before
+    /// the network is built).
+    pub fn trained_data(&self) -> Option<&Rc<Dataset>> {
+        self.trainer.as_ref().map(Trainer::data)
     }
 
     pub fn data(&self) -> Option<&Rc<Dataset>> {

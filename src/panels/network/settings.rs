@@ -7,7 +7,9 @@ use crate::sim::data::InputScaling;
 use crate::sim::dead::{Definition, DEFAULT_TAU};
 use crate::sim::dropout::Dropout;
 use crate::sim::init::Initializer;
+use crate::sim::loss::Loss;
 use crate::sim::norm::BatchNorm;
+use crate::sim::playground::Task2d;
 use crate::sim::train::NetConfig;
 use crate::spec::{
     self, activation_of, always, whole, ChoiceSpec, Control, Field, NumberSpec, ParamWarning,
@@ -207,9 +209,22 @@ pub enum Preset {
     Warmup,
     Clipping,
     Centred,
+    /// Playground's spiral (1,000 points) with a sigmoid output, at a safe learning rate
+    /// (0.01) and at a high one (0.05): where dead hidden units cost accuracy (issue #30;
+    /// checked against PyTorch in tests/spiral_regime.rs).
+    SpiralSafe,
+    SpiralHigh,
 }
 
+/// The spiral presets' net and training (tests/spiral_regime.rs, tests/fixtures/spiral_torch.json).
+pub const SPIRAL_SAMPLES: usize = 1_000;
+pub const SPIRAL_BATCH: usize = 10;
+pub const SPIRAL_EPOCHS: usize = 50;
+pub const SPIRAL_SAFE_LR: f64 = 0.01;
+pub const SPIRAL_HIGH_LR: f64 = 0.05;
+
 impl Preset {
+    /// Seed 002's runs and today's remedies on its data: what Compare presets trains.
     pub const ALL: [Preset; 12] = [
         Preset::SingleRelu,
         Preset::DeepRelu,
@@ -225,6 +240,14 @@ impl Preset {
         Preset::Centred,
     ];
 
+    /// The 2-D tasks' runs.
+    pub const TASKS: [Preset; 2] = [Preset::SpiralSafe, Preset::SpiralHigh];
+
+    /// Every preset, in the menu's order.
+    pub fn menu() -> impl Iterator<Item = Preset> {
+        Preset::ALL.into_iter().chain(Preset::TASKS)
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Preset::SingleRelu => "relu1",
@@ -239,6 +262,8 @@ impl Preset {
             Preset::Warmup => "warmup",
             Preset::Clipping => "clipping",
             Preset::Centred => "centred",
+            Preset::SpiralSafe => "spiral_safe",
+            Preset::SpiralHigh => "spiral_high",
         }
     }
 
@@ -256,20 +281,34 @@ impl Preset {
             Preset::Warmup => "+ warmup",
             Preset::Clipping => "+ clipping",
             Preset::Centred => "centred inputs",
+            Preset::SpiralSafe => "spiral, lr 0.01",
+            Preset::SpiralHigh => "spiral, lr 0.05",
         }
     }
 
     pub fn from_id(id: &str) -> Option<Preset> {
-        Preset::ALL.into_iter().find(|p| p.id() == id)
+        Preset::menu().find(|p| p.id() == id)
     }
 
-    /// The preset's settings; data size, epochs and seed are left as in `base`.
+    /// The task the preset runs on.
+    pub fn task(self) -> Task {
+        match self {
+            Preset::SpiralSafe | Preset::SpiralHigh => Task::Playground(Task2d::Spiral),
+            _ => Task::Seed002,
+        }
+    }
+
+    /// The preset's settings; the seed is left as in `base`, and so are the data size and
+    /// epochs when `base` is on the preset's task (a data size of seed 002's is no size for
+    /// the spiral).
     pub fn apply(self, base: &Settings) -> Settings {
-        // Every preset is the seed's deep ReLU net (the defaults) with one thing changed.
+        let same_task = base.task == self.task();
+        let keep = |mine: usize, default: usize| if same_task { mine } else { default };
+        // Every seed-002 preset is the seed's deep ReLU net (the defaults) with one thing changed.
         let deep = Settings {
             preset: Some(self),
-            samples: base.samples,
-            epochs: base.epochs,
+            samples: keep(base.samples, SAMPLES.default as usize),
+            epochs: keep(base.epochs, EPOCHS.default as usize),
             seed: base.seed,
             // How the run is read is not part of a preset.
             definition: base.definition,
@@ -318,9 +357,105 @@ impl Preset {
                 inputs: InputScaling::Centre,
                 ..deep
             },
+            Preset::SpiralSafe | Preset::SpiralHigh => Settings {
+                task: self.task(),
+                samples: keep(base.samples, SPIRAL_SAMPLES),
+                epochs: keep(base.epochs, SPIRAL_EPOCHS),
+                noise: if same_task { base.noise } else { 0.0 },
+                output: Output::Sigmoid,
+                batch: SPIRAL_BATCH,
+                lr: if self == Preset::SpiralSafe {
+                    SPIRAL_SAFE_LR
+                } else {
+                    SPIRAL_HIGH_LR
+                },
+                ..deep
+            },
         }
     }
 }
+
+/// What the network learns: seed 002's regression (or the learner's own data, which replaces
+/// either), or one of TensorFlow Playground's 2-D sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Task {
+    Seed002,
+    Playground(Task2d),
+}
+
+impl Task {
+    pub fn all() -> impl Iterator<Item = Task> {
+        std::iter::once(Task::Seed002).chain(Task2d::ALL.into_iter().map(Task::Playground))
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Task::Seed002 => "seed002",
+            Task::Playground(t) => t.id(),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Task::Seed002 => "Seed 002 (4 inputs in (−1, 0))",
+            Task::Playground(t) => match t {
+                Task2d::Circle => "Circle (Playground)",
+                Task2d::Xor => "Exclusive or (Playground)",
+                Task2d::TwoGaussians => "Two Gaussians (Playground)",
+                Task2d::Spiral => "Spiral (Playground)",
+                Task2d::Plane => "Plane, regression (Playground)",
+                Task2d::MultiGaussian => "Multi Gaussian, regression (Playground)",
+            },
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Task> {
+        Task::all().find(|t| t.id() == id)
+    }
+
+    /// One of Playground's 2-D sets.
+    pub fn plane(self) -> Option<Task2d> {
+        match self {
+            Task::Seed002 => None,
+            Task::Playground(t) => Some(t),
+        }
+    }
+
+    /// Its targets are 0/1 labels.
+    pub fn is_classification(self) -> bool {
+        self.plane().is_some_and(Task2d::is_classification)
+    }
+
+    /// The data size a fresh choice of this task starts at.
+    pub fn default_samples(self) -> usize {
+        match self {
+            Task::Seed002 => SAMPLES.default as usize,
+            Task::Playground(_) => SPIRAL_SAMPLES,
+        }
+    }
+}
+
+pub const TASK: ChoiceSpec = ChoiceSpec {
+    key: "task",
+    label: "Task (data)",
+    options: || {
+        Task::all()
+            .map(|t| (t.id().into(), t.label().into()))
+            .collect()
+    },
+};
+
+/// Playground's "Noise" slider, in its own units (0 to 50; its generators take a hundredth).
+pub const NOISE: NumberSpec = NumberSpec {
+    key: "noise",
+    label: "Noise (Playground's 0–50)",
+    min: 0.0,
+    max: 50.0,
+    default: 0.0,
+    step: 5.0,
+    scale: Scale::Linear,
+    digits: 2,
+};
 
 /// The output layer's activation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -329,20 +464,25 @@ pub enum Output {
     Same,
     /// Linear (identity), as regression nets use.
     Linear,
+    /// The logistic sigmoid, trained on binary cross-entropy from its logit when the task
+    /// classifies (on a regression task, on squared error).
+    Sigmoid,
 }
 
 impl Output {
-    pub const ALL: [Output; 2] = [Output::Same, Output::Linear];
+    pub const ALL: [Output; 3] = [Output::Same, Output::Linear, Output::Sigmoid];
     pub fn id(self) -> &'static str {
         match self {
             Output::Same => "same",
             Output::Linear => "linear",
+            Output::Sigmoid => "sigmoid",
         }
     }
     pub fn label(self) -> &'static str {
         match self {
             Output::Same => "Same as hidden (seed 002)",
             Output::Linear => "Linear",
+            Output::Sigmoid => "Sigmoid (cross-entropy on 0/1 labels)",
         }
     }
     pub fn from_id(id: &str) -> Option<Self> {
@@ -358,6 +498,9 @@ pub use crate::sim::optim::OptimizerKind as Optimizer;
 pub struct Settings {
     /// The preset these settings came from, None once a control has changed them.
     pub preset: Option<Preset>,
+    pub task: Task,
+    /// Playground's noise level (0 to 50) for a 2-D task.
+    pub noise: f64,
     pub samples: usize,
     pub layers: usize,
     pub width: usize,
@@ -393,6 +536,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             preset: Some(Preset::DeepRelu),
+            task: Task::Seed002,
+            noise: NOISE.default,
             samples: SAMPLES.default as usize,
             layers: 3,
             width: 8,
@@ -425,12 +570,26 @@ pub const PRESET: ChoiceSpec = ChoiceSpec {
     options: preset_options,
 };
 
+/// A fresh choice of task starts at its data size; a classification gets the sigmoid output
+/// its cross-entropy needs (the learner can change both after).
+fn set_task(s: &mut Settings, t: Task) {
+    if t == s.task {
+        return;
+    }
+    s.task = t;
+    s.samples = t.default_samples();
+    s.output = if t.is_classification() {
+        Output::Sigmoid
+    } else {
+        Output::Same
+    };
+}
+
 /// The id a link holds when the settings are no preset's.
 pub const CUSTOM: &str = "custom";
 
 fn preset_options() -> Vec<(String, String)> {
-    let mut o: Vec<(String, String)> = Preset::ALL
-        .iter()
+    let mut o: Vec<(String, String)> = Preset::menu()
         .map(|p| (p.id().into(), p.label().into()))
         .collect();
     o.push((CUSTOM.into(), "Custom (your settings)".into()));
@@ -473,7 +632,7 @@ fn number(v: f64) -> Value {
 
 /// Every setting, in the order the panel shows them. The preset comes first: parsing a link
 /// applies it, then any single value on top of it.
-pub const FIELDS: [Field<Settings>; 23] = [
+pub const FIELDS: [Field<Settings>; 25] = [
     Field {
         control: Control::Menu(PRESET),
         get: |s| Value::Choice(s.preset.map_or(CUSTOM, Preset::id).into()),
@@ -482,6 +641,23 @@ pub const FIELDS: [Field<Settings>; 23] = [
             None => s.preset = None,
         },
         applies: always,
+    },
+    // Before the data size: a link's `n` applies on top of the task's own.
+    Field {
+        control: Control::Menu(TASK),
+        get: |s| Value::Choice(s.task.id().into()),
+        set: |s, v| {
+            if let Some(t) = v.choice().and_then(Task::from_id) {
+                set_task(s, t);
+            }
+        },
+        applies: always,
+    },
+    Field {
+        control: Control::Slider(NOISE),
+        get: |s| number(s.noise),
+        set: |s, v| s.noise = v.number().unwrap_or(s.noise),
+        applies: |s| s.task.plane().is_some(),
     },
     Field {
         control: Control::Slider(SAMPLES),
@@ -694,7 +870,9 @@ impl Settings {
             output_activation: match self.output {
                 Output::Same => act,
                 Output::Linear => Activation::new(ActivationKind::Linear, 0.0),
+                Output::Sigmoid => Activation::new(ActivationKind::Sigmoid, 0.0),
             },
+            loss: self.loss(),
             dropout: Dropout::for_activation(self.dropout, self.activation),
             init: self.init,
             bias_init: self.bias as f32,
@@ -706,7 +884,24 @@ impl Settings {
             weight_decay: self.weight_decay,
             redo: self.redo.config(),
             batch_norm: self.batch_norm.then(BatchNorm::default),
-            ..NetConfig::default()
+        }
+    }
+
+    /// Binary cross-entropy for a sigmoid output on 0/1 labels, squared error otherwise.
+    pub fn loss(&self) -> Loss {
+        if self.output == Output::Sigmoid && self.task.is_classification() {
+            Loss::BinaryCrossEntropy
+        } else {
+            Loss::Mse
+        }
+    }
+
+    /// The inputs the task has (4 for seed 002, 2 for Playground's sets).
+    pub fn task_inputs(&self) -> usize {
+        if self.task.plane().is_some() {
+            2
+        } else {
+            4
         }
     }
 
@@ -729,9 +924,9 @@ impl Settings {
         }
     }
 
-    /// "4-8-8-8-1".
+    /// "4-8-8-8-1" (2-8-8-8-1 on a 2-D task).
     pub fn shape(&self) -> String {
-        self.shape_for(4)
+        self.shape_for(self.task_inputs())
     }
 
     /// The shape on `inputs` inputs: "3-8-8-8-1".

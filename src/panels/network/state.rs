@@ -2,8 +2,9 @@
 //! every rule of what a message or an animation frame does. The web layer sends messages,
 //! gives frames a clock, and redraws what [`Redraw`] names.
 
+use super::plane::PlaneField;
 use super::run::{Run, Work};
-use super::settings::{Preset, Settings, PRESET, VIEW_KEYS};
+use super::settings::{Preset, Settings, Task, PRESET, VIEW_KEYS};
 use super::words::DataInfo;
 use crate::sim::csv::{self, Table};
 use crate::sim::data::{Dataset, SEED002_DEAD_LOSS};
@@ -48,6 +49,9 @@ pub enum Msg {
     Standardise(bool),
     /// Back to seed 002's data.
     BuiltInData,
+    /// The learner points at (or focuses) hidden unit (layer, unit) in the atlas; None when
+    /// the pointer leaves it. A first-layer unit's line is drawn on the plane.
+    Point(Option<(usize, usize)>),
 }
 
 /// The name [`OwnData`] gives text pasted into the page.
@@ -128,20 +132,47 @@ pub enum Redraw {
     Reading,
     /// The network's shape changed: the unit and layer menus, then everything.
     Rebuild,
+    /// The input plane and the atlas (a unit pointed at).
+    Plane,
 }
 
-/// The presets trained one after another on the same data.
+/// The runs trained one after another on the same data, each with its label: the presets on
+/// seed 002's data or the learner's, the learning rates of [`COST_RATES`] on a 2-D task.
 pub struct Comparison {
-    pub runs: Vec<(Preset, Run)>,
+    pub runs: Vec<(String, Run)>,
     pub current: usize,
     pub active: bool,
+}
+
+/// On a 2-D task Compare trains the settings at these learning rates: what dead units cost
+/// is the accuracy lost between the safe and the high ones.
+pub const COST_RATES: [f64; 6] = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1];
+
+/// What a task's data is made from: the same key, the same data.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct DataKey {
+    task: Task,
+    noise: f64,
+    samples: usize,
+    seed: u64,
+}
+
+impl DataKey {
+    fn of(s: &Settings) -> DataKey {
+        DataKey {
+            task: s.task,
+            noise: s.noise,
+            samples: s.samples,
+            seed: s.seed,
+        }
+    }
 }
 
 pub struct State {
     pub settings: Settings,
     pub run: Run,
-    /// Seed 002's data for (samples, seed), shared by every run that uses them.
-    data: Option<((usize, u64), Rc<Dataset>)>,
+    /// The task's data for its key, shared by every run that uses it.
+    data: Option<(DataKey, Rc<Dataset>)>,
     pub activity: Activity,
     pub comparison: Option<Comparison>,
     /// The unit whose autopsy is shown, (layer, unit).
@@ -158,6 +189,10 @@ pub struct State {
     pub own: Option<OwnData>,
     /// Why the last file was refused (cleared when one is accepted).
     pub data_notice: Option<String>,
+    /// The network over the input plane at the latest statistics (None before them).
+    pub field: Option<PlaneField>,
+    /// The hidden unit pointed at in the atlas.
+    pub pointed: Option<(usize, usize)>,
 }
 
 impl State {
@@ -176,13 +211,19 @@ impl State {
             last_work: "",
             own: None,
             data_notice: None,
+            field: None,
+            pointed: None,
         }
     }
 
     /// The loss of an output stuck at 0 on the data in use: 13/3 for seed 002's, E[y²] of the
     /// target for the learner's.
     pub fn dead_loss(&self) -> f64 {
-        self.own.as_ref().map_or(SEED002_DEAD_LOSS, |o| o.dead_loss)
+        match &self.own {
+            Some(o) => o.dead_loss,
+            None if self.settings.task.plane().is_some() => self.data_info().dead_loss,
+            None => SEED002_DEAD_LOSS,
+        }
     }
 
     /// Optimizer steps per epoch on the data in use (the autopsy names steps by epoch).
@@ -202,9 +243,57 @@ impl State {
                 what: o.describe(),
                 largest: o.largest,
                 own: true,
+                playground: false,
+                classifies: false,
             },
-            None => DataInfo::seed002(&self.settings),
+            None => match (self.settings.task.plane(), self.run.data()) {
+                (Some(_), Some(d)) => DataInfo::playground(&self.settings, d),
+                (Some(_), None) => {
+                    DataInfo::playground(&self.settings, &Run::generate_data(&self.settings))
+                }
+                (None, _) => DataInfo::seed002(&self.settings),
+            },
         }
+    }
+
+    /// Whether the run is a classification (0/1 labels, an accuracy).
+    pub fn classifies(&self) -> bool {
+        self.own.is_none() && self.settings.task.is_classification()
+    }
+
+    /// Units per hidden layer.
+    pub fn hidden_widths(&self) -> Vec<usize> {
+        vec![self.settings.width; self.settings.layers]
+    }
+
+    /// Which hidden units the atlas marks dead: on a 2-D task, those whose output is 0 on
+    /// every training point (the plane's own count, exact); on other data, the definition in
+    /// use on the latest statistics (a forward pass over a large data set at every epoch
+    /// would cost more than the epoch's statistics).
+    pub fn atlas_dead(&self) -> Vec<Vec<bool>> {
+        let hidden = self.settings.layers;
+        if self.settings.task.plane().is_some() && self.own.is_none() {
+            if let Some(f) = &self.field {
+                return f.dead_on_data.clone();
+            }
+        }
+        match self.run.latest() {
+            Some(last) => {
+                let judge = self.settings.judge();
+                (0..hidden.min(last.layers.len()))
+                    .map(|l| judge.dead(last, l))
+                    .collect()
+            }
+            None => vec![vec![false; self.settings.width]; hidden],
+        }
+    }
+
+    /// The network over the plane of its first two inputs, now.
+    pub fn compute_field(&mut self) {
+        self.field = match (self.run.net(), self.run.trained_data()) {
+            (Some(net), Some(data)) => PlaneField::compute(net, data, (0, 1)),
+            _ => None,
+        };
     }
 
     /// A new run of `settings` on the data in use.
@@ -294,6 +383,15 @@ impl State {
                 self.layer_shown = l;
                 Redraw::Layer
             }
+            Msg::Point(unit) => {
+                let valid =
+                    unit.filter(|(l, j)| *l < self.settings.layers && *j < self.settings.width);
+                if valid == self.pointed {
+                    return Redraw::Nothing;
+                }
+                self.pointed = valid;
+                Redraw::Plane
+            }
             data => self.update_data(data),
         }
     }
@@ -325,10 +423,25 @@ impl State {
         if self.activity == Activity::Training {
             self.activity = Activity::Paused;
         }
-        let runs = Preset::ALL
-            .iter()
-            .map(|p| (*p, self.new_run(p.apply(&self.settings))))
-            .collect();
+        let runs = if self.own.is_none() && self.settings.task.plane().is_some() {
+            COST_RATES
+                .iter()
+                .map(|lr| {
+                    let settings = Settings {
+                        lr: *lr,
+                        preset: None,
+                        ..self.settings.clone()
+                    };
+                    let label = format!("lr {}", crate::spec::format_sig(*lr, 2));
+                    (label, self.new_run(settings))
+                })
+                .collect()
+        } else {
+            Preset::ALL
+                .iter()
+                .map(|p| (p.label().to_string(), self.new_run(p.apply(&self.settings))))
+                .collect()
+        };
         self.comparison = Some(Comparison {
             runs,
             current: 0,
@@ -359,6 +472,8 @@ impl State {
         self.run = self.new_run(self.settings.clone());
         self.activity = Activity::Ready;
         self.full_render_due = false;
+        self.field = None;
+        self.pointed = None;
         let n = self.n_layers();
         self.selected = (n - 1, 0);
         self.layer_shown = self.layer_shown.min(n - 1);
@@ -367,7 +482,7 @@ impl State {
     fn cached_data(&self, p: &Settings) -> Option<Rc<Dataset>> {
         self.data
             .as_ref()
-            .filter(|(k, _)| *k == (p.samples, p.seed))
+            .filter(|(k, _)| *k == DataKey::of(p))
             .map(|(_, d)| d.clone())
     }
 
@@ -377,7 +492,7 @@ impl State {
             return;
         }
         if let Some(d) = d {
-            self.data = Some(((p.samples, p.seed), d));
+            self.data = Some((DataKey::of(p), d));
         }
     }
 
@@ -408,6 +523,9 @@ impl State {
     ) -> Redraw {
         if self.full_render_due {
             self.full_render_due = false;
+            // The plane with the statistics (a forward pass over a grid and, on a 2-D task,
+            // over the training points): in this frame, which draws rather than trains.
+            self.compute_field();
             if self.activity == Activity::Training && self.run.is_finished() {
                 self.activity = Activity::Finished;
             }

@@ -26,6 +26,11 @@ pub struct DataInfo {
     pub largest: (f64, f64),
     /// The learner's own data (not seed 002's).
     pub own: bool,
+    /// One of TensorFlow Playground's 2-D sets (not seed 002's).
+    pub playground: bool,
+    /// The targets are 0/1 labels and the loss is binary cross-entropy: the dead line is then
+    /// the loss of a constant prediction, the labels' entropy.
+    pub classifies: bool,
 }
 
 /// Inputs or targets above this make a run that blows up the data's fault, not the rate's.
@@ -40,7 +45,71 @@ impl DataInfo {
             what: format!("{} samples", params.samples),
             largest: (1.0, 4.0),
             own: false,
+            playground: false,
+            classifies: false,
         }
+    }
+
+    /// One of Playground's sets (`data`, made for `params`): "1000 points of the spiral
+    /// (noise 0)"; the dead line is the loss of a constant prediction on its validation part.
+    pub fn playground(params: &Settings, data: &crate::sim::data::Dataset) -> DataInfo {
+        let label = params.task.plane().map_or("data", |t| t.label());
+        let classifies = params.loss() == crate::sim::loss::Loss::BinaryCrossEntropy;
+        let largest = |v: &[f32], w: &[f32]| {
+            v.iter()
+                .chain(w)
+                .fold(0.0f64, |m, x| m.max(f64::from(x.abs())))
+        };
+        DataInfo {
+            dead_loss: constant_loss(&data.val_y, classifies),
+            inputs: data.n_features,
+            what: format!(
+                "{} points of Playground's {label} (noise {})",
+                params.samples,
+                format_sig(params.noise, 2)
+            ),
+            largest: (
+                largest(&data.train_x, &data.val_x),
+                largest(&data.train_y, &data.val_y),
+            ),
+            own: false,
+            playground: true,
+            classifies,
+        }
+    }
+}
+
+/// The loss of a network whose hidden units are all dead, so its output is one constant: for
+/// 0/1 labels under cross-entropy the best constant is their mean p and scores the entropy
+/// −p·ln p − (1 − p)·ln(1 − p) (ln 2 when balanced); under squared error, an output stuck at
+/// 0 scores E[y²] (the dead line of seed 002 and of own data).
+pub fn constant_loss(y: &[f32], cross_entropy: bool) -> f64 {
+    let n = y.len().max(1) as f64;
+    if cross_entropy {
+        let p = y.iter().map(|v| f64::from(*v)).sum::<f64>() / n;
+        let h = |q: f64| if q > 0.0 { -q * q.ln() } else { 0.0 };
+        h(p) + h(1.0 - p)
+    } else {
+        y.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / n
+    }
+}
+
+/// "loss 0.0512" and, for a classification, ", accuracy 99.7%".
+fn loss_words(last: &EpochStats) -> String {
+    let loss = format_sig(last.val_loss, 3);
+    match last.val_accuracy {
+        Some(a) => format!("loss {loss}, accuracy {}", percent(a)),
+        None => format!("loss {loss}"),
+    }
+}
+
+/// "99.7%", "100%", "49%": a share as a person reads it (one decimal only near the ends).
+pub fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if (99.0..100.0).contains(&p) || (0.0..1.0).contains(&p) && p > 0.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{}%", p.round())
     }
 }
 
@@ -181,8 +250,13 @@ fn dead_output(last: &EpochStats, since: usize) -> String {
 
 /// The dead line in a sentence of its own, so the current loss and the stuck loss can never
 /// be read as one number.
-fn dead_line_clause(last: &EpochStats, dead_loss: f64) -> String {
-    let line = format_sig(dead_loss, 3);
+fn dead_line_clause(last: &EpochStats, data: &DataInfo) -> String {
+    let line = format_sig(data.dead_loss, 3);
+    if data.classifies {
+        return format!(
+            "A constant prediction scores {line} (the dead line: the labels' entropy)."
+        );
+    }
     match stuck_output(last) {
         Some(c) if c != 0.0 => format!(
             "An output stuck at 0 would score {line} (the dead line); this one is stuck at {} instead.",
@@ -258,23 +332,23 @@ pub fn status_on(
     };
     let (_, mostly, n) = units(last);
     let judge = params.judge();
-    let loss = format_sig(last.val_loss, 3);
+    let loss = loss_words(last);
     let mut doing = match activity {
         Activity::Training | Activity::Ready if last.epoch == 0 => {
-            format!("Training: epoch 1 of {target} under way, initial loss {loss}")
+            format!("Training: epoch 1 of {target} under way, initial {loss}")
         }
         Activity::Training | Activity::Ready => {
-            format!("Training: epoch {} of {target}, loss {loss}", last.epoch)
+            format!("Training: epoch {} of {target}, {loss}", last.epoch)
         }
-        Activity::Paused => format!("Paused after epoch {} of {target}, loss {loss}", last.epoch),
-        Activity::Finished if last.epoch == 1 => format!("Finished 1 epoch, loss {loss}"),
-        Activity::Finished => format!("Finished {} epochs, loss {loss}", last.epoch),
+        Activity::Paused => format!("Paused after epoch {} of {target}, {loss}", last.epoch),
+        Activity::Finished if last.epoch == 1 => format!("Finished 1 epoch, {loss}"),
+        Activity::Finished => format!("Finished {} epochs, {loss}", last.epoch),
     };
     if let Some(since) = output_dead_since(history) {
         let mut text = format!(
             "{} {doing}. {} In all, {}.",
             dead_output(last, since),
-            dead_line_clause(last, data.dead_loss),
+            dead_line_clause(last, data),
             counted(last, &judge, n)
         );
         if let Some(d) = disagreement(last, &judge) {
@@ -285,7 +359,7 @@ pub fn status_on(
             text.push(' ');
             text.push_str(&r);
         }
-        if params.has_remedy() && !data.own && params.output == super::settings::Output::Same {
+        if remedy_cannot_save_the_output(params, data) {
             text.push_str(" No remedy saves a ReLU output on seed 002's data: every target is negative, which a ReLU cannot output. Pick Output activation: Linear to see what the remedy does for the hidden units.");
         }
         return text;
@@ -315,6 +389,15 @@ pub fn status_on(
     doing
 }
 
+/// A remedy is on, on seed 002's data, with the hidden activation at the output too: no remedy
+/// can make a ReLU output negative targets.
+fn remedy_cannot_save_the_output(params: &Settings, data: &DataInfo) -> bool {
+    params.has_remedy()
+        && !data.own
+        && !data.playground
+        && params.output == super::settings::Output::Same
+}
+
 /// `text` with its first letter upper case (clauses written lower case start a sentence).
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
@@ -328,7 +411,7 @@ fn capitalised(text: &str) -> String {
 /// more ReLU units die at the start). For uniform(−1, 0) inputs it is √3 in expectation
 /// (mean 0.5 over sd 1/√12; a sample's is within about 1 % at 2,000 rows), centred ones 0.
 fn gamma_clause(params: &Settings, data: &DataInfo) -> String {
-    if data.own {
+    if data.own || data.playground {
         return String::new();
     }
     let gamma = match params.inputs {
@@ -618,10 +701,56 @@ pub fn compare_line_on(
         ", still learning"
     };
     format!(
-        "{label}: loss {} after epoch {}, {dead} of {n} units dead{verdict}.",
-        format_sig(last.val_loss, 3),
+        "{label}: {} after epoch {}, {dead} of {n} units dead{verdict}.",
+        loss_words(last),
         last.epoch
     )
+}
+
+/// What dead units cost, from two finished runs of one task at different learning rates:
+/// "At learning rate 0.05, 15 of 24 hidden units died and accuracy on the spiral fell from
+/// 99.7% to 49% (at learning rate 0.01, 3 dead)." `runs` are (learning rate, history); the
+/// reference is the run with the best accuracy, the other the one with the most dead hidden
+/// units. None until two runs have finished with accuracies, or when no run lost accuracy.
+pub fn cost_line(task: &str, runs: &[(f64, &[EpochStats])]) -> Option<String> {
+    let done: Vec<(f64, usize, usize, f64)> = runs
+        .iter()
+        .filter_map(|(lr, h)| {
+            let last = h.last()?;
+            let acc = last.val_accuracy?;
+            let hidden = &last.layers[..last.layers.len().saturating_sub(1)];
+            let dead = hidden.iter().map(LayerStats::dead_count).sum();
+            let n = hidden.iter().map(|l| l.units).sum();
+            Some((*lr, dead, n, acc))
+        })
+        .collect();
+    let best = done.iter().copied().max_by(|a, b| a.3.total_cmp(&b.3))?;
+    let worst = done
+        .iter()
+        .copied()
+        .filter(|r| r.0 != best.0)
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.3.total_cmp(&a.3)))?;
+    if worst.1 <= best.1 {
+        return None;
+    }
+    let lr = |v: f64| format_sig(v, 2);
+    let fell = if worst.3 < best.3 {
+        format!(
+            "accuracy on the {task} fell from {} to {}",
+            percent(best.3),
+            percent(worst.3)
+        )
+    } else {
+        format!("accuracy on the {task} held at {}", percent(worst.3))
+    };
+    Some(format!(
+        "At learning rate {}, {} of {} hidden units died and {fell} (at learning rate {}, {} dead).",
+        lr(worst.0),
+        worst.1,
+        worst.2,
+        lr(best.0),
+        best.1
+    ))
 }
 
 /// Steps per epoch for these params (70 % of the samples are for training).
@@ -656,4 +785,121 @@ pub fn data_in_use(own: Option<(&str, usize, f64)>) -> String {
         ),
         None => "Using seed 002's data (four inputs uniform in (−1, 0), target their sum).".into(),
     }
+}
+
+/// Under "The input plane".
+pub const PLANE_HINT: &str = "Each hidden unit of the first layer is a line w·x + b = 0 across the plane of the inputs: it outputs more than 0 on one side (open) and 0 on the other (shut). It is dead when every training point lies on its shut side. Point at a tile of the atlas (or tab to it and use the arrow keys) to draw a first-layer unit's line; deeper units bend the plane, so their tiles show where they open. On seed 002's data and your own, the plane is a slice through the data's mean.";
+
+/// The plane's description: what it shows and, for a unit's line, which side the points are on.
+pub fn plane_summary(
+    field: Option<&super::plane::PlaneField>,
+    line_of: Option<usize>,
+    classifies: bool,
+) -> String {
+    let Some(f) = field else {
+        return "The network's output over the input plane: not trained yet.".into();
+    };
+    let what = if classifies {
+        "the probability of class 1"
+    } else {
+        "the network's output"
+    };
+    let slice = if f.slice {
+        ", a slice through the data's mean"
+    } else {
+        ""
+    };
+    let mut text = format!(
+        "The input plane{slice}: {what} over x{} and x{}, with {} training points.",
+        f.axes.0 + 1,
+        f.axes.1 + 1,
+        f.points.len()
+    );
+    if let Some((open, all)) = line_of
+        .and_then(|j| f.open_points(j).map(|c| (j, c)))
+        .map(|(_, c)| c)
+    {
+        let j = line_of.unwrap_or(0);
+        let verdict = if open == 0 {
+            "every point is on its shut side: the unit is dead on these points".to_string()
+        } else {
+            format!("{open} of {all} points are on its open side")
+        };
+        text.push_str(&format!(
+            " Layer 1, unit {}'s line is drawn: {verdict}.",
+            j + 1
+        ));
+    }
+    text
+}
+
+/// The atlas's description: dead tiles per layer and the unit pointed at.
+pub fn atlas_summary(
+    dead: &[Vec<bool>],
+    pointed: Option<(usize, usize)>,
+    on_data: bool,
+    drawn: bool,
+) -> String {
+    if !drawn {
+        return "Each hidden unit's output over the plane, one tile per unit: not trained yet."
+            .into();
+    }
+    let per: Vec<String> = dead
+        .iter()
+        .enumerate()
+        .map(|(l, d)| {
+            format!(
+                "layer {} {} of {}",
+                l + 1,
+                d.iter().filter(|x| **x).count(),
+                d.len()
+            )
+        })
+        .collect();
+    let how = if on_data {
+        "dead (0 on every training point)"
+    } else {
+        "dead by the definition in use"
+    };
+    let mut text = format!(
+        "Each hidden unit's output over the plane, one tile per unit; {how}: {}.",
+        per.join(", ")
+    );
+    if let Some((l, j)) = pointed {
+        let state =
+            dead.get(l)
+                .and_then(|d| d.get(j))
+                .map_or("", |d| if *d { " (dead)" } else { " (alive)" });
+        text.push_str(&format!(
+            " Pointed at: layer {}, unit {}{state}.",
+            l + 1,
+            j + 1
+        ));
+    }
+    text
+}
+
+/// Where the atlas's keyboard cursor goes from `at` on `key`: the arrow keys move within a
+/// layer (left, right) and between layers (up, down), Home and End to a layer's ends; Enter
+/// and space keep it (they open the unit's autopsy). None for other keys or no hidden layer.
+pub fn atlas_step(
+    at: (usize, usize),
+    key: &str,
+    layers: usize,
+    width: usize,
+) -> Option<(usize, usize)> {
+    if layers == 0 || width == 0 {
+        return None;
+    }
+    let (l, j) = (at.0.min(layers - 1), at.1.min(width - 1));
+    Some(match key {
+        "ArrowLeft" => (l, j.saturating_sub(1)),
+        "ArrowRight" => (l, (j + 1).min(width - 1)),
+        "ArrowUp" => (l.saturating_sub(1), j),
+        "ArrowDown" => ((l + 1).min(layers - 1), j),
+        "Home" => (l, 0),
+        "End" => (l, width - 1),
+        "Enter" | " " => (l, j),
+        _ => return None,
+    })
 }

@@ -1,12 +1,13 @@
 //! The network panel in the page: builds its controls and charts, turns events into
 //! messages for [`State`], runs its frames, and redraws what each message calls for.
 
+pub mod engine;
 mod frames;
 mod owndata;
 mod takeaway;
 mod view;
 
-use super::charts::dead_map;
+use super::charts::{atlas, dead_map};
 use super::settings::{Settings, FIELDS, PRESET};
 use super::state::{Msg, State};
 use super::words;
@@ -23,7 +24,7 @@ use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, HtmlElement, MouseEvent};
+use web_sys::{Document, Element, HtmlElement, KeyboardEvent, MouseEvent};
 
 /// Every element the panel draws into or listens to.
 struct View {
@@ -41,6 +42,8 @@ struct View {
     layer: Select,
     dist: ChartCanvas,
     meter: ChartCanvas,
+    plane: ChartCanvas,
+    atlas: ChartCanvas,
     compare_chart: ChartCanvas,
     compare_status: Element,
     link: dom::Permalink,
@@ -157,6 +160,11 @@ fn build_view(
             0.45,
             "meter",
         )?,
+        plane: chart("The network's output over the input plane", 0.62, "plane")?
+            .with_narrow_aspect(1.15),
+        atlas: focusable(
+            chart("Each hidden unit over the plane", 0.42, "atlas")?.with_narrow_aspect(0.9),
+        )?,
         compare_chart,
         compare_status,
         link: dom::Permalink::new(doc, crate::panels::network::PANEL)?,
@@ -195,6 +203,10 @@ fn figure_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
     figure.append_child(&definitions)?;
     figure.append_child(&v.unit.row)?;
     figure.append_child(&v.autopsy)?;
+    figure.append_child(&dom::el(doc, "h3", "", "The input plane")?.into())?;
+    figure.append_child(&dom::el(doc, "p", "hint", words::PLANE_HINT)?.into())?;
+    figure.append_child(&v.plane.canvas)?;
+    figure.append_child(&v.atlas.canvas)?;
     figure.append_child(&v.layer.row)?;
     figure.append_child(&v.dist.canvas)?;
     let meter = dom::el(doc, "h3", "", "Learning-rate meter")?;
@@ -211,7 +223,16 @@ fn figure_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
     if let Some(el) = v.map.canvas.dyn_ref::<HtmlElement>() {
         el.set_title("Point at a unit's row to read its autopsy");
     }
+    if let Some(el) = v.atlas.canvas.dyn_ref::<HtmlElement>() {
+        el.set_title("Point at (or tap) a tile; with the keyboard, the arrow keys move and Enter opens its autopsy");
+    }
     Ok(figure)
+}
+
+/// The atlas takes keyboard focus: the arrow keys move between its tiles.
+fn focusable(c: ChartCanvas) -> Result<ChartCanvas, JsValue> {
+    c.canvas.set_attribute("tabindex", "0")?;
+    Ok(c)
 }
 
 /// Sends a message, starts or stops the frame loop as the state wants, and redraws.
@@ -283,6 +304,7 @@ fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
             pick_unit(&shared, e)
         }));
     }
+    listeners.extend(listen_atlas(shared, &v.atlas.canvas));
     listeners.push(on_resize({
         let shared = shared.clone();
         move || {
@@ -318,4 +340,79 @@ fn pick_unit(shared: &Shared, e: &web_sys::Event) {
     if let Some((l, j, _)) = hit {
         send(shared, Msg::SelectUnit(l, j));
     }
+}
+
+/// The atlas's pointer, tap and keyboard: pointing at a tile (or focusing it) draws a
+/// first-layer unit's line on the plane; a click, a tap or Enter also opens its autopsy.
+fn listen_atlas(shared: &Shared, canvas: &web_sys::HtmlCanvasElement) -> Vec<EventListener> {
+    let mut out = Vec::new();
+    for event in ["mousemove", "click"] {
+        let shared = shared.clone();
+        out.push(EventListener::new(canvas, event, move |e| {
+            let Some(hit) = atlas_hit(&shared, e) else {
+                return;
+            };
+            send(&shared, Msg::Point(Some(hit)));
+            if e.type_() == "click" {
+                send(&shared, Msg::SelectUnit(hit.0, hit.1));
+            }
+        }));
+    }
+    out.push(EventListener::new(canvas, "mouseleave", {
+        let shared = shared.clone();
+        move |_| send(&shared, Msg::Point(None))
+    }));
+    out.push(EventListener::new(canvas, "focus", {
+        let shared = shared.clone();
+        move |_| {
+            let current = shared.borrow().state.pointed;
+            send(&shared, Msg::Point(Some(current.unwrap_or((0, 0)))));
+        }
+    }));
+    out.push(EventListener::new(canvas, "keydown", {
+        let shared = shared.clone();
+        move |e| {
+            let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            let (layers, width, at) = {
+                let m = shared.borrow();
+                let s = &m.state;
+                (
+                    s.settings.layers,
+                    s.settings.width,
+                    s.pointed.unwrap_or((0, 0)),
+                )
+            };
+            let Some(next) = crate::panels::network::words::atlas_step(at, &k.key(), layers, width)
+            else {
+                return;
+            };
+            e.prevent_default();
+            if k.key() == "Enter" || k.key() == " " {
+                send(&shared, Msg::SelectUnit(next.0, next.1));
+            } else {
+                send(&shared, Msg::Point(Some(next)));
+            }
+        }
+    }));
+    out
+}
+
+/// The (layer, unit) of the atlas tile under the pointer.
+fn atlas_hit(shared: &Shared, e: &web_sys::Event) -> Option<(usize, usize)> {
+    let mouse = e.dyn_ref::<MouseEvent>()?;
+    let m = shared.borrow();
+    let canvas = &m.view.atlas.canvas;
+    let ratio = canvas.width() as f64 / canvas.client_width().max(1) as f64;
+    let narrow = f64::from(canvas.client_width()) < crate::web::canvas::NARROW_CSS_PX;
+    let layout = atlas::AtlasLayout::new(
+        (canvas.width(), canvas.height()),
+        &m.state.hidden_widths(),
+        &Theme::light(ratio).compact(narrow),
+    );
+    layout.hit(
+        mouse.offset_x() as f64 * ratio,
+        mouse.offset_y() as f64 * ratio,
+    )
 }

@@ -16,6 +16,8 @@ use web_sys::Document;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Part {
     Map,
+    Plane,
+    Atlas,
     Distributions,
     Meter,
     Compare,
@@ -49,6 +51,7 @@ impl Mounted {
                 self.render_map()
             }
             Redraw::Layer => self.render_dist(),
+            Redraw::Plane => self.render_plane().and_then(|_| self.render_atlas()),
             Redraw::All => self.render_spread(),
             Redraw::Reading => {
                 self.write_controls()?;
@@ -110,7 +113,11 @@ impl Mounted {
             }
         }
         h.set_attribute("data-dead-line", &s.dead_loss().to_string())?;
-        let source = if s.own.is_some() { "own" } else { "seed002" };
+        let source = if s.own.is_some() {
+            "own"
+        } else {
+            s.settings.task.id()
+        };
         h.set_attribute("data-source", source)?;
         let comparing = if s.comparing() { "running" } else { "idle" };
         h.set_attribute("data-compare", comparing)
@@ -190,6 +197,38 @@ impl Mounted {
         dom::set_text(&self.view.autopsy, &text);
     }
 
+    /// The input plane, with its description and, for scripts and tests, the unit whose line
+    /// it draws.
+    fn render_plane(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        let canvas = &self.view.plane.canvas;
+        let line = s.pointed.filter(|(l, _)| *l == 0).map(|(_, j)| j);
+        match line {
+            Some(j) => canvas.set_attribute("data-line", &j.to_string())?,
+            None => canvas.remove_attribute("data-line")?,
+        }
+        let label = words::plane_summary(s.field.as_ref(), line, s.classifies());
+        canvas.set_attribute("aria-label", &label)?;
+        self.view
+            .plane
+            .draw(|area, theme| s.draw(figures::PLANE, area, theme))
+    }
+
+    /// The atlas, with its description and the count of tiles drawn dead.
+    fn render_atlas(&self) -> Result<(), JsValue> {
+        let s = &self.state;
+        let canvas = &self.view.atlas.canvas;
+        let dead = s.atlas_dead();
+        let n: usize = dead.iter().flatten().filter(|d| **d).count();
+        canvas.set_attribute("data-dead-tiles", &n.to_string())?;
+        let on_data = s.settings.task.plane().is_some() && s.own.is_none();
+        let label = words::atlas_summary(&dead, s.pointed, on_data, s.field.is_some());
+        canvas.set_attribute("aria-label", &label)?;
+        self.view
+            .atlas
+            .draw(|area, theme| s.draw(figures::ATLAS, area, theme))
+    }
+
     fn render_dist(&self) -> Result<(), JsValue> {
         let s = &self.state;
         self.view
@@ -226,7 +265,7 @@ impl Mounted {
             .runs
             .iter()
             .map(|(p, r)| {
-                words::compare_line_on(p.label(), &r.history, r.failure(), self.state.dead_loss())
+                words::compare_line_on(p, &r.history, r.failure(), self.state.dead_loss())
             })
             .collect();
         let head = if c.active {
@@ -280,11 +319,24 @@ impl Mounted {
         self.render_loss()?;
         // The charts drawn in later frames get their size now (only a change of size clears
         // a canvas), so none is at the browser's default size meanwhile.
-        for c in [&self.view.map, &self.view.dist, &self.view.meter] {
+        for c in [
+            &self.view.map,
+            &self.view.plane,
+            &self.view.atlas,
+            &self.view.dist,
+            &self.view.meter,
+        ] {
             c.fit_size();
         }
         self.render_status()?;
-        self.pending = vec![Part::Compare, Part::Meter, Part::Distributions, Part::Map];
+        self.pending = vec![
+            Part::Compare,
+            Part::Meter,
+            Part::Distributions,
+            Part::Atlas,
+            Part::Plane,
+            Part::Map,
+        ];
         self.mark_pending()
     }
 
@@ -298,6 +350,8 @@ impl Mounted {
                 self.render_map()?;
                 self.render_autopsy();
             }
+            Part::Plane => self.render_plane()?,
+            Part::Atlas => self.render_atlas()?,
             Part::Distributions => self.render_dist()?,
             Part::Meter => self.render_meter()?,
             Part::Compare => self.render_compare()?,
