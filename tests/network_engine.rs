@@ -354,7 +354,10 @@ fn pause_or_train_stops_a_comparison() {
     assert!(h.busy());
     assert_eq!(
         send(&mut h, &Request::Pause { gen: 4 }),
-        vec![Reply::CompareDone { gen: 4 }]
+        vec![
+            Reply::CompareDone { gen: 4 },
+            Reply::Paused { gen: 4, epochs: 0 }
+        ]
     );
     assert!(!h.busy());
     send(&mut h, &Request::compare_presets(4, &s));

@@ -65,7 +65,6 @@ impl Handler {
         if r.gen() != self.gen || self.main.is_none() {
             return Vec::new();
         }
-        let gen = self.gen;
         let mut out = self.stop_comparison();
         match r {
             Request::Train { until_epoch, .. } => {
@@ -74,12 +73,7 @@ impl Handler {
                     self.training = true;
                 }
             }
-            Request::Pause { .. } => {
-                if std::mem::take(&mut self.training) {
-                    let epochs = self.main.as_ref().map_or(0, Run::epochs_done);
-                    out.push(Reply::Paused { gen, epochs });
-                }
-            }
+            Request::Pause { .. } => out.push(self.pause()),
             Request::Compare { links, .. } => out.extend(self.compare(&links)),
             Request::Start { .. } => {}
         }
@@ -126,9 +120,23 @@ impl Handler {
         }
     }
 
+    /// Stops training the main run; says after how many epochs (also when it was not
+    /// training, so the page always gets an answer).
+    fn pause(&mut self) -> Reply {
+        self.training = false;
+        let epochs = self.main.as_ref().map_or(0, Run::epochs_done);
+        Reply::Paused {
+            gen: self.gen,
+            epochs,
+        }
+    }
+
     /// Pauses the main run (as the panel's Compare does) and starts the comparison.
     fn compare(&mut self, links: &[String]) -> Vec<Reply> {
-        let mut out = self.handle(Request::Pause { gen: self.gen });
+        let mut out = Vec::new();
+        if self.training {
+            out.push(self.pause());
+        }
         if links.is_empty() {
             out.push(Reply::CompareDone { gen: self.gen });
             return out;
