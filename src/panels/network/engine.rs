@@ -11,6 +11,7 @@
 use super::run::Work;
 use super::settings::{Preset, Settings};
 use crate::sim::data::Dataset;
+use crate::sim::mlp::Mlp;
 use crate::sim::stats::EpochStats;
 
 /// The data a run trains on.
@@ -97,6 +98,13 @@ pub enum Reply {
         gen: u32,
         lane: Lane,
         stats: Box<EpochStats>,
+    },
+    /// The main run's network at the end of an epoch (after its `Epoch` reply): what the page
+    /// draws over the input plane.
+    Net {
+        gen: u32,
+        lane: Lane,
+        net: Box<Mlp<f32>>,
     },
     /// The run reached the epochs asked for.
     Finished { gen: u32, lane: Lane, epochs: usize },
