@@ -50,6 +50,7 @@ fn choosing_a_2d_task_sets_its_size_and_a_sigmoid_output_and_links_round_trip() 
     s.set("task", &Value::Choice("spiral".into()));
     assert_eq!(s.task, Task::Playground(Task2d::Spiral));
     assert_eq!((s.samples, s.output), (1_000, Output::Sigmoid));
+    assert_eq!((s.epochs, s.batch), (50, 10), "Playground's pace");
     assert_eq!(s.loss(), Loss::BinaryCrossEntropy);
     assert_eq!(s.shape(), "2-8-8-8-1");
     assert_eq!(s.net_config().loss, Loss::BinaryCrossEntropy);

@@ -51,6 +51,9 @@ pub fn what_matches(own: Option<&OwnData>) -> String {
     )
 }
 
+/// Under "Reproduce this run" on a Playground task, instead of the scripts.
+pub const PLAYGROUND_SCRIPTS: &str = "The scripts are written for seed 002's data and your own: on Playground's sets they would train another task than this page, so none is offered here. The spiral's PyTorch run that the page is checked against is tests/fixtures/spiral_torch.py in the repository.";
+
 /// The file name a script reads pasted data from (pasted text has no name of its own).
 pub const PASTED_FILE: &str = "your_data.csv";
 

@@ -570,7 +570,7 @@ pub const PRESET: ChoiceSpec = ChoiceSpec {
     options: preset_options,
 };
 
-/// A fresh choice of task starts at its data size; a classification gets the sigmoid output
+/// A fresh choice of task starts at its data size, epochs and batch; a classification gets the sigmoid output
 /// its cross-entropy needs (the learner can change both after).
 fn set_task(s: &mut Settings, t: Task) {
     if t == s.task {
@@ -578,6 +578,11 @@ fn set_task(s: &mut Settings, t: Task) {
     }
     s.task = t;
     s.samples = t.default_samples();
+    // Playground's own pace: small batches over many epochs of a small set.
+    (s.epochs, s.batch) = match t {
+        Task::Seed002 => (EPOCHS.default as usize, BATCH.default as usize),
+        Task::Playground(_) => (SPIRAL_EPOCHS, SPIRAL_BATCH),
+    };
     s.output = if t.is_classification() {
         Output::Sigmoid
     } else {

@@ -423,7 +423,7 @@ impl State {
         if self.activity == Activity::Training {
             self.activity = Activity::Paused;
         }
-        let runs = if self.own.is_none() && self.settings.task.plane().is_some() {
+        let runs = if self.compares_rates() {
             COST_RATES
                 .iter()
                 .map(|lr| {
@@ -454,6 +454,12 @@ impl State {
         if let Some(c) = self.comparison.as_mut() {
             c.active = false;
         }
+    }
+
+    /// Whether Compare trains a ladder of learning rates (on a 2-D task) rather than the
+    /// seed's presets.
+    pub fn compares_rates(&self) -> bool {
+        self.own.is_none() && self.settings.task.plane().is_some()
     }
 
     /// Whether the comparison is running.

@@ -787,6 +787,9 @@ pub fn data_in_use(own: Option<(&str, usize, f64)>) -> String {
     }
 }
 
+/// What Compare does on a 2-D task.
+pub const COMPARE_RATES: &str = "Compare learning rates trains these settings at learning rates 0.001 to 0.1 on the same points and seed, one after another: the dead units and the accuracy of each say what dying costs.";
+
 /// Under "The input plane".
 pub const PLANE_HINT: &str = "Each hidden unit of the first layer is a line w·x + b = 0 across the plane of the inputs: it outputs more than 0 on one side (open) and 0 on the other (shut). It is dead when every training point lies on its shut side. Point at a tile of the atlas (or tab to it and use the arrow keys) to draw a first-layer unit's line; deeper units bend the plane, so their tiles show where they open. On seed 002's data and your own, the plane is a slice through the data's mean.";
 

@@ -3,7 +3,9 @@
 
 use super::{Mounted, Shared};
 use crate::chart::figure::Figures;
-use crate::panels::network::figures::{COMPARISON, DEAD_MAP, DISTRIBUTION, LOSS, METER};
+use crate::panels::network::figures::{
+    ATLAS, COMPARISON, DEAD_MAP, DISTRIBUTION, LOSS, METER, PLANE,
+};
 use crate::panels::network::settings::Settings;
 use crate::panels::network::state::{OwnData, State};
 use crate::panels::network::{export as data, reproduce};
@@ -94,9 +96,26 @@ impl Takeaway {
 
     /// Writes the scripts for the current settings (when the settings change).
     pub(super) fn render(&self, state: &State) {
-        dom::set_text(&self.matches, &reproduce::what_matches(state.own.as_ref()));
+        // The scripts generate seed 002's data: on a Playground set they would train another
+        // task than the page, so they are not offered (and say why).
+        let playground = state.own.is_none() && state.settings.task.plane().is_some();
+        let matches = if playground {
+            reproduce::PLAYGROUND_SCRIPTS.to_string()
+        } else {
+            reproduce::what_matches(state.own.as_ref())
+        };
+        dom::set_text(&self.matches, &matches);
         for s in &self.scripts {
-            dom::set_text(&s.pre, &script_text(s, state));
+            let text = if playground {
+                String::new()
+            } else {
+                script_text(s, state)
+            };
+            dom::set_text(&s.pre, &text);
+            s.pre.toggle_attribute_with_force("hidden", playground).ok();
+            for b in [&s.copy, &s.download] {
+                b.toggle_attribute_with_force("disabled", playground).ok();
+            }
         }
     }
 }
@@ -113,7 +132,7 @@ pub(super) fn figure_buttons(
     doc: &Document,
     shared: &Shared,
 ) -> Result<Vec<EventListener>, JsValue> {
-    let charts: [(usize, Pick, &str); 5] = [
+    let charts: [(usize, Pick, &str); 7] = [
         (LOSS, |m| (&m.state, &m.view.loss.canvas), "loss chart"),
         (
             DEAD_MAP,
@@ -130,6 +149,8 @@ pub(super) fn figure_buttons(
             |m| (&m.state, &m.view.meter.canvas),
             "learning-rate meter",
         ),
+        (PLANE, |m| (&m.state, &m.view.plane.canvas), "input plane"),
+        (ATLAS, |m| (&m.state, &m.view.atlas.canvas), "unit atlas"),
         (
             COMPARISON,
             |m| (&m.state, &m.view.compare_chart.canvas),

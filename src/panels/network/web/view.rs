@@ -136,10 +136,10 @@ impl Mounted {
             .set_text_content(Some(if training { "Pause" } else { "Train" }));
         v.train
             .set_attribute("aria-pressed", if training { "true" } else { "false" })?;
-        let label = if self.state.comparing() {
-            "Stop comparing"
-        } else {
-            "Compare presets"
+        let label = match (self.state.comparing(), self.state.compares_rates()) {
+            (true, _) => "Stop comparing",
+            (false, true) => "Compare learning rates",
+            (false, false) => "Compare presets",
         };
         v.compare.set_text_content(Some(label));
         v.own.render(&self.state)?;
@@ -252,9 +252,12 @@ impl Mounted {
         // No empty canvas on the page: the comparison chart appears with its first run.
         let canvas = &self.view.compare_chart.canvas;
         let Some(c) = &self.state.comparison else {
-            self.view.compare_status.set_text_content(Some(
-                "Compare presets runs every preset on the same data and seed, one after another.",
-            ));
+            let what = if self.state.compares_rates() {
+                words::COMPARE_RATES
+            } else {
+                "Compare presets runs every preset on the same data and seed, one after another."
+            };
+            self.view.compare_status.set_text_content(Some(what));
             canvas.set_hidden(true);
             self.show_compare_tools(false)?;
             return Ok(());
@@ -274,10 +277,24 @@ impl Mounted {
         } else {
             "Comparison: ".into()
         };
-        dom::set_text(
-            &self.view.compare_status,
-            &format!("{head}{}", lines.join(" ")),
-        );
+        let mut text = format!("{head}{}", lines.join(" "));
+        if self.state.compares_rates() && !c.active {
+            let runs: Vec<(f64, &[_])> = c
+                .runs
+                .iter()
+                .map(|(_, r)| (r.settings.lr, r.history.as_slice()))
+                .collect();
+            let task = self
+                .state
+                .settings
+                .task
+                .plane()
+                .map_or("data", |t| t.label());
+            if let Some(cost) = words::cost_line(task, &runs) {
+                text = format!("{cost} {text}");
+            }
+        }
+        dom::set_text(&self.view.compare_status, &text);
         let s = &self.state;
         self.view
             .compare_chart
