@@ -4,7 +4,7 @@
 //! seeded run gives bit-identical epoch statistics to the panel's own run; Pause, Reset and
 //! Compare work through the protocol; garbage gets an error reply, never a panic.
 
-use dying_relu::panels::network::engine::{place, DataSource, Lane, Reply, Request};
+use dying_relu::panels::network::engine::{place, place_trace, DataSource, Lane, Reply, Request};
 use dying_relu::panels::network::run::{Run, Work};
 use dying_relu::panels::network::settings::{Output, Preset, Settings};
 use dying_relu::panels::network::wire::{self, decode_reply, encode_reply, encode_request};
@@ -226,8 +226,16 @@ fn the_loss_trace_arrives_whole_and_in_order() {
     let (mut c, mut trace) = (clock(), Vec::new());
     while h.busy() {
         for r in slice(&mut h, 2.5, &mut c) {
-            if let Reply::Progress { trace: t, .. } = r {
-                trace.extend(t);
+            if let Reply::Progress {
+                trace: t,
+                trace_from,
+                ..
+            } = r
+            {
+                assert_eq!(trace_from, trace.len(), "each piece follows the last");
+                // Placed twice, as after a replay: the same trace.
+                place_trace(&mut trace, trace_from, &t);
+                place_trace(&mut trace, trace_from, &t);
             }
         }
     }
@@ -537,6 +545,7 @@ fn numbers_keep_their_bits_on_the_wire() {
         work: Work::Trained(12),
         steps: u64::MAX,
         progress: Some((3, 1_400)),
+        trace_from: 17,
         trace: odd.iter().map(|&x| (x, -x)).collect(),
     };
     let Reply::Progress { trace, steps, .. } = decode_reply(&encode_reply(&reply)).unwrap() else {

@@ -258,3 +258,20 @@ async fn a_worker_that_never_answers_falls_back_after_the_timeout() {
     assert_eq!(engine.fallback_reason(), Some("no worker answered"));
     assert_eq!(bits(&history(&replies, Lane::Main)), bits(&direct(&s)));
 }
+
+#[wasm_bindgen_test]
+async fn a_worker_that_fails_mid_run_hands_the_run_to_the_page() {
+    let s = small(Preset::DeepRelu, 1);
+    // Says ready, then throws on the first request (an error event on the page's side).
+    let fails = blob_url(
+        "self.postMessage('ready');\n\
+         self.onmessage = () => { throw new Error('the worker broke'); };\n",
+    );
+    let (engine, replies, woken) = fall_back(&fails, &s).await;
+    assert_eq!(
+        engine.fallback_reason(),
+        Some("the worker failed during the run")
+    );
+    assert!(woken >= 2, "woken by ready, then by the fall back: {woken}");
+    assert_eq!(bits(&history(&replies, Lane::Main)), bits(&direct(&s)));
+}

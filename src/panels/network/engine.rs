@@ -84,13 +84,15 @@ pub enum Lane {
 pub enum Reply {
     /// One piece of work on a run: what it was ([`Work`]), the steps taken so far, (samples
     /// seen in this epoch, training samples) once the network exists, and the loss trace's
-    /// points added by this piece ((fractional epoch, mean training loss so far)).
+    /// points added by this piece ((fractional epoch, mean training loss so far)), the first
+    /// being point `trace_from` of the run's trace.
     Progress {
         gen: u32,
         lane: Lane,
         work: Work,
         steps: u64,
         progress: Option<(usize, usize)>,
+        trace_from: usize,
         trace: Vec<(f64, f64)>,
     },
     /// Statistics of an epoch (`stats.epoch`; 0 is the untrained network).
@@ -120,6 +122,13 @@ pub enum Reply {
     CompareDone { gen: u32 },
     /// A request that could not be read or applied (the engine goes on).
     Error { message: String },
+}
+
+/// Puts a Progress reply's trace points at their place in a run's trace (as [`place`] does
+/// for statistics: replayed points replace themselves).
+pub fn place_trace(trace: &mut Vec<(f64, f64)>, from: usize, points: &[(f64, f64)]) {
+    trace.truncate(from.min(trace.len()));
+    trace.extend_from_slice(points);
 }
 
 /// Puts an epoch's statistics at its place in a run's history (`history[e]` is epoch `e`),

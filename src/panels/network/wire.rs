@@ -332,6 +332,7 @@ pub fn encode_reply(r: &Reply) -> Vec<u8> {
             work,
             steps,
             progress,
+            trace_from,
             trace,
         } => {
             w.u8(PROGRESS);
@@ -343,6 +344,7 @@ pub fn encode_reply(r: &Reply) -> Vec<u8> {
             let (pos, n) = progress.unwrap_or((0, 0));
             w.usize(pos);
             w.usize(n);
+            w.usize(*trace_from);
             w.len(trace.len());
             for (x, y) in trace {
                 w.f64(*x);
@@ -411,6 +413,7 @@ pub fn decode_reply(bytes: &[u8]) -> Result<Reply, WireError> {
                 let p = (r.usize()?, r.usize()?);
                 some.then_some(p)
             },
+            trace_from: r.usize()?,
             trace: r.list(16, |r| Ok((r.f64()?, r.f64()?)))?,
         },
         EPOCH => Reply::Epoch {

@@ -205,7 +205,8 @@ impl Handler {
 
 /// The replies one piece of work on `run` calls for.
 fn report(gen: u32, lane: Lane, run: &Run, work: Work, sent: &mut usize) -> Vec<Reply> {
-    let trace = run.trace.get(*sent..).unwrap_or_default().to_vec();
+    let trace_from = *sent;
+    let trace = run.trace.get(trace_from..).unwrap_or_default().to_vec();
     *sent = run.trace.len();
     let mut out = vec![Reply::Progress {
         gen,
@@ -213,6 +214,7 @@ fn report(gen: u32, lane: Lane, run: &Run, work: Work, sent: &mut usize) -> Vec<
         work,
         steps: run.steps(),
         progress: run.progress(),
+        trace_from,
         trace,
     }];
     if matches!(work, Work::Initial | Work::Epoch(_)) {

@@ -18,7 +18,8 @@
 //!   most `budget_ms`, in a worker it only collects) and apply its replies to the panel's
 //!   mirror of the run, dropping those whose `gen` is not the current one: `Epoch` →
 //!   [`place`](crate::panels::network::engine::place) into `run.history` (idempotent: after
-//!   a fall back the page replays the run from its start); `Progress` → extend `run.trace`;
+//!   a fall back the page replays the run from its start); `Progress` → `place_trace` into
+//!   `run.trace` (idempotent too);
 //!   `Finished`/`Paused`/`CompareDone` → the activity; `Failed` → the run's failure (run.rs
 //!   needs a setter for it); `Error` → the status line. Keep frames going while
 //!   `engine.needs_frames()` or the state trains.
@@ -230,9 +231,12 @@ fn spawn(url: &str, weak: &Weak<RefCell<Core>>) -> Result<Thread, JsValue> {
             // Falling back drops this listener: do it in a task of its own.
             let Some(rc) = weak.upgrade() else { return };
             let weak = weak.clone();
-            rc.borrow_mut().timer = Some(Timeout::new(0, move || {
-                fall_back(&weak, "the worker could not start");
-            }));
+            let mut core = rc.borrow_mut();
+            let why = match core.mode {
+                Mode::Starting { .. } => "the worker could not start",
+                _ => "the worker failed during the run",
+            };
+            core.timer = Some(Timeout::new(0, move || fall_back(&weak, why)));
         }
     });
     Ok(Thread {
