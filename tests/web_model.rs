@@ -52,7 +52,7 @@ fn status(host: &Element) -> String {
     text(host, ".status")
 }
 
-/// The canvases, in page order: shares, unit map, timeline, pre-activations.
+/// The canvases, in page order: unit map, shares, timeline, pre-activations.
 fn canvas(host: &Element, i: u32) -> HtmlCanvasElement {
     use wasm_bindgen::JsCast;
     host.query_selector_all("canvas")
@@ -119,7 +119,7 @@ fn every_fixture_pasted_shows_its_counts_map_and_diagnosis() {
             "{id}: {:?}",
             notice.text_content()
         );
-        let map = canvas(&host, 1);
+        let map = canvas(&host, 0);
         assert!(drawn(&map) > 1000, "{id}: the map is drawn");
         let label = map.get_attribute("aria-label").unwrap();
         assert!(label.contains("marked with a cross"), "{id}: {label}");
@@ -131,7 +131,7 @@ fn every_fixture_pasted_shows_its_counts_map_and_diagnosis() {
     }
     // The constructed model's hand-killed units are named on the map and in the layer lines.
     paste(&host, FIXTURES[1].1);
-    let label = canvas(&host, 1).get_attribute("aria-label").unwrap();
+    let label = canvas(&host, 0).get_attribute("aria-label").unwrap();
     assert!(
         label.contains("2, 5 and 11") && label.contains("0, 7 and 13"),
         "{label}"
@@ -218,7 +218,7 @@ async fn a_bad_file_shows_its_message_and_leaves_the_report() {
     mount(&host, "model", "ex=torch_constructed").unwrap();
     let before = status(&host);
     assert!(before.contains("6 of 32"), "{before}");
-    let map_before = canvas(&host, 1).get_attribute("aria-label");
+    let map_before = canvas(&host, 0).get_attribute("aria-label");
     choose_file(&host, "photo.png", &[0x89, b'P', b'N', b'G', 0, 0, 0, 13]);
     let said = wait_for_notice(&host).await;
     assert!(
@@ -227,7 +227,7 @@ async fn a_bad_file_shows_its_message_and_leaves_the_report() {
     );
     assert!(said.contains("Still showing"), "{said}");
     assert_eq!(status(&host), before, "the report on show stays");
-    assert_eq!(canvas(&host, 1).get_attribute("aria-label"), map_before);
+    assert_eq!(canvas(&host, 0).get_attribute("aria-label"), map_before);
     // Pasted JSON of another version says so, and the report stays.
     paste(
         &host,

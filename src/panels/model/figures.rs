@@ -10,12 +10,39 @@ use crate::sim::dead::Definition;
 use plotters::prelude::DrawingBackend;
 
 /// The charts, in page order: (slug, title).
+/// The unit map first: on a phone the first chart stays pinned above the controls, and the
+/// map is what the definition menu changes most.
 pub const FIGURES: [(&str, &str); 4] = [
-    ("shares", "dead share chart"),
     ("unit-map", "unit map"),
+    ("shares", "dead share chart"),
     ("timeline", "timeline of dead units"),
     ("max-pre", "pre-activation chart"),
 ];
+
+/// Height over width for each chart drawn `width` CSS px wide, from what it has to show (a
+/// handful of units needs a short map, a wide layer a tall one).
+pub fn aspects(s: &State, width: f64) -> [f64; 4] {
+    let theme = Theme::light(1.0).compact(width < 560.0);
+    let fit = |h: f64, lo: f64| (h / width).clamp(lo, 1.2);
+    let map = map_input(s);
+    let units: Vec<usize> = map.layers.iter().map(|(_, d)| d.len()).collect();
+    let chars = map
+        .layers
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(4);
+    let layout = unit_map::Layout::new((width as u32, 1_000_000), &units, &theme, chars);
+    let map_h = layout.layer_top(units.len()) - layout.gap + 12.0;
+    let layers = shares_input(s).bars.len().max(1) as f64;
+    let dead = max_pre_input(s).units.len().max(1) as f64;
+    [
+        fit(map_h, 0.12),
+        fit(96.0 + 44.0 * layers, 0.2),
+        if width < 560.0 { 0.75 } else { 0.36 },
+        fit(90.0 + 34.0 * dead, 0.2),
+    ]
+}
 
 /// "exactly dead", "τ-dormant".
 fn what(s: &State) -> String {
@@ -151,8 +178,8 @@ impl Figures for State {
         theme: &Theme,
     ) -> ChartResult<DB> {
         match index {
-            0 => shares::draw(area, &shares_input(self), theme),
-            1 => unit_map::draw(area, &map_input(self), theme),
+            0 => unit_map::draw(area, &map_input(self), theme),
+            1 => shares::draw(area, &shares_input(self), theme),
             2 => timeline::draw(area, &timeline_input(self), theme),
             _ => max_pre::draw(area, &max_pre_input(self), theme),
         }

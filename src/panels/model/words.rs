@@ -292,67 +292,97 @@ fn over_time(r: &Report, judge: &Judge) -> Vec<Finding> {
             Vec::new()
         };
     }
-    let exact = judge.definition != Definition::Dormant;
+    let courses: Vec<(&Layer, judge::Course)> = r
+        .layers
+        .iter()
+        .filter_map(|l| judge::course(r, &l.name, judge).map(|c| (l, c)))
+        .collect();
+    let named = |pick: fn(&judge::Course) -> &Vec<usize>| named_units(&courses, pick);
+    let (first, last) = courses
+        .first()
+        .map_or((0, 0), |(_, c)| (c.first_step, c.last_step));
     let mut out = Vec::new();
-    for l in &r.layers {
-        let Some(c) = judge::course(r, &l.name, judge) else {
-            continue;
+    let (born, n) = named(|c| &c.dead_at_first);
+    if !born.is_empty() {
+        let when = if first == 0 {
+            "at step 0, before any training step: the cause came before training, in the \
+             initialization (a negative bias, too narrow a spread) or the inputs' mean"
+                .to_string()
+        } else {
+            format!(
+                "at the first snapshot, step {first}: the report cannot tell whether they were \
+                 born dead or died in those first steps"
+            )
         };
-        let name = echo(&l.name);
-        if !c.dead_at_first.is_empty() {
-            let when = if c.first_step == 0 {
-                "at step 0, before any training step: the cause came before training, in the \
-                 initialization (a negative bias, too narrow a spread) or the inputs' mean"
-                    .to_string()
-            } else {
-                format!(
-                    "at the first snapshot, step {}: the report cannot tell whether they were \
-                     born dead or died in those first steps",
-                    c.first_step
-                )
-            };
-            out.push(Finding {
-                text: format!(
-                    "{name}: {} {} {} {when}.",
-                    unit_word(c.dead_at_first.len(), l),
-                    unit_list(&c.dead_at_first),
-                    was(c.dead_at_first.len()),
-                ),
-                links: born_dead_links(),
-            });
-        }
-        if !c.died.is_empty() {
-            out.push(Finding {
-                text: format!(
-                    "{name}: {} {} {} while training, between step {} and step {}: alive \
-                     at the first snapshot, {} at the last. Units that die during training \
-                     point at the learning rate: one large step can carry a unit's \
-                     pre-activation below 0 for every input.",
-                    unit_word(c.died.len(), l),
-                    unit_list(&c.died),
-                    if exact { "died" } else { "fell quiet" },
-                    c.first_step,
-                    c.last_step,
-                    what(judge)
-                ),
-                links: dying_links(),
-            });
-        }
-        if !c.revived.is_empty() {
-            out.push(plain(format!(
-                "{name}: {} {} counted dead at the first snapshot fired again by the last, so \
-                 {} not dead for good: the samples missed their inputs, or other units moved.",
-                unit_word(c.revived.len(), l),
-                unit_list(&c.revived),
-                if c.revived.len() == 1 {
-                    "it was"
-                } else {
-                    "they were"
-                }
-            )));
-        }
+        out.push(Finding {
+            text: format!(
+                "Dead from the start: {} {} {when}.",
+                and_list(&born),
+                was(n)
+            ),
+            links: born_dead_links(),
+        });
+    }
+    let (died, _) = named(|c| &c.died);
+    if !died.is_empty() {
+        let verb = if judge.definition == Definition::Dormant {
+            "fell quiet"
+        } else {
+            "died"
+        };
+        out.push(Finding {
+            text: format!(
+                "Killed by training: {} {verb} while training, between step {first} and step \
+                 {last} (alive at the first snapshot, {} at the last). Units that die while \
+                 training point at the learning rate: one large step can carry a unit's \
+                 pre-activation below 0 for every input.",
+                and_list(&died),
+                what(judge)
+            ),
+            links: dying_links(),
+        });
+    }
+    let (revived, n) = named(|c| &c.revived);
+    if !revived.is_empty() {
+        out.push(plain(format!(
+            "Not dead for good: {}, counted dead at the first snapshot, fired again by the last \
+             ({} off on the samples, not dead).",
+            and_list(&revived),
+            if n == 1 { "it was" } else { "they were" }
+        )));
     }
     out
+}
+
+/// Per layer with some of the units `pick` selects: "conv1's channels 1 and 4"; and how many
+/// units in all.
+fn named_units(
+    courses: &[(&Layer, judge::Course)],
+    pick: fn(&judge::Course) -> &Vec<usize>,
+) -> (Vec<String>, usize) {
+    let parts = courses
+        .iter()
+        .filter(|(_, c)| !pick(c).is_empty())
+        .map(|(l, c)| {
+            let units = pick(c);
+            format!(
+                "{}'s {} {}",
+                echo(&l.name),
+                unit_word(units.len(), l),
+                unit_list(units)
+            )
+        })
+        .collect();
+    (parts, courses.iter().map(|(_, c)| pick(c).len()).sum())
+}
+
+/// "a, b and c".
+fn and_list(parts: &[String]) -> String {
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, init)) => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// "unit", "units 2, 5", "channel".
@@ -375,27 +405,37 @@ fn was(n: usize) -> &'static str {
 
 /// Layers at or past keras-contrib's 10 %.
 fn many_dead(r: &Report, judge: &Judge) -> Vec<Finding> {
-    r.layers
+    let parts: Vec<String> = r
+        .layers
         .iter()
         .filter(|l| l.units > 0 && judge.share(l) >= KERAS_CONTRIB_SHARE)
-        .map(|l| Finding {
-            text: format!(
-                "{}: {} of {} {} ({}), past the 10 % at which keras-contrib's \
-                 DeadReluDetector warns that a layer has dead neurons. {}",
+        .map(|l| {
+            format!(
+                "{} ({} of {}, {})",
                 echo(&l.name),
                 judge.count(l),
                 l.units,
-                what(judge),
-                percent(judge.share(l)),
-                if judge.definition == Definition::Dormant {
-                    "Those units add next to nothing to what the layer passes on."
-                } else {
-                    "Those units cost compute, pass no gradient and add nothing."
-                }
-            ),
-            links: many_dead_links(),
+                percent(judge.share(l))
+            )
         })
-        .collect()
+        .collect();
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let cost = if judge.definition == Definition::Dormant {
+        "Those units add next to nothing to what their layer passes on."
+    } else {
+        "Those units cost compute, pass no gradient and add nothing."
+    };
+    vec![Finding {
+        text: format!(
+            "{} {}: keras-contrib's DeadReluDetector warns that a layer has dead neurons from \
+             10 % of its units. {cost}",
+            and_list(&parts),
+            what(judge)
+        ),
+        links: many_dead_links(),
+    }]
 }
 
 /// A unit of a leaky activation that never fires still passes a gradient.

@@ -54,7 +54,11 @@ pub fn draw<DB: DrawingBackend>(area: &Area<'_, DB>, m: &MaxPre, theme: &Theme) 
         .y_label_formatter(&|_| String::new())
         .x_labels(6)
         .x_label_formatter(&|x| scale::tick(*x, hi - lo))
-        .x_desc("largest pre-activation on any sample (fires above 0)")
+        .x_desc(if theme.compact {
+            "largest pre-activation (fires above 0)"
+        } else {
+            "largest pre-activation on any sample (fires above 0)"
+        })
         .draw()?;
     let zero = ShapeStyle::from(theme.foreground).stroke_width(theme.px(1.5));
     chart.draw_series(LineSeries::new(
@@ -64,25 +68,7 @@ pub fn draw<DB: DrawingBackend>(area: &Area<'_, DB>, m: &MaxPre, theme: &Theme) 
     let thin = n > 10;
     for (i, (label, v)) in m.units.iter().enumerate() {
         let y = (n - 1 - i) as f64;
-        let half = if thin { 0.4 } else { 0.3 };
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(0.0, y - half), (*v, y + half)],
-            theme.dead.filled(),
-        )))?;
-        let h = if *v < 0.0 { HPos::Right } else { HPos::Left };
-        let (bx, by) = chart.backend_coord(&(*v, y));
-        let off = theme.px(4.0) as i32 * if *v < 0.0 { -1 } else { 1 };
-        area.draw(&Text::new(
-            crate::spec::format_sig(*v, 3).replace('-', "−"),
-            (bx + off, by),
-            anchored(theme.font(12.0), h, VPos::Center),
-        ))?;
-        let (px, py) = chart.backend_coord(&(lo, y));
-        area.draw(&Text::new(
-            label.clone(),
-            (px - theme.px(8.0) as i32, py),
-            anchored(theme.font(12.0), HPos::Right, VPos::Center),
-        ))?;
+        draw_bar(area, &mut chart, (label, *v, y), (lo, hi, thin), theme)?;
     }
     let title = if m.more > 0 {
         format!("Each {} unit ({} more not shown)", m.what, m.more)
@@ -94,5 +80,43 @@ pub fn draw<DB: DrawingBackend>(area: &Area<'_, DB>, m: &MaxPre, theme: &Theme) 
         title,
         (tx, ty - theme.px(6.0) as i32),
         anchored(theme.font(12.0), HPos::Left, VPos::Bottom),
+    ))
+}
+
+/// One unit's bar, its number and its name.
+fn draw_bar<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    chart: &mut crate::chart::XyChart<'_, DB>,
+    (label, v, y): (&str, f64, f64),
+    (lo, hi, thin): (f64, f64, bool),
+    theme: &Theme,
+) -> ChartResult<DB> {
+    let half = if thin { 0.4 } else { 0.3 };
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(0.0, y - half), (v, y + half)],
+        theme.dead.filled(),
+    )))?;
+    // The number at the bar's end: inside a long bar (in the background's colour), past
+    // the end of a short one, so it never runs into the unit's name.
+    let inside = v.abs() > 0.35 * (hi - lo);
+    let outward = if v < 0.0 { -1 } else { 1 };
+    let dir = if inside { -outward } else { outward };
+    let h = if dir < 0 { HPos::Right } else { HPos::Left };
+    let colour = if inside {
+        theme.background
+    } else {
+        theme.foreground
+    };
+    let (bx, by) = chart.backend_coord(&(v, y));
+    area.draw(&Text::new(
+        crate::spec::format_sig(v, 3).replace('-', "−"),
+        (bx + theme.px(5.0) as i32 * dir, by),
+        anchored(theme.font_colored(12.0, colour), h, VPos::Center),
+    ))?;
+    let (px, py) = chart.backend_coord(&(lo, y));
+    area.draw(&Text::new(
+        label.to_string(),
+        (px - theme.px(8.0) as i32, py),
+        anchored(theme.font(12.0), HPos::Right, VPos::Center),
     ))
 }

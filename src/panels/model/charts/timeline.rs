@@ -52,7 +52,11 @@ pub fn draw<DB: DrawingBackend>(
         .build_cartesian_2d(lo..hi, 0f64..105f64)?;
     crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc("training step")
-        .y_desc(t.axis.as_str())
+        .y_desc(if theme.compact {
+            "dead (% of the layer)"
+        } else {
+            t.axis.as_str()
+        })
         .x_labels(6)
         .x_label_formatter(&|x| scale::tick(*x, hi - lo))
         .y_labels(6)

@@ -29,7 +29,7 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Cells at least 12 CSS px where they fit, at most 28, folded to fill the width.
+    /// Cells at least 12 CSS px where they fit, at most 44, folded to fill the width.
     pub fn new(size: (u32, u32), units: &[usize], theme: &Theme, name_chars: usize) -> Layout {
         let (w, h) = (size.0 as f64, size.1 as f64);
         let left = theme.px(16.0 + 7.5 * name_chars.min(18) as f64) as f64;
@@ -47,7 +47,7 @@ impl Layout {
         let by_height = ((avail_h - gaps).max(1.0)) / total_rows.max(1) as f64;
         let cell = (avail_w / columns as f64)
             .min(by_height)
-            .min(theme.px(28.0) as f64)
+            .min(theme.px(44.0) as f64)
             .max(1.0);
         Layout {
             left,

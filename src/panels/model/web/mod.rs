@@ -4,7 +4,7 @@
 
 mod input;
 
-use super::figures::FIGURES;
+use super::figures::{self, FIGURES};
 use super::state::{self, Msg, Settings, State, FIELDS};
 use super::words;
 use crate::chart::figure::Figures;
@@ -32,21 +32,58 @@ pub(super) struct View {
     link: dom::Permalink,
     address: Option<Address>,
     input: input::InputView,
+    /// Each canvas's (wide, phone) shape, as it was made.
+    shapes: Vec<(f64, f64)>,
 }
 
 /// Applies a message and shows the result.
 pub(super) fn send(shared: &Shared, msg: Msg) {
     let mut v = shared.borrow_mut();
     v.state.update(msg);
-    report("Showing the report", v.render());
+    let shown = v.fit_canvases().and_then(|_| v.render());
+    report("Showing the report", shown);
+}
+
+/// The (wide, phone) shape of each chart for the report on show.
+fn shapes(state: &State) -> Vec<(f64, f64)> {
+    let wide = figures::aspects(state, 900.0);
+    let narrow = figures::aspects(state, 360.0);
+    wide.into_iter().zip(narrow).collect()
+}
+
+fn new_canvas(
+    doc: &Document,
+    i: usize,
+    (wide, narrow): (f64, f64),
+) -> Result<ChartCanvas, JsValue> {
+    Ok(ChartCanvas::new(doc, FIGURES[i].1, wide)?.with_narrow_aspect(narrow))
 }
 
 impl View {
+    /// A canvas whose shape no longer fits its report is replaced by one that does (a
+    /// ChartCanvas keeps the shape it was made with).
+    fn fit_canvases(&mut self) -> Result<(), JsValue> {
+        let doc = dom::document()?;
+        for (i, want) in shapes(&self.state).into_iter().enumerate() {
+            let (a, b) = self.shapes[i];
+            if (a - want.0).abs() < 0.01 && (b - want.1).abs() < 0.01 {
+                continue;
+            }
+            let fresh = new_canvas(&doc, i, want)?;
+            self.charts[i]
+                .canvas
+                .replace_with_with_node_1(&fresh.canvas)?;
+            self.charts[i] = fresh;
+            self.shapes[i] = want;
+        }
+        Ok(())
+    }
+
     fn render(&self) -> Result<(), JsValue> {
         // The charts first: they read the layout before anything below changes it.
         let labels = [
-            words::shares_label(&self.state),
             words::map_label(&self.state),
+            words::shares_label(&self.state),
             words::timeline_label(&self.state),
             words::max_pre_label(&self.state),
         ];
@@ -124,7 +161,7 @@ struct Column {
     charts: Vec<ChartCanvas>,
 }
 
-fn figure_column(doc: &Document) -> Result<Column, JsValue> {
+fn figure_column(doc: &Document, shapes: &[(f64, f64)]) -> Result<Column, JsValue> {
     let el = dom::el(doc, "div", "figure", "")?;
     let status = dom::live_status(doc)?;
     let source = dom::el(doc, "p", "hint model-source", "")?;
@@ -140,10 +177,9 @@ fn figure_column(doc: &Document) -> Result<Column, JsValue> {
     let child = dom::el(doc, "h3", "", "Diagnosis")?;
     el.append_child(&child)?;
     el.append_child(&diagnosis)?;
-    let aspects = [0.42, 0.5, 0.5, 0.55];
     let mut charts = Vec::new();
-    for ((_, title), aspect) in FIGURES.iter().zip(aspects) {
-        let c = ChartCanvas::new(doc, title, aspect)?;
+    for (i, shape) in shapes.iter().enumerate() {
+        let c = new_canvas(doc, i, *shape)?;
         el.append_child(&c.canvas)?;
         charts.push(c);
     }
@@ -175,12 +211,14 @@ pub fn mount(
     controls_el.append_child(&notice)?;
     // The example menu stays out of sight: the example buttons set it.
     controls.append_rows(&controls_el, &[state::EXAMPLE.key])?;
-    let column = figure_column(&doc)?;
+    let state = State::new(settings);
+    let shapes = shapes(&state);
+    let column = figure_column(&doc, &shapes)?;
     let link = dom::Permalink::new(&doc, super::PANEL)?;
     column.el.append_child(&link.link)?;
     dom::lay_out(&doc, host, &controls_el, &column.el, &warnings)?;
     let view = Rc::new(RefCell::new(View {
-        state: State::new(settings),
+        state,
         controls,
         charts: column.charts,
         status: column.status,
@@ -191,6 +229,7 @@ pub fn mount(
         link,
         address,
         input,
+        shapes,
     }));
     crate::web::boot::first_draw(&view, |view| {
         report("Showing the report", view.borrow().render())
