@@ -299,3 +299,28 @@ fn seed_002_and_own_data_get_a_slice_through_the_mean() {
     let svg = render_svg(600, 300, |a| atlas::draw(a, &d, &Theme::light(1.0))).expect("atlas");
     assert!(svg.contains("No hidden layer"));
 }
+
+/// The numbers the guided path's "What dead units cost" states: at 0.05, 20 of the 24 hidden
+/// units dead and accuracy about 44 %; at 0.01, 100 %.
+#[test]
+fn the_cost_steps_numbers_are_the_presets_runs() {
+    let story = dying_relu::story::STEPS
+        .iter()
+        .find(|s| s.title == "What dead units cost")
+        .expect("the step");
+    let high = trained(Preset::SpiralHigh);
+    let last = high.run.latest().expect("stats");
+    let dead: usize = last.layers[..3].iter().map(|l| l.dead_count()).sum();
+    let acc = last.val_accuracy.expect("accuracy");
+    assert_eq!(dead, 20, "{}", story.answer);
+    assert!((acc - 0.44).abs() < 0.01, "accuracy {acc}");
+    assert!(story.answer.contains("20 of the 24") && story.answer.contains("44 %"));
+    let safe = trained(Preset::SpiralSafe);
+    let acc = safe
+        .run
+        .latest()
+        .and_then(|l| l.val_accuracy)
+        .expect("accuracy");
+    assert!(acc > 0.995, "accuracy {acc}");
+    assert!(story.question.contains("100 %"));
+}

@@ -34,7 +34,7 @@ impl Page {
         slot.set_attribute("data-story", "").unwrap();
         header.append_child(&slot).unwrap();
         root.append_child(&header).unwrap();
-        for name in ["activation", "neuron", "network", "dying"] {
+        for name in panels::PANELS.map(|p| p.name) {
             let section = doc.create_element("section").unwrap();
             let host = doc.create_element("div").unwrap();
             host.set_attribute("data-panel", name).unwrap();
@@ -179,7 +179,8 @@ async fn check(claim: Claim, host: &Element, start: [u64; 3], title: &str) {
         Claim::NetworkDead
         | Claim::NetworkLearns(_)
         | Claim::NetworkDefinitionsDisagree
-        | Claim::NetworkRecycles(_) => network_claim(claim, host, title).await,
+        | Claim::NetworkRecycles(_)
+        | Claim::NetworkCostly(_) => network_claim(claim, host, title).await,
         Claim::MapBorder | Claim::MapAlive => map_claim(claim, host, title).await,
         Claim::ModelSays(t) => assert!(says(t), "{title}: {}", status(host)),
     }
@@ -256,6 +257,21 @@ async fn network_claim(claim: Claim, host: &Element, title: &str) {
             assert_eq!(attr("data-output-dead"), "false", "{title}");
             let said = status(host);
             assert!(said.contains("ReDo recycled"), "{title}: {said}");
+        }
+        Claim::NetworkCostly(max) => {
+            let accuracy = data(host, "accuracy");
+            assert!(accuracy < max, "{title}: accuracy {accuracy}");
+            assert_eq!(attr("data-output-dead"), "false", "{title}");
+            let (dead, units) = (data(host, "hidden-dead"), data(host, "hidden-units"));
+            assert!(
+                3.0 * dead >= units,
+                "{title}: {dead} of {units} hidden units dead"
+            );
+            assert!(
+                status(host).contains("accuracy"),
+                "{title}: {}",
+                status(host)
+            );
         }
         _ => unreachable!(),
     }

@@ -94,6 +94,9 @@ pub enum Claim {
     /// ReDo recycled units in the last epoch, the output is alive, the validation loss is
     /// below this, and the status says what ReDo did.
     NetworkRecycles(f64),
+    /// A classification whose output is alive ends with at least a third of its hidden units
+    /// dead and its validation accuracy below this: dead units cost accuracy.
+    NetworkCostly(f64),
     /// The finished phase map has a border: along bias 0 the smallest learning rate leaves
     /// most hidden units alive and the largest leaves most dead; at the most negative bias
     /// every cell is mostly dead (dead before training, the status says); at the most positive

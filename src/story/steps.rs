@@ -8,7 +8,7 @@ use crate::panels::PanelId;
 
 /// The network steps use 20,000 samples and 3 epochs instead of the seed's 200,000 and 25, so
 /// each run takes seconds; `tests/story.rs` checks that the smaller runs end as the seed's do.
-pub const STEPS: [Step; 17] = [
+pub const STEPS: [Step; 18] = [
     Step {
         title: "ReLU, and why it is popular",
         words: "ReLU passes a positive input through unchanged and turns a negative one into 0. \
@@ -318,6 +318,33 @@ pub const STEPS: [Step; 17] = [
                  0.0005.",
         before: Claim::NetworkReady,
         after: Claim::NetworkLearns(0.01),
+    },
+    Step {
+        title: "What dead units cost",
+        words: "Seed 002's target is always negative, so its ReLU output must die: a special \
+                case. Where dying ReLU costs something today is elsewhere: hidden units die at \
+                a high learning rate in a network whose output is fine, and the network quietly \
+                loses capacity. Here is TensorFlow Playground's spiral, two classes, a sigmoid \
+                output trained on cross-entropy, at learning rate 0.05. The atlas under the \
+                plane shows each hidden unit over the plane; a dead one is hatched.",
+        seed_differs: None,
+        set: &[(PanelId::Network, "preset=spiral_high")],
+        try_this: Try {
+            text: "Press Train and watch the atlas: count the hatched tiles, then read the \
+                   accuracy in the status.",
+            panel: PanelId::Network,
+            action: Action::Press("Train"),
+        },
+        question: "At learning rate 0.01 (the preset “spiral, lr 0.01”) the same network \
+                   reaches 100 %. What did the dead units take away?",
+        answer: "Each first-layer unit is a line across the plane, and the spiral needs many \
+                 lines, bent by the layers above, to wind between its arms. At 0.05 the large \
+                 steps push 20 of the 24 hidden units past their data for good, and the few \
+                 left can draw little more than a straight border: accuracy falls to about \
+                 44 %. Compare learning rates trains the ladder from 0.001 to 0.1 and says it \
+                 in one sentence.",
+        before: Claim::NetworkReady,
+        after: Claim::NetworkCostly(0.8),
     },
     Step {
         title: "Where is the border?",

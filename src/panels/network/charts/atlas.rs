@@ -40,7 +40,7 @@ const CAPTION_CSS: f64 = 26.0;
 const GAP_CSS: f64 = 4.0;
 
 impl AtlasLayout {
-    /// Tiles as large as fit `size` (up to 72 CSS pixels), at least 30; a layer's units fold
+    /// Tiles as large as fit `size` (up to 96 CSS pixels), at least 30; a layer's units fold
     /// into as many rows of equal length as its width needs.
     pub fn new(size: (u32, u32), widths: &[usize], theme: &Theme) -> AtlasLayout {
         let px = |css: f64| (css * theme.scale).round() as i32;
@@ -51,7 +51,7 @@ impl AtlasLayout {
         let avail_w = (w - left - gap).max(1);
         let avail_h = (h - top - gap).max(1);
         let widest = widths.iter().copied().max().unwrap_or(1).max(1) as i32;
-        let (min_tile, max_tile) = (px(30.0), px(72.0));
+        let (min_tile, max_tile) = (px(30.0), px(96.0));
         // Columns: every unit of the widest layer in one row if tiles stay ≥ min_tile.
         let cols = widest.min(((avail_w + gap) / (min_tile + gap)).max(1));
         let row_count: i32 = widths

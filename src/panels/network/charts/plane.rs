@@ -25,18 +25,20 @@ pub struct PlaneData<'a> {
     pub classifies: bool,
 }
 
-/// The colour of a value `t` in [0, 1] between class 0 and class 1, light enough for points
-/// to stand out on it.
+/// The colour of a value `t` in [0, 1]: class 0's orange below ½, white at ½, class 1's
+/// blue above (a diverging scale, so "undecided" reads as blank rather than as a muddy mix),
+/// at most `strength` of the full colour.
 pub fn heat(theme: &Theme, t: f64, strength: f64) -> RGBColor {
     let t = if t.is_finite() {
         t.clamp(0.0, 1.0)
     } else {
         0.5
     };
-    let (a, b) = (CLASS0, theme.primary);
-    let mix = |x: u8, y: u8| ((1.0 - t) * f64::from(x) + t * f64::from(y)).round() as u8;
-    let c = RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2));
-    theme.tint(c, strength)
+    if t < 0.5 {
+        theme.tint(CLASS0, (0.5 - t) * 2.0 * strength)
+    } else {
+        theme.tint(theme.primary, (t - 0.5) * 2.0 * strength)
+    }
 }
 
 /// `v` on the field's colour scale: the output's own range, or [0, 1] for a probability.
@@ -145,7 +147,7 @@ fn draw_heat<DB: DrawingBackend>(
     let cells: Vec<RGBColor> = f
         .output
         .iter()
-        .map(|v| heat(theme, scaled(*v, f.output_range, classifies), 0.45))
+        .map(|v| heat(theme, scaled(*v, f.output_range, classifies), 0.5))
         .collect();
     let plot = chart.plotting_area().strip_coord_spec();
     let (w, h) = plot.dim_in_pixel();
@@ -168,7 +170,16 @@ fn draw_points<DB: DrawingBackend>(
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), p| {
             (lo.min(p.2), hi.max(p.2))
         });
-    let color = |y: f32| heat(theme, scaled(y, (lo, hi), classifies), 1.0);
+    let color = |y: f32| {
+        let t = scaled(y, (lo, hi), classifies);
+        // A point's own colour at full strength even near ½ (a regression's middle values).
+        let (c, k) = if t < 0.5 {
+            (CLASS0, 1.0 - t)
+        } else {
+            (theme.primary, t)
+        };
+        theme.tint(c, 0.35 + 0.65 * k)
+    };
     chart.draw_series(
         f.points
             .iter()

@@ -24,7 +24,14 @@ pub(super) enum Part {
 }
 
 /// The attributes that describe a run's numbers, absent until it has some.
-const RUN_ATTRIBUTES: [&str; 3] = ["data-val-loss", "data-grads-zero", "data-output-dead"];
+const RUN_ATTRIBUTES: [&str; 6] = [
+    "data-val-loss",
+    "data-grads-zero",
+    "data-output-dead",
+    "data-accuracy",
+    "data-hidden-dead",
+    "data-hidden-units",
+];
 
 impl Mounted {
     /// Draws what a message or a frame called for.
@@ -104,6 +111,15 @@ impl Mounted {
                 h.set_attribute("data-val-loss", &last.val_loss.to_string())?;
                 h.set_attribute("data-grads-zero", &last.gradients_all_zero().to_string())?;
                 h.set_attribute("data-output-dead", &words::output_dead(last).to_string())?;
+                match last.val_accuracy {
+                    Some(a) => h.set_attribute("data-accuracy", &a.to_string())?,
+                    None => h.remove_attribute("data-accuracy")?,
+                }
+                let hidden = &last.layers[..last.layers.len().saturating_sub(1)];
+                let dead: usize = hidden.iter().map(|l| l.dead_count()).sum();
+                let units: usize = hidden.iter().map(|l| l.units).sum();
+                h.set_attribute("data-hidden-dead", &dead.to_string())?;
+                h.set_attribute("data-hidden-units", &units.to_string())?;
             }
             // A fresh run has no numbers yet: none of the last run's may linger.
             None => {
