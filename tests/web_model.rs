@@ -267,3 +267,14 @@ async fn a_bad_file_shows_its_message_and_leaves_the_report() {
     assert!(find::<Element>(&host, ".model-notice").has_attribute("hidden"));
     assert!(text(&host, ".model-source").contains("cnn.dead.json"));
 }
+
+#[wasm_bindgen_test]
+fn unmounting_leaves_no_listener_behind() {
+    let host = support::host(800);
+    let before = dying_relu::web::live_listeners();
+    mount(&host, "model", "ex=torch_high_lr").unwrap();
+    assert!(dying_relu::web::live_listeners() > before);
+    assert!(dying_relu::web::unmount(&host));
+    assert_eq!(dying_relu::web::live_listeners(), before);
+    assert_eq!(host.child_element_count(), 0);
+}
