@@ -271,7 +271,7 @@ proptest! {
         BASE.with(|base| {
             let history = scaled(&base.run.history, k);
             let trace: Vec<(f64, f64)> = base.run.trace.iter().map(|&(x, y)| (x, y * k * k)).collect();
-            let data = loss::LossData { epochs, history: &history, trace: &trace, dead_loss: dead };
+            let data = loss::LossData { epochs, history: &history, trace: &trace, dead_loss: dead, cross_entropy: false };
             let svg = render_svg(960, 540, |a| loss::draw(a, &data, &theme)).expect("loss");
             assert_finite_svg(&svg, "loss");
             let line = format_sig(dead, 4);

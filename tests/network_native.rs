@@ -235,6 +235,7 @@ fn loss_chart_has_axes_dead_line_and_death_markers() {
                 history: &run.history,
                 trace: &run.trace,
                 dead_loss: SEED002_DEAD_LOSS,
+                cross_entropy: false,
             },
             &Theme::light(1.0),
         )
@@ -262,6 +263,7 @@ fn loss_chart_has_axes_dead_line_and_death_markers() {
                 history: &[],
                 trace: &[],
                 dead_loss: SEED002_DEAD_LOSS,
+                cross_entropy: false,
             },
             &Theme::dark(2.0),
         )

@@ -324,3 +324,23 @@ fn the_cost_steps_numbers_are_the_presets_runs() {
     assert!(acc > 0.995, "accuracy {acc}");
     assert!(story.question.contains("100 %"));
 }
+
+#[test]
+fn a_classifications_loss_chart_names_cross_entropy_and_its_constant_line() {
+    use dying_relu::chart::figure::{slide_svg, Figures};
+    let s = trained(Preset::SpiralSafe);
+    assert_eq!(s.figures()[0].slug, "loss");
+    let svg = slide_svg(&s, 0).expect("the loss chart");
+    assert!(
+        svg.contains("binary cross-entropy"),
+        "the axis says which loss"
+    );
+    assert!(svg.contains("labels&apos; entropy") || svg.contains("labels' entropy"));
+    assert!(!svg.contains("E[y²]"));
+    // ln 2 for balanced labels: the dead line of a constant prediction.
+    assert!(
+        (s.dead_loss() - std::f64::consts::LN_2).abs() < 0.01,
+        "{}",
+        s.dead_loss()
+    );
+}

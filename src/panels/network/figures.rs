@@ -101,6 +101,8 @@ impl Figures for State {
                     history,
                     trace: &self.run.trace,
                     dead_loss: self.dead_loss(),
+                    cross_entropy: self.own.is_none()
+                        && self.settings.loss() == crate::sim::loss::Loss::BinaryCrossEntropy,
                 };
                 loss::draw(area, &data, theme)
             }

@@ -12,9 +12,12 @@
 use crate::sim::data::Dataset;
 use crate::sim::mlp::{Mlp, Workspace};
 
-/// Grid points per side: 40 × 40 = 1,600 forward passes, under a millisecond for a 2-8-8-8-1
-/// net and a few for 4 × 64.
-pub const RESOLUTION: usize = 40;
+/// Grid points per side: 64 × 64 = 4,096 forward passes for a net of up to
+/// [`FINE_PARAMS`] parameters (a 2-8-8-8-1 net: a millisecond), 40 × 40 for larger ones
+/// (4 × 64: a few milliseconds).
+pub const RESOLUTION: usize = 64;
+pub const COARSE_RESOLUTION: usize = 40;
+pub const FINE_PARAMS: usize = 2_000;
 
 /// Training points drawn on the plane (the first ones: the data is already shuffled).
 pub const MAX_POINTS: usize = 1_000;
@@ -71,7 +74,12 @@ impl PlaneField {
             (lo - pad, hi + pad)
         };
         let (x, y) = (range(axes.0), range(axes.1));
-        let (output, units) = grid_outputs(net, &mean, axes, (x, y));
+        let res = if net.n_params() <= FINE_PARAMS {
+            RESOLUTION
+        } else {
+            COARSE_RESOLUTION
+        };
+        let (output, units) = grid_outputs(net, &mean, axes, (x, y), res);
         let points = (0..rows.min(MAX_POINTS))
             .map(|r| {
                 (
@@ -88,7 +96,7 @@ impl PlaneField {
                 (lo.min(*v), hi.max(*v))
             });
         Some(PlaneField {
-            res: RESOLUTION,
+            res,
             axes,
             x,
             y,
@@ -139,8 +147,9 @@ fn grid_outputs(
     mean: &[f64],
     axes: (usize, usize),
     (x, y): ((f64, f64), (f64, f64)),
+    res: usize,
 ) -> GridOutputs {
-    let (res, nf) = (RESOLUTION, mean.len());
+    let nf = mean.len();
     let grid: Vec<f64> = (0..res * res)
         .flat_map(|k| {
             let (i, j) = (k % res, k / res);

@@ -15,8 +15,10 @@ pub struct LossData<'a> {
     pub history: &'a [EpochStats],
     /// (fractional epoch, running mean training loss).
     pub trace: &'a [(f64, f64)],
-    /// The loss of an output stuck at 0.
+    /// The loss of an output stuck at 0 (under cross-entropy, of a constant prediction).
     pub dead_loss: f64,
+    /// The loss is binary cross-entropy on 0/1 labels (else mean squared error).
+    pub cross_entropy: bool,
 }
 
 /// (epoch, number of units) found dead at the end of that epoch, from the latest records.
@@ -99,14 +101,23 @@ pub fn draw<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..view.epochs, 0.0..view.y_max)?;
     crate::chart::themed_mesh(&mut chart.configure_mesh(), theme, 13.0)
         .x_desc("epoch (passes over the training data)")
-        .y_desc("loss: mean squared error (no unit)")
+        .y_desc(if d.cross_entropy {
+            "loss: binary cross-entropy (nats)"
+        } else {
+            "loss: mean squared error (no unit)"
+        })
         .x_labels(d.epochs.clamp(2, 10) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(6)
         .y_label_formatter(&|y| scale::tick(*y, view.y_max))
         .draw()?;
     let mut legend = Legend::new(SeriesLabelPosition::UpperRight);
-    draw_dead_line(&mut chart, &view, d.dead_loss, &mut legend)?;
+    draw_dead_line(
+        &mut chart,
+        &view,
+        (d.dead_loss, d.cross_entropy),
+        &mut legend,
+    )?;
     if !d.trace.is_empty() {
         draw_trace(&mut chart, &view, d.trace, &mut legend)?;
     }
@@ -134,19 +145,29 @@ fn y_max(d: &LossData<'_>) -> f64 {
 fn draw_dead_line<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     view: &LossView<'_>,
-    dead_loss: f64,
+    (dead_loss, cross_entropy): (f64, bool),
     legend: &mut Legend,
 ) -> ChartResult<DB> {
     let theme = view.theme;
     let dead_style = ShapeStyle::from(theme.dead).stroke_width(theme.px(2.0));
     let dash = theme.px(8.0);
-    let label = if theme.compact {
-        format!("stuck at 0: {}", format_sig(dead_loss, 4))
-    } else {
-        format!(
-            "output stuck at 0: loss E[y²] = {}",
-            format_sig(dead_loss, 4)
+    let (short, long, name) = if cross_entropy {
+        (
+            "constant",
+            "a constant prediction: the labels' entropy",
+            "constant prediction",
         )
+    } else {
+        (
+            "stuck at 0",
+            "output stuck at 0: loss E[y²]",
+            "output stuck at 0",
+        )
+    };
+    let label = if theme.compact {
+        format!("{short}: {}", format_sig(dead_loss, 4))
+    } else {
+        format!("{long} = {}", format_sig(dead_loss, 4))
     };
     legend.push(label, view.swatch(dead_style));
     // A target too large to square has no line to draw; the legend still names it (∞).
@@ -160,7 +181,7 @@ fn draw_dead_line<DB: DrawingBackend>(
         dead_style,
     ))?;
     chart.draw_series(std::iter::once(Text::new(
-        "output stuck at 0",
+        name,
         // At the right end, below the line: the death labels sit at the left, where units die.
         (view.epochs * 0.99, dead_loss - view.y_max * 0.02),
         theme
