@@ -425,9 +425,9 @@ fn pause_or_train_stops_a_comparison() {
     assert_eq!(history(&replies, Lane::Main).len(), 2);
 }
 
-/// The learner's data, as CSV text the engine reads or as the numbers the page read.
+/// The learner's data, as the numbers the page read from the file.
 #[test]
-fn own_data_as_text_or_numbers_trains_as_the_page_would() {
+fn own_data_trains_as_the_page_would() {
     let table = csv::parse(SAMPLE).unwrap();
     let data = table.dataset(1, true);
     let s = Settings {
@@ -436,31 +436,23 @@ fn own_data_as_text_or_numbers_trains_as_the_page_would() {
     };
     let mut run = Run::on_data(s.clone(), Rc::new(data.clone()));
     run.run_to_end(&mut clock());
-    let want = bits(&run.history);
-    for source in [
-        DataSource::Csv {
-            text: SAMPLE.into(),
-            target: 1,
-            standardise: true,
-        },
-        DataSource::Numbers(data.clone()),
-    ] {
-        let mut h = Handler::new();
-        let req = Request::Start {
+    let mut h = Handler::new();
+    let req = Request::Start {
+        gen: 5,
+        link: s.to_query(),
+        data: DataSource::Numbers(data),
+    };
+    assert!(send(&mut h, &req).is_empty());
+    send(
+        &mut h,
+        &Request::Train {
             gen: 5,
-            link: s.to_query(),
-            data: source,
-        };
-        assert!(send(&mut h, &req).is_empty());
-        send(
-            &mut h,
-            &Request::Train {
-                gen: 5,
-                until_epoch: 2,
-            },
-        );
-        assert_eq!(bits(&history(&run_out(&mut h), Lane::Main)), want);
-    }
+            until_epoch: 2,
+        },
+    );
+    let got = history(&run_out(&mut h), Lane::Main);
+    assert_eq!(got.len(), 3);
+    assert_eq!(bits(&got), bits(&run.history));
 }
 
 fn is_error(replies: &[Reply]) -> bool {
@@ -468,20 +460,8 @@ fn is_error(replies: &[Reply]) -> bool {
 }
 
 #[test]
-fn bad_data_and_bad_messages_get_an_error_reply() {
+fn data_of_the_wrong_shape_and_bad_messages_get_an_error_reply() {
     let mut h = Handler::new();
-    let csv = Request::Start {
-        gen: 1,
-        link: String::new(),
-        data: DataSource::Csv {
-            text: "just one column\n1\n2\n".into(),
-            target: 0,
-            standardise: false,
-        },
-    };
-    let r = send(&mut h, &csv);
-    assert!(is_error(&r), "{r:?}");
-    assert!(format!("{r:?}").contains("not used"), "{r:?}");
     // Numbers whose lengths disagree are refused on the way in.
     let mut d = csv::parse(SAMPLE).unwrap().dataset(1, false);
     d.train_x.pop();

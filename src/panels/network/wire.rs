@@ -19,7 +19,7 @@ use crate::sim::stats::{
 use std::fmt;
 
 /// The format's version, the first byte of every message.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// Why bytes could not be read as a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,16 +260,6 @@ pub fn decode_request(bytes: &[u8]) -> Result<Request, WireError> {
 fn write_data(w: &mut Writer, d: &DataSource) {
     match d {
         DataSource::Seed002 => w.u8(0),
-        DataSource::Csv {
-            text,
-            target,
-            standardise,
-        } => {
-            w.u8(1);
-            w.str(text);
-            w.usize(*target);
-            w.bool(*standardise);
-        }
         DataSource::Numbers(d) => {
             w.u8(2);
             w.usize(d.n_features);
@@ -283,11 +273,6 @@ fn write_data(w: &mut Writer, d: &DataSource) {
 fn read_data(r: &mut Reader) -> Res<DataSource> {
     Ok(match r.u8()? {
         0 => DataSource::Seed002,
-        1 => DataSource::Csv {
-            text: r.str()?,
-            target: r.usize()?,
-            standardise: r.bool()?,
-        },
         2 => {
             let d = Dataset {
                 n_features: r.usize()?,

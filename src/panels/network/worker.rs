@@ -7,7 +7,6 @@ use super::engine::{DataSource, Lane, Reply, Request};
 use super::run::{Run, Work};
 use super::settings::Settings;
 use super::wire;
-use crate::sim::csv;
 use crate::sim::data::Dataset;
 use crate::spec::query_pairs;
 use std::rc::Rc;
@@ -90,21 +89,6 @@ impl Handler {
         self.own = match data {
             DataSource::Seed002 => None,
             DataSource::Numbers(d) => Some(Rc::new(d)),
-            DataSource::Csv {
-                text,
-                target,
-                standardise,
-            } => match csv::parse_bytes(text.as_bytes()) {
-                Ok(table) => {
-                    let target = target.min(table.columns() - 1);
-                    Some(Rc::new(table.dataset(target, standardise)))
-                }
-                Err(e) => {
-                    return vec![Reply::Error {
-                        message: format!("the data was not used: {e}"),
-                    }]
-                }
-            },
         };
         self.main = Some(self.new_run(settings));
         Vec::new()
