@@ -61,6 +61,43 @@ async function pageRun(query) {
   return r;
 }
 
+// The atlas of a 4 x 8 net on the spiral, redrawn at devicePixelRatio 2 as the keyboard
+// cursor moves from tile to tile (each move redraws the plane and the atlas); the canvases'
+// data-draw-ms say how long each chart's drawing took.
+async function atlasRedraw() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const error = await loadAndWait(page, new URL('?panel=network&preset=spiral_safe&layers=4&epochs=2', url).href);
+  if (error) throw new Error(`atlas bench: ${error}`);
+  const r = await page.evaluate(async () => {
+    const host = document.querySelector('[data-panel=network]');
+    const train = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Train');
+    train.click();
+    const t0 = performance.now();
+    while ((host.getAttribute('data-run') !== 'finished' || host.getAttribute('data-charts-pending') !== '0') && performance.now() - t0 < 60000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const atlas = host.querySelector('canvas[data-chart=atlas]');
+    const plane = host.querySelector('canvas[data-chart=plane]');
+    atlas.focus();
+    const atlasMs = [];
+    const planeMs = [];
+    const keys = ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowLeft', 'ArrowUp'];
+    for (let i = 0; i < 42; i++) {
+      atlas.dispatchEvent(new KeyboardEvent('keydown', { key: keys[i % keys.length], bubbles: true }));
+      atlasMs.push(Number(atlas.dataset.drawMs));
+      planeMs.push(Number(plane.dataset.drawMs));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+    }
+    const med = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+    const p95 = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length * 0.95)]; };
+    return { median: +med(atlasMs).toFixed(2), p95: +p95(atlasMs).toFixed(2), planeMedian: +med(planeMs).toFixed(2), width: atlas.width };
+  });
+  await context.close();
+  if (!(r.width > 1500)) throw new Error(`the atlas was not drawn at 2x (${r.width} px wide)`);
+  return r;
+}
+
 // Cold loads: a fresh context each (no cache), a long-task observer installed before any
 // script runs, and nothing of the harness in the page while it starts (`loadUntouched`).
 // Returns the median time to <body data-ready> (as the page measured it from
@@ -266,6 +303,11 @@ try {
   if (widest.epochs !== 1) throw new Error(`the 4x64 run stopped at epoch ${widest.epochs}`);
   if (full.epochs !== 5) throw new Error(`the page's run stopped at epoch ${full.epochs}`);
   if (!full.observed) console.error('warning: this Chromium does not report long tasks');
+  // Issue #30: Playground's spiral (1,000 points, 2-8-8-8-1, sigmoid, batch 10, 50 epochs)
+  // trained in the page, and the atlas of a 4 x 8 net redrawn at devicePixelRatio 2.
+  const spiral = await pageRun('?panel=network&preset=spiral_safe');
+  if (spiral.epochs !== 50) throw new Error(`the spiral run stopped at epoch ${spiral.epochs}`);
+  const atlas = await atlasRedraw();
   // "Where neurons die": the 20 x 20 phase map with one worker, a worker per core and none.
   const dying = await dyingFigures(browser, url);
   console.log(
@@ -297,6 +339,12 @@ try {
       load_longest_script_ms: load.longestScript === null ? null : Math.round(load.longestScript),
       wasm_bytes: load.raw,
       wasm_gzip_bytes: load.gzipped,
+      page_spiral_ms_per_epoch: +(spiral.ms / spiral.epochs).toFixed(2),
+      page_spiral_long_tasks: spiral.longTasks,
+      page_spiral_max_frame_work_ms: spiral.maxFrame,
+      atlas_4x8_redraw_2x_median_ms: atlas.median,
+      atlas_4x8_redraw_2x_p95_ms: atlas.p95,
+      plane_redraw_2x_median_ms: atlas.planeMedian,
       slider_redraw_median_ms: drag ? +drag.median.toFixed(2) : null,
       slider_redraw_p95_ms: drag ? +drag.p95.toFixed(2) : null,
       ...dying,

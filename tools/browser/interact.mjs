@@ -145,7 +145,7 @@ async function interactEverywhere(page) {
       const b = root.getByRole('button', { name: label, exact: true });
       if ((await b.count()) === 0) continue;
       await b.first().click();
-      if (['Train', 'Compare presets'].includes(label)) {
+      if (['Train', 'Compare presets', 'Compare learning rates'].includes(label)) {
         await doing(`${panel}: running after ${label}`);
         await page.waitForTimeout(3000);
         const stop = root.getByRole('button', { name: label === 'Train' ? 'Pause' : 'Stop comparing', exact: true });
@@ -154,6 +154,21 @@ async function interactEverywhere(page) {
         await page.waitForTimeout(100);
       }
     }
+  }
+  // Issue #30: a 2-D task, whose input plane and atlas are drawn at every epoch.
+  const net = page.locator('[data-panel="network"]');
+  if ((await net.count()) > 0) {
+    await doing('network: preset spiral_high');
+    await net.locator("select[id$='-preset']").selectOption('spiral_high');
+    await doing('network: training the spiral (plane and atlas at every epoch)');
+    await net.getByRole('button', { name: 'Train', exact: true }).first().click();
+    await page.waitForTimeout(4000);
+    const pause = net.getByRole('button', { name: 'Pause', exact: true });
+    if (await pause.count()) await pause.first().click();
+    await doing('network: pointing along the atlas');
+    const atlas = net.locator('canvas[data-chart=atlas]');
+    await atlas.focus();
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowLeft', 'Enter']) await atlas.press(key);
   }
   await page.waitForTimeout(200);
   return page.evaluate(() => window.__long);

@@ -188,7 +188,7 @@ const DYING_FIGURES: [&str; 17] = [
 ];
 
 /// The page's own figures that bench.mjs prints, copied into the one line of results.
-const PAGE_FIGURES: [&str; 18] = [
+const PAGE_FIGURES: [&str; 24] = [
     "slider_redraw_median_ms",
     "slider_redraw_p95_ms",
     "page_5_epochs_ms",
@@ -198,6 +198,12 @@ const PAGE_FIGURES: [&str; 18] = [
     "page_4x64_epoch_ms",
     "page_4x64_max_frame_work_ms",
     "page_4x64_long_tasks",
+    "page_spiral_ms_per_epoch",
+    "page_spiral_long_tasks",
+    "page_spiral_max_frame_work_ms",
+    "atlas_4x8_redraw_2x_median_ms",
+    "atlas_4x8_redraw_2x_p95_ms",
+    "plane_redraw_2x_median_ms",
     "ready_ms_median_of_5",
     "complete_ms_median_of_5",
     "first_paint_ms_median_of_5",

@@ -225,9 +225,13 @@ impl Mounted {
         }
         let label = words::plane_summary(s.field.as_ref(), line, s.classifies());
         canvas.set_attribute("aria-label", &label)?;
+        let t0 = crate::web::now();
         self.view
             .plane
-            .draw(|area, theme| s.draw(figures::PLANE, area, theme))
+            .draw(|area, theme| s.draw(figures::PLANE, area, theme))?;
+        // How long the drawing took, for the benchmark.
+        let ms = format!("{:.2}", crate::web::now() - t0);
+        canvas.set_attribute("data-draw-ms", &ms)
     }
 
     /// The atlas, with its description and the count of tiles drawn dead.
@@ -240,9 +244,12 @@ impl Mounted {
         let on_data = s.settings.task.plane().is_some() && s.own.is_none();
         let label = words::atlas_summary(&dead, s.pointed, on_data, s.field.is_some());
         canvas.set_attribute("aria-label", &label)?;
+        let t0 = crate::web::now();
         self.view
             .atlas
-            .draw(|area, theme| s.draw(figures::ATLAS, area, theme))
+            .draw(|area, theme| s.draw(figures::ATLAS, area, theme))?;
+        let ms = format!("{:.2}", crate::web::now() - t0);
+        canvas.set_attribute("data-draw-ms", &ms)
     }
 
     fn render_dist(&self) -> Result<(), JsValue> {
