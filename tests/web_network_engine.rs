@@ -160,6 +160,31 @@ async fn the_worker_and_the_page_give_the_same_statistics_to_the_bit() {
 }
 
 #[wasm_bindgen_test]
+async fn the_worker_starts_with_the_first_training_not_before() {
+    let s = small(Preset::DeepRelu, 1);
+    let engine = Engine::start(&test_worker_url(), || {});
+    assert_eq!(engine.kind(), EngineKind::Idle);
+    engine.send(start(1, &s));
+    engine.send(start(2, &s));
+    sleep(200).await;
+    assert_eq!(
+        engine.kind(),
+        EngineKind::Idle,
+        "no worker for a page that only reads"
+    );
+    assert!(engine.frame(8.0).is_empty());
+    engine.send(train(2, 1));
+    assert_eq!(engine.kind(), EngineKind::Starting);
+    let replies = until(&engine, "the run", finished).await;
+    assert_eq!(engine.kind(), EngineKind::Worker);
+    assert!(replies.iter().all(|r| match r {
+        Reply::Progress { gen, .. } | Reply::Epoch { gen, .. } => *gen == 2,
+        _ => true,
+    }));
+    assert_eq!(bits(&history(&replies, Lane::Main)), bits(&direct(&s)));
+}
+
+#[wasm_bindgen_test]
 async fn pause_compare_and_a_fresh_start_work_through_the_worker() {
     // 20,000 samples: a few hundred milliseconds an epoch, so the pause comes mid-run.
     let s = Settings {

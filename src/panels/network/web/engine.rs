@@ -13,15 +13,17 @@
 //!   `gen` for each new run, e.g. a counter): Reset, a setting or new data → `Start` (the link
 //!   is `settings.to_query()`, the data `Seed002`, or the own data's `Numbers`); Train or One
 //!   epoch that left the panel training → `Train { until_epoch: state.run.target() }`; Train
-//!   that paused → `Pause`; Compare → `Request::compare_presets`, Compare again → `Pause`.
+//!   that paused → `Pause`; Compare → `Compare` with the links of the runs the state compares
+//!   (`Request::compare_presets` for the presets), Compare again → `Pause`.
 //! - In each animation frame: `engine.frame(budget_ms)` (on the page it trains one slice of at
 //!   most `budget_ms`, in a worker it only collects) and apply its replies to the panel's
 //!   mirror of the run, dropping those whose `gen` is not the current one: `Epoch` →
 //!   [`place`](crate::panels::network::engine::place) into `run.history` (idempotent: after
 //!   a fall back the page replays the run from its start); `Progress` → `place_trace` into
-//!   `run.trace` (idempotent too);
-//!   `Finished`/`Paused`/`CompareDone` → the activity; `Failed` → the run's failure (run.rs
-//!   needs a setter for it); `Error` → the status line. Keep frames going while
+//!   `run.trace` (idempotent too), and its steps and epoch progress; `Net` → the network the
+//!   plane and atlas draw; `Finished`/`Paused`/`CompareDone` → the activity; `Failed` → the
+//!   run's failure; `Error` → the status line. (A mirror `Run` has no trainer: run.rs needs
+//!   setters for the failure, the network and the progress.) Keep frames going while
 //!   `engine.needs_frames()` or the state trains.
 //! - Show [`Engine::words`] (and put [`EngineKind::id`] in `data-engine`): it changes once,
 //!   from "starting" to the worker or the page; `wake` is called when it does.
@@ -45,6 +47,8 @@ pub const READY_TIMEOUT_MS: u32 = 5_000;
 /// Where the training runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EngineKind {
+    /// No worker yet: it starts with the first request that trains (or [`Engine::warm`]).
+    Idle,
     /// A worker is loading; requests wait for it.
     Starting,
     Worker,
@@ -56,6 +60,7 @@ impl EngineKind {
     /// For the panel's status.
     pub fn words(self) -> &'static str {
         match self {
+            EngineKind::Idle => "will train in a background thread",
             EngineKind::Starting => "starting a background thread",
             EngineKind::Worker => "training in a background thread",
             EngineKind::Page => "training on the page (no worker)",
@@ -65,6 +70,7 @@ impl EngineKind {
     /// For a data attribute the tests read.
     pub fn id(self) -> &'static str {
         match self {
+            EngineKind::Idle => "idle",
             EngineKind::Starting => "starting",
             EngineKind::Worker => "worker",
             EngineKind::Page => "page",
@@ -85,6 +91,11 @@ impl Drop for Thread {
 }
 
 enum Mode {
+    /// No worker yet (a page that never trains loads no worker wasm): requests wait.
+    Idle {
+        url: String,
+        queue: Vec<Vec<u8>>,
+    },
     /// Requests wait (a message posted before the worker's wasm has started would be lost).
     Starting {
         thread: Thread,
@@ -114,24 +125,41 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// A worker from `url` (normally [`WORKER_URL`]); on the page if it cannot start.
+    /// A worker from `url` (normally [`WORKER_URL`]), started by the first request that
+    /// trains (the page's first screen loads no worker: the dying map too starts its pool only
+    /// near the viewport); on the page if it cannot start.
     pub fn start(url: &str, wake: impl Fn() + 'static) -> Engine {
         let engine = Engine::on_page(wake);
-        let weak = Rc::downgrade(&engine.core);
-        match spawn(url, &weak) {
+        engine.core.borrow_mut().mode = Mode::Idle {
+            url: url.to_string(),
+            queue: Vec::new(),
+        };
+        engine
+    }
+
+    /// Starts the worker now if it has not started (say, when the panel nears the viewport),
+    /// so the first Train does not wait for it to load.
+    pub fn warm(&self) {
+        let weak = Rc::downgrade(&self.core);
+        let mut core = self.core.borrow_mut();
+        let Mode::Idle { url, queue } = &mut core.mode else {
+            return;
+        };
+        let (url, queue) = (std::mem::take(url), std::mem::take(queue));
+        match spawn(&url, &weak) {
             Ok(thread) => {
-                let mut core = engine.core.borrow_mut();
-                core.mode = Mode::Starting {
-                    thread,
-                    queue: Vec::new(),
-                };
+                core.mode = Mode::Starting { thread, queue };
                 core.timer = Some(Timeout::new(READY_TIMEOUT_MS, move || {
                     fall_back(&weak, "no worker answered");
                 }));
             }
-            Err(_) => engine.core.borrow_mut().why = Some("the worker could not start"),
+            // Not from inside the caller's call: the fall back wakes the panel.
+            Err(_) => {
+                core.timer = Some(Timeout::new(0, move || {
+                    fall_back(&weak, "the worker could not start");
+                }))
+            }
         }
-        engine
     }
 
     /// Training on the page from the start.
@@ -150,6 +178,7 @@ impl Engine {
 
     pub fn kind(&self) -> EngineKind {
         match self.core.borrow().mode {
+            Mode::Idle { .. } => EngineKind::Idle,
             Mode::Starting { .. } => EngineKind::Starting,
             Mode::Worker(_) => EngineKind::Worker,
             Mode::Page(_) => EngineKind::Page,
@@ -166,16 +195,32 @@ impl Engine {
         self.core.borrow().why
     }
 
-    /// Sends a request; its replies come from [`Engine::frame`].
+    /// Sends a request; its replies come from [`Engine::frame`]. Train and Compare start the
+    /// worker if it has not started.
     pub fn send(&self, r: Request) {
+        let trains = matches!(r, Request::Train { .. } | Request::Compare { .. });
+        self.post(r);
+        if trains {
+            self.warm();
+        }
+    }
+
+    fn post(&self, r: Request) {
         let mut core = self.core.borrow_mut();
         let core = &mut *core;
-        if matches!(r, Request::Start { .. }) {
+        let fresh = matches!(r, Request::Start { .. });
+        if fresh {
             core.log.clear();
         }
         let bytes = wire::encode_request(&r);
         match &mut core.mode {
-            Mode::Starting { queue, .. } => queue.push(bytes),
+            Mode::Idle { queue, .. } | Mode::Starting { queue, .. } => {
+                // A fresh run makes the waiting requests moot.
+                if fresh {
+                    queue.clear();
+                }
+                queue.push(bytes);
+            }
             Mode::Worker(t) => {
                 let posted = t
                     .worker
