@@ -194,9 +194,15 @@ fn draw_tile<DB: DrawingBackend>(
             area.draw(&PathElement::new(vec![a, b], hatch))?;
             k += step;
         }
+        // Below the unit's number on a small tile, in the middle of a large one.
+        let y = if t < theme.px(56.0) as i32 {
+            at.1 + t * 2 / 3
+        } else {
+            at.1 + t / 2
+        };
         area.draw(&Text::new(
             "dead",
-            (at.0 + t / 2, at.1 + t / 2),
+            (at.0 + t / 2, y),
             theme
                 .font_colored(12.0, theme.dead)
                 .pos(Pos::new(HPos::Center, VPos::Center)),

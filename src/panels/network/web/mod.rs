@@ -163,7 +163,7 @@ fn build_view(
         plane: chart("The network's output over the input plane", 0.62, "plane")?
             .with_narrow_aspect(1.15),
         atlas: focusable(
-            chart("Each hidden unit over the plane", 0.36, "atlas")?.with_narrow_aspect(0.9),
+            chart("Each hidden unit over the plane", 0.36, "atlas")?.with_narrow_aspect(0.6),
         )?,
         compare_chart,
         compare_status,
