@@ -919,14 +919,14 @@ fn the_map_draws_each_axis_with_its_unit_and_the_accuracy_view() {
 
 #[test]
 fn a_cells_link_carries_the_task_and_the_remedies_to_the_network_panel() {
-    // A 2-D task's cell has no link: the network panel does not train those sets yet.
-    let xor = Settings::from_pairs(&query_pairs("task=xor&warmup=100&axis=clip"))
-        .0
-        .map();
-    assert_eq!(xor.network_query(3, 3), None);
+    // A 2-D task's cell opens the same run in the network panel: the same points (task, size,
+    // noise, seed), the same net, loss and training.
     for q in [
         "task=seed002-linear&axis=warmup&bn=on&inputs=centred&wd=0.01",
         "task=seed002-linear&axis=clip&redo=keep",
+        "task=xor&warmup=100&axis=clip",
+        "task=spiral",
+        "task=reg-plane&axis=warmup",
     ] {
         let s = Settings::from_pairs(&query_pairs(q)).0.map();
         for (i, j) in [(0, 0), (7, 12), (19, 19), (20, 20)] {
@@ -940,6 +940,13 @@ fn a_cells_link_carries_the_task_and_the_remedies_to_the_network_panel() {
             assert_eq!(got, want, "{link}");
             assert_eq!(net.inputs, s.remedies.inputs, "{link}");
             assert_eq!(net.epochs, s.epochs);
+            // The same points as the cell trains on.
+            let data = network::run::Run::generate_data(&net);
+            assert_eq!(
+                *data,
+                s.task.dataset(dying_relu::sim::data::InputScaling::Raw),
+                "{link}"
+            );
         }
     }
 }

@@ -406,11 +406,14 @@ impl MapSpec {
     /// None for a 2-D task: "A small network" trains seed 002's data or the learner's, not
     /// Playground's sets yet, and a link that loaded another run than the cell's would mislead.
     pub fn network_query(&self, i: usize, j: usize) -> Option<String> {
-        if matches!(self.task, Task::Play(_)) {
-            return None;
-        }
+        // (Always Some now that A small network trains Playground's sets too.)
         let mut q = form_urlencoded::Serializer::new(String::new());
         let act = self.activation;
+        // A Playground set: the panel makes the same points from the same size, noise and seed.
+        if let Task::Play(t) = self.task {
+            q.append_pair("task", t.id());
+            q.append_pair("noise", &(NOISE_2D * 100.0).to_string());
+        }
         q.append_pair("n", &SAMPLES.to_string());
         q.append_pair("layers", &self.layers.to_string())
             .append_pair("width", &self.width.to_string())
@@ -418,8 +421,17 @@ impl MapSpec {
         if act.kind.uses_alpha() {
             q.append_pair("alpha", &act.alpha.to_string());
         }
-        if self.task == Task::Seed002Linear {
-            q.append_pair("out", "linear");
+        match self.task {
+            Task::Seed002Linear => {
+                q.append_pair("out", "linear");
+            }
+            Task::Play(t) if t.is_classification() => {
+                q.append_pair("out", "sigmoid");
+            }
+            Task::Play(_) => {
+                q.append_pair("out", "linear");
+            }
+            Task::Seed002 => {}
         }
         q.append_pair("init", &INIT.id())
             .append_pair("bias", &self.bias(j).to_string())
