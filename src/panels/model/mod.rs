@@ -24,7 +24,7 @@ pub const PANEL: super::PanelInfo = super::PanelInfo {
     name: "model",
     prefix: "model.",
     title: "Your model",
-    embed_height: 1500,
+    embed_height: 1900,
     controls: || state::FIELDS.iter().map(|f| f.control).collect(),
     relink: |pairs| {
         let (s, warnings) = state::from_pairs(pairs);

@@ -325,17 +325,23 @@ fn over_time(r: &Report, judge: &Judge) -> Vec<Finding> {
     }
     let (died, _) = named(|c| &c.died);
     if !died.is_empty() {
-        let verb = if judge.definition == Definition::Dormant {
-            "fell quiet"
+        let (verb, how) = if judge.definition == Definition::Dormant {
+            (
+                "fell quiet",
+                "Units that go quiet while training point at the learning rate: large steps \
+                 can push a unit's pre-activation below 0 on nearly all its inputs.",
+            )
         } else {
-            "died"
+            (
+                "died",
+                "Units that die while training point at the learning rate: one large step can \
+                 carry a unit's pre-activation below 0 for every input.",
+            )
         };
         out.push(Finding {
             text: format!(
                 "Killed by training: {} {verb} while training, between step {first} and step \
-                 {last} (alive at the first snapshot, {} at the last). Units that die while \
-                 training point at the learning rate: one large step can carry a unit's \
-                 pre-activation below 0 for every input.",
+                 {last} (alive at the first snapshot, {} at the last). {how}",
                 and_list(&died),
                 what(judge)
             ),

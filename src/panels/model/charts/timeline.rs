@@ -3,7 +3,7 @@
 //! training.
 
 use super::{anchored, message, short_name, LINE_COLOURS};
-use crate::chart::{scale, Area, ChartResult, Legend, Mark, Theme};
+use crate::chart::{scale, Area, ChartResult, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -47,6 +47,8 @@ pub fn draw<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(12.0))
         .margin_right(theme.px(20.0))
+        // Room above the plot for the key: inside it, a key would hide a line at 100 %.
+        .margin_top(theme.px(30.0))
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(56.0))
         .build_cartesian_2d(lo..hi, 0f64..105f64)?;
@@ -62,7 +64,7 @@ pub fn draw<DB: DrawingBackend>(
         .y_labels(6)
         .y_label_formatter(&|y| format!("{}", y.round()))
         .draw()?;
-    let mut legend = Legend::new(SeriesLabelPosition::UpperLeft);
+    let mut key = Vec::new();
     let sw = theme.px(18.0) as i32;
     let r = theme.px(3.5);
     for (k, line) in t.lines.iter().enumerate() {
@@ -80,7 +82,7 @@ pub fn draw<DB: DrawingBackend>(
                     .map(|&p| TriangleMarker::new(p, r + 1, colour.filled())),
             )?;
         }
-        legend.push(short_name(&line.name, 18), Mark::Line { style, len: sw });
+        key.push((short_name(&line.name, 18), style));
     }
     if t.lines.iter().all(|l| l.points.iter().all(|p| p.1 == 0.0)) {
         chart.draw_series(std::iter::once(Text::new(
@@ -89,6 +91,37 @@ pub fn draw<DB: DrawingBackend>(
             anchored(theme.font(13.0), HPos::Center, VPos::Center),
         )))?;
     }
-    legend.set_position(SeriesLabelPosition::UpperLeft);
-    legend.draw(&chart.plotting_area().strip_coord_spec(), theme)
+    let (x0, top) = chart.backend_coord(&(lo, 105.0));
+    draw_key(area, &key, (x0, top - theme.px(14.0) as i32), sw, theme)
+}
+
+/// The layers' lines in a row above the plot, as far as the width allows ("…" after).
+fn draw_key<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    key: &[(String, ShapeStyle)],
+    (mut x, y): (i32, i32),
+    sw: i32,
+    theme: &Theme,
+) -> ChartResult<DB> {
+    let font = theme.font(12.0);
+    let width = area.dim_in_pixel().0 as i32;
+    for (name, style) in key {
+        let (tw, _) = area.estimate_text_size(name, &font)?;
+        if x + sw + tw as i32 + theme.px(8.0) as i32 > width {
+            return area.draw(&Text::new(
+                "…",
+                (x, y),
+                anchored(font.clone(), HPos::Left, VPos::Center),
+            ));
+        }
+        area.draw(&PathElement::new(vec![(x, y), (x + sw, y)], *style))?;
+        let tx = x + sw + theme.px(4.0) as i32;
+        area.draw(&Text::new(
+            name.clone(),
+            (tx, y),
+            anchored(font.clone(), HPos::Left, VPos::Center),
+        ))?;
+        x = tx + tw as i32 + theme.px(14.0) as i32;
+    }
+    Ok(())
 }
