@@ -151,23 +151,34 @@ impl<'a> Reader<'a> {
         let n = self.len(1)?;
         String::from_utf8(self.take(n)?.to_vec()).or_else(|_| bad("a text is not UTF-8"))
     }
+    /// `n` items of `N` bytes, taken at once (plain loops rather than collecting Results:
+    /// each collect was a function of its own in the page's wasm).
+    fn items<const N: usize, T>(&mut self, f: fn([u8; N]) -> T) -> Res<Vec<T>> {
+        let n = self.len(N)?;
+        let bytes = self.take(n * N)?;
+        let mut out = Vec::with_capacity(n);
+        for c in bytes.chunks_exact(N) {
+            let mut a = [0u8; N];
+            a.copy_from_slice(c);
+            out.push(f(a));
+        }
+        Ok(out)
+    }
     fn f32s(&mut self) -> Res<Vec<f32>> {
-        let n = self.len(4)?;
-        (0..n)
-            .map(|_| Ok(f32::from_bits(u32::from_le_bytes(self.array()?))))
-            .collect()
+        self.items(|a| f32::from_bits(u32::from_le_bytes(a)))
     }
     fn f64s(&mut self) -> Res<Vec<f64>> {
-        let n = self.len(8)?;
-        (0..n).map(|_| self.f64()).collect()
+        self.items(|a| f64::from_bits(u64::from_le_bytes(a)))
     }
     fn u64s(&mut self) -> Res<Vec<u64>> {
-        let n = self.len(8)?;
-        (0..n).map(|_| self.u64()).collect()
+        self.items(u64::from_le_bytes)
     }
     fn bools(&mut self) -> Res<Vec<bool>> {
-        let n = self.len(1)?;
-        (0..n).map(|_| self.bool()).collect()
+        let v: Vec<u8> = self.items(|[b]: [u8; 1]| b)?;
+        if v.iter().any(|&b| b > 1) {
+            return bad("a yes/no byte is neither");
+        }
+        Ok(v.into_iter().map(|b| b == 1).collect())
     }
     fn opt_f64(&mut self) -> Res<Option<f64>> {
         let some = self.bool()?;
@@ -176,7 +187,12 @@ impl<'a> Reader<'a> {
     }
     fn list<T>(&mut self, item: usize, f: impl Fn(&mut Self) -> Res<T>) -> Res<Vec<T>> {
         let n = self.len(item)?;
-        (0..n).map(|_| f(self)).collect()
+        // `item` is a lower bound of an item's bytes: a bounded guess, not a promise.
+        let mut out = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            out.push(f(self)?);
+        }
+        Ok(out)
     }
     fn header(&mut self) -> Res<u8> {
         match self.u8() {
