@@ -114,13 +114,13 @@ fn a_first_layer_unit_is_marked_dead_exactly_when_every_training_point_is_on_its
         let field = PlaneField::compute(&net, &data, (0, 1)).expect("a field");
         assert_eq!(field.dead_on_data, dead);
         let rows = data.train_x.len() / 2;
-        for j in 0..12 {
+        for (j, marked) in dead[0].iter().enumerate() {
             let l = &net.layers[0];
             let shut_everywhere = (0..rows).all(|r| {
                 let x = &data.train_x[2 * r..2 * r + 2];
                 l.w[2 * j] * x[0] + l.w[2 * j + 1] * x[1] + l.b[j] <= 0.0
             });
-            assert_eq!(dead[0][j], shut_everywhere, "seed {seed}, unit {j}");
+            assert_eq!(*marked, shut_everywhere, "seed {seed}, unit {j}");
             if shut_everywhere {
                 checked.0 += 1;
             } else {

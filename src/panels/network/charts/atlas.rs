@@ -63,7 +63,8 @@ impl AtlasLayout {
         let layer_gaps = gap * (widths.len() as i32).max(1);
         let by_w = (avail_w + gap) / cols.max(1) - gap;
         let by_h = (avail_h - layer_gaps + gap) / row_count - gap;
-        let tile = by_w.min(by_h).clamp(px(8.0), max_tile);
+        // min then max: never a panic, whatever the canvas's size.
+        let tile = by_w.min(by_h).min(max_tile).max(px(8.0));
         let mut y = top;
         let rows = widths
             .iter()
