@@ -3,6 +3,7 @@
 //! folded into several rows, each labelled with its first unit.
 
 use super::{anchored, message, short_name};
+use crate::chart::raster::Raster;
 use crate::chart::{Area, ChartResult, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -48,6 +49,8 @@ impl Layout {
         let cell = (avail_w / columns as f64)
             .min(by_height)
             .min(theme.px(44.0) as f64)
+            // Whole device pixels, so the bitmap of a large map lines up with its labels.
+            .floor()
             .max(1.0);
         Layout {
             left,
@@ -97,6 +100,7 @@ pub fn draw<DB: DrawingBackend>(
         .unwrap_or(4);
     let layout = Layout::new(area.dim_in_pixel(), &units, theme, chars);
     draw_key(area, m, &layout, theme)?;
+    let many = units.iter().sum::<usize>() > RASTER_UNITS;
     let font = theme.font(12.0);
     for (l, (name, dead)) in m.layers.iter().enumerate() {
         let top = layout.layer_top(l);
@@ -106,8 +110,9 @@ pub fn draw<DB: DrawingBackend>(
             (label_x, px(top + layout.cell / 2.0)),
             anchored(font.clone(), HPos::Right, VPos::Center),
         ))?;
-        for r in 1..layout.rows[l] {
-            // A folded row says which unit it starts with.
+        // A folded row says which unit it starts with, every few rows where rows are thin.
+        let every = (theme.px(16.0) as f64 / layout.cell).ceil().max(1.0) as usize;
+        for r in (every..layout.rows[l]).step_by(every) {
             let y = top + r as f64 * layout.cell + layout.cell / 2.0;
             area.draw(&Text::new(
                 format!("{}…", r * layout.columns),
@@ -119,11 +124,64 @@ pub fn draw<DB: DrawingBackend>(
                 ),
             ))?;
         }
-        for (u, &d) in dead.iter().enumerate() {
-            draw_cell(area, layout.cell_at(l, u), layout.cell, d, theme)?;
+        if !many {
+            for (u, &d) in dead.iter().enumerate() {
+                draw_cell(area, layout.cell_at(l, u), layout.cell, d, theme)?;
+            }
         }
     }
+    if many {
+        area.draw(&raster(m, &layout, theme))?;
+    }
     Ok(())
+}
+
+/// Past this many units the cells are one bitmap: a rectangle each through the canvas took
+/// 4 s for 65,536 units in Chromium.
+pub const RASTER_UNITS: usize = 2_000;
+
+/// Every cell as pixels of one image, crosses included (as single-pixel diagonals).
+fn raster(m: &UnitMap, layout: &Layout, theme: &Theme) -> Raster {
+    let s = layout.cell.floor().max(1.0) as usize;
+    let w = layout.columns * s;
+    let rows: usize = layout.rows.iter().sum();
+    let gap = layout.gap.round() as usize;
+    let h = rows * s + gap * layout.rows.len().saturating_sub(1);
+    let bg = theme.background;
+    let mut rgb: Vec<u8> = std::iter::repeat_n([bg.0, bg.1, bg.2], w * h)
+        .flatten()
+        .collect();
+    let mut put = |x: usize, y: usize, c: RGBColor| {
+        if x < w && y < h {
+            let i = 3 * (y * w + x);
+            rgb[i..i + 3].copy_from_slice(&[c.0, c.1, c.2]);
+        }
+    };
+    let mut top = 0;
+    for (l, (_, dead)) in m.layers.iter().enumerate() {
+        for (u, &d) in dead.iter().enumerate() {
+            let (x0, y0) = ((u % layout.columns) * s, top + (u / layout.columns) * s);
+            let inset = usize::from(s >= 6);
+            let colour = if d { theme.dead } else { theme.primary };
+            for y in inset..s - inset {
+                for x in inset..s - inset {
+                    put(x0 + x, y0 + y, colour);
+                }
+            }
+            if d && s >= 6 {
+                for k in s / 4..s - s / 4 {
+                    put(x0 + k, y0 + k, bg);
+                    put(x0 + s - 1 - k, y0 + k, bg);
+                }
+            }
+        }
+        top += layout.rows[l] * s + gap;
+    }
+    Raster {
+        at: (px(layout.left), px(layout.top)),
+        size: (w as u32, h as u32),
+        rgb,
+    }
 }
 
 fn draw_cell<DB: DrawingBackend>(

@@ -127,14 +127,21 @@ pub(super) fn listen(shared: &Shared, host: &Element) -> Vec<EventListener> {
     let mut out = Vec::new();
     let (s, text) = (shared.clone(), i.text.clone());
     out.push(EventListener::new(&i.read_text, "click", move |_| {
-        let bytes = text.value().into_bytes();
+        // The text leaves the text area before the panel redraws: megabytes of JSON there
+        // made every layout of the page take seconds (2.9 s to redraw the map for a 5.7 MB
+        // report). A refused text comes back, to be mended.
+        let pasted = text.value();
+        text.set_value("");
         send(
             &s,
             Msg::Load {
                 name: PASTED.into(),
-                bytes,
+                bytes: pasted.as_bytes().to_vec(),
             },
         );
+        if s.borrow().state.notice.is_some() {
+            text.set_value(&pasted);
+        }
     }));
     for (b, id) in &i.examples {
         let (s, id) = (shared.clone(), *id);
