@@ -41,8 +41,13 @@ export async function addressRoundTrip(browser, url) {
       const select = root.locator('select:not([disabled])').first();
       const options = await select.evaluate((s) => [...s.options].map((o) => o.value));
       const now = await select.inputValue();
-      await select.selectOption(options.find((o) => o !== now));
-      const slider = root.locator('input[type=range]:not([disabled])').first();
+      const sliders = root.locator('input[type=range]:not([disabled])');
+      // The first other option that leaves a slider to move (Your model's τ needs τ-dormant).
+      for (const o of options.filter((o) => o !== now)) {
+        await select.selectOption(o);
+        if ((await sliders.count()) > 0) break;
+      }
+      const slider = sliders.first();
       await slider.focus({ timeout: 5000 });
       for (let i = 0; i < 3; i += 1) await slider.press('ArrowRight');
     }

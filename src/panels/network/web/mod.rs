@@ -369,33 +369,41 @@ fn listen_atlas(shared: &Shared, canvas: &web_sys::HtmlCanvasElement) -> Vec<Eve
             send(&shared, Msg::Point(Some(current.unwrap_or((0, 0)))));
         }
     }));
-    out.push(EventListener::new(canvas, "keydown", {
-        let shared = shared.clone();
-        move |e| {
-            let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
-                return;
-            };
-            let (layers, width, at) = {
-                let m = shared.borrow();
-                let s = &m.state;
-                (
-                    s.settings.layers,
-                    s.settings.width,
-                    s.pointed.unwrap_or((0, 0)),
-                )
-            };
-            let Some(next) = crate::panels::network::words::atlas_step(at, &k.key(), layers, width)
-            else {
-                return;
-            };
-            e.prevent_default();
-            if k.key() == "Enter" || k.key() == " " {
-                send(&shared, Msg::SelectUnit(next.0, next.1));
-            } else {
-                send(&shared, Msg::Point(Some(next)));
+    // Not passive: the arrow keys would scroll the page.
+    let active = gloo_events::EventListenerOptions::enable_prevent_default();
+    out.push(EventListener::new_with_options(
+        canvas,
+        "keydown",
+        active,
+        {
+            let shared = shared.clone();
+            move |e| {
+                let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                let (layers, width, at) = {
+                    let m = shared.borrow();
+                    let s = &m.state;
+                    (
+                        s.settings.layers,
+                        s.settings.width,
+                        s.pointed.unwrap_or((0, 0)),
+                    )
+                };
+                let Some(next) =
+                    crate::panels::network::words::atlas_step(at, &k.key(), layers, width)
+                else {
+                    return;
+                };
+                e.prevent_default();
+                if k.key() == "Enter" || k.key() == " " {
+                    send(&shared, Msg::SelectUnit(next.0, next.1));
+                } else {
+                    send(&shared, Msg::Point(Some(next)));
+                }
             }
-        }
-    }));
+        },
+    ));
     out
 }
 

@@ -344,6 +344,11 @@ impl Mounted {
         self.view
             .controls
             .set_disabled(crate::panels::network::settings::TAU.key, !dormant);
+        // Noise is Playground's: it has no meaning on seed 002's data or the learner's.
+        let playground = self.state.settings.task.plane().is_some() && self.state.own.is_none();
+        self.view
+            .controls
+            .set_disabled(crate::panels::network::settings::NOISE.key, !playground);
         // The data size is the file's when the learner's data is in use.
         self.view.controls.set_disabled(
             crate::panels::network::settings::SAMPLES.key,
