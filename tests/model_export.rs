@@ -6,9 +6,9 @@
 
 use dying_relu::panels::model::judge::Judge;
 use dying_relu::panels::model::reader;
+use dying_relu::panels::network::probe_export;
 use dying_relu::panels::network::run::Run;
 use dying_relu::panels::network::settings::{Output, Settings};
-use dying_relu::panels::network::{probe_export, report};
 use dying_relu::sim::dead::{self, Definition};
 
 fn trained(settings: Settings) -> Run {
@@ -96,13 +96,7 @@ fn a_run_exported_and_read_back_has_the_runs_per_unit_counts() {
 }
 
 #[test]
-fn the_typed_export_and_the_hand_written_one_say_the_same() {
-    let run = trained(Settings::default());
-    let typed = reader::read(probe_export::report_json(&run.settings, &run.history).as_bytes())
-        .expect("typed");
-    let by_hand =
-        reader::read(report::report_json(&run.settings, &run.history).as_bytes()).expect("hand");
-    assert_eq!(typed, by_hand);
+fn an_untrained_panels_report_is_still_a_report() {
     let empty = reader::read(probe_export::report_json(&Settings::default(), &[]).as_bytes())
         .expect("an untrained panel's report is still a report");
     assert!(empty.layers.is_empty() && empty.snapshots.is_empty());

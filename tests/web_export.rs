@@ -169,6 +169,25 @@ async fn the_network_run_downloads_as_csv_json_and_python() {
     let v = js_sys::JSON::parse(&json.text.unwrap()).expect("valid JSON");
     let epochs = js_sys::Reflect::get(&v, &"epochs".into()).unwrap();
     assert_eq!(js_sys::Array::from(&epochs).length(), 3);
+    // The run as a dead-unit report, in the probes' format: the layers and a snapshot per
+    // epoch, which "Your model" reads back (tests/model_export.rs compares the counts).
+    button(&host, "Download dead-unit report").click();
+    let report = export::downloads().pop().unwrap();
+    assert!(
+        report.name.ends_with("_epoch2.dead.json"),
+        "{}",
+        report.name
+    );
+    assert_eq!(report.mime, "application/json");
+    let r = js_sys::JSON::parse(&report.text.unwrap()).expect("valid JSON");
+    let get = |k: &str| js_sys::Reflect::get(&r, &k.into()).unwrap();
+    assert_eq!(
+        get("format").as_string().as_deref(),
+        Some("dying-relu-report")
+    );
+    assert_eq!(get("version").as_f64(), Some(1.0));
+    assert_eq!(js_sys::Array::from(&get("layers")).length(), 4);
+    assert_eq!(js_sys::Array::from(&get("snapshots")).length(), 3);
     for (framework, file) in [("PyTorch", "pytorch"), ("Keras", "keras")] {
         button(&host, &format!("Download {framework} .py")).click();
         let py = export::downloads().pop().unwrap();

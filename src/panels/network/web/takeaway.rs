@@ -8,7 +8,7 @@ use crate::panels::network::figures::{
 };
 use crate::panels::network::settings::Settings;
 use crate::panels::network::state::{OwnData, State};
-use crate::panels::network::{export as data, reproduce};
+use crate::panels::network::{export as data, report, reproduce};
 use crate::web::dom;
 use crate::web::export::{self, CopyPath};
 use gloo_events::EventListener;
@@ -31,6 +31,8 @@ pub(super) struct Script {
 pub(super) struct Takeaway {
     csv: Element,
     json: Element,
+    /// The run as a dead-unit report, the probes' format ("Your model" reads it).
+    report: Element,
     said: Element,
     scripts: [Script; 2],
     /// What a script can and cannot repeat (its dead line follows the data).
@@ -60,6 +62,7 @@ impl Takeaway {
         Ok(Takeaway {
             csv: dom::button(doc, "Download CSV")?,
             json: dom::button(doc, "Download JSON")?,
+            report: dom::button(doc, "Download dead-unit report")?,
             said: dom::live_status(doc)?,
             scripts: [
                 script(doc, "PyTorch", reproduce::pytorch)?,
@@ -74,7 +77,7 @@ impl Takeaway {
     pub(super) fn build(&self, doc: &Document) -> Result<Element, JsValue> {
         let part = dom::el(doc, "div", "takeaway", "")?;
         let row = dom::el(doc, "div", "buttons", "")?;
-        for b in [&self.csv, &self.json] {
+        for b in [&self.csv, &self.json, &self.report] {
             row.append_child(b)?;
         }
         part.append_child(&row)?;
@@ -203,6 +206,18 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
             let name = file(&m, "json");
             crate::web::report(
                 "Downloading the JSON",
+                export::download_text(&name, "application/json", &text),
+            );
+        }
+    }));
+    out.push(EventListener::new(&t.report, "click", {
+        let shared = shared.clone();
+        move |_| {
+            let m = shared.borrow();
+            let text = report::report_json(&m.state.settings, &m.state.run.history);
+            let name = report::file_name(&m.state.settings_tag());
+            crate::web::report(
+                "Downloading the dead-unit report",
                 export::download_text(&name, "application/json", &text),
             );
         }
