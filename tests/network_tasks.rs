@@ -344,3 +344,50 @@ fn a_classifications_loss_chart_names_cross_entropy_and_its_constant_line() {
         s.dead_loss()
     );
 }
+
+#[test]
+fn on_data_with_more_inputs_the_plane_spans_the_two_chosen() {
+    let mut s = State::new(Settings {
+        samples: 2_000,
+        epochs: 1,
+        ..Settings::default()
+    });
+    s.update(Msg::Train);
+    run_frames(&mut s);
+    let before = s.field.clone().expect("a slice");
+    assert_eq!(before.axes, (0, 1));
+    // A view setting: the run stays, the plane is computed again over x3 and x4.
+    let epochs = s.run.epochs_done();
+    assert_eq!(
+        s.update(Msg::Set("px", Value::Number(3.0))),
+        Redraw::Reading
+    );
+    assert_eq!(
+        s.update(Msg::Set("py", Value::Number(4.0))),
+        Redraw::Reading
+    );
+    assert_eq!(s.run.epochs_done(), epochs, "the trained run is kept");
+    let f = s.field.as_ref().expect("a slice");
+    assert_eq!(f.axes, (2, 3));
+    assert_ne!(
+        f.lines, before.lines,
+        "each line is in the plane of x3 and x4 now"
+    );
+    assert!(words::plane_summary(Some(f), None, false).contains("over x3 and x4"));
+    // Inputs the data does not have fall back to ones it has, never to one input twice.
+    let mut t = Settings::default();
+    for (px, py, want) in [
+        (9, 12, (3, 2)),
+        (2, 2, (1, 2)),
+        (1, 1, (0, 1)),
+        (4, 4, (3, 2)),
+    ] {
+        t.plane_x = px;
+        t.plane_y = py;
+        assert_eq!(t.plane_axes(4), want, "({px}, {py})");
+    }
+    // A 2-D task's plane is its own: x1 and x2, and the link carries no px or py.
+    let spiral = Preset::SpiralSafe.apply(&Settings::default());
+    assert_eq!(spiral.plane_axes(2), (0, 1));
+    assert!(!spiral.to_query().contains("px="));
+}

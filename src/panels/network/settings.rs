@@ -189,7 +189,31 @@ pub const DEFINITION: ChoiceSpec = ChoiceSpec {
 };
 
 /// Settings that change how a run is read, not the run: changing one keeps the trained run.
-pub const VIEW_KEYS: [&str; 2] = [DEFINITION.key, TAU.key];
+pub const VIEW_KEYS: [&str; 4] = [DEFINITION.key, TAU.key, PLANE_X.key, PLANE_Y.key];
+
+/// The two inputs the input plane spans on data with more than two (seed 002's four, a
+/// learner's file): the others are held at their mean. 1-based, as the words name inputs;
+/// an input the data does not have falls back to the nearest it has.
+pub const PLANE_X: NumberSpec = NumberSpec {
+    key: "px",
+    label: "Input plane: across (input number)",
+    min: 1.0,
+    max: 64.0,
+    default: 1.0,
+    step: 1.0,
+    scale: Scale::Linear,
+    digits: 2,
+};
+pub const PLANE_Y: NumberSpec = NumberSpec {
+    key: "py",
+    label: "Input plane: up (input number)",
+    min: 1.0,
+    max: 64.0,
+    default: 2.0,
+    step: 1.0,
+    scale: Scale::Linear,
+    digits: 2,
+};
 
 /// The seed's experiments, one click each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,6 +337,8 @@ impl Preset {
             // How the run is read is not part of a preset.
             definition: base.definition,
             tau: base.tau,
+            plane_x: base.plane_x,
+            plane_y: base.plane_y,
             ..Settings::default()
         };
         match self {
@@ -521,6 +547,9 @@ pub struct Settings {
     /// How a unit is judged dead (a way of reading the run: changing it keeps the run).
     pub definition: Definition,
     pub tau: f64,
+    /// The inputs the input plane spans (1-based) on data with more than two inputs.
+    pub plane_x: usize,
+    pub plane_y: usize,
     /// The remedies of today (all off by default): warmup steps, the clipping norm (0 off),
     /// AdamW's λ, ReDo, batch normalization, the inputs' scaling.
     pub warmup: usize,
@@ -554,6 +583,8 @@ impl Default for Settings {
             output: Output::Same,
             definition: Definition::Exact,
             tau: TAU.default,
+            plane_x: PLANE_X.default as usize,
+            plane_y: PLANE_Y.default as usize,
             warmup: 0,
             clip: 0.0,
             weight_decay: 0.0,
@@ -637,7 +668,7 @@ fn number(v: f64) -> Value {
 
 /// Every setting, in the order the panel shows them. The preset comes first: parsing a link
 /// applies it, then any single value on top of it.
-pub const FIELDS: [Field<Settings>; 25] = [
+pub const FIELDS: [Field<Settings>; 27] = [
     Field {
         control: Control::Menu(PRESET),
         get: |s| Value::Choice(s.preset.map_or(CUSTOM, Preset::id).into()),
@@ -830,6 +861,18 @@ pub const FIELDS: [Field<Settings>; 25] = [
         set: |s, v| s.tau = v.number().unwrap_or(s.tau),
         applies: |s| s.definition == Definition::Dormant,
     },
+    Field {
+        control: Control::Slider(PLANE_X),
+        get: |s| number(s.plane_x as f64),
+        set: |s, v| s.plane_x = whole(v).max(1),
+        applies: |s| s.task.plane().is_none(),
+    },
+    Field {
+        control: Control::Slider(PLANE_Y),
+        get: |s| number(s.plane_y as f64),
+        set: |s, v| s.plane_y = whole(v).max(1),
+        applies: |s| s.task.plane().is_none(),
+    },
 ];
 
 impl Settings {
@@ -907,6 +950,24 @@ impl Settings {
             2
         } else {
             4
+        }
+    }
+
+    /// The input plane's two inputs (0-based) on data of `inputs` inputs: the chosen ones when
+    /// the data has them and they differ, else the nearest that do.
+    pub fn plane_axes(&self, inputs: usize) -> (usize, usize) {
+        if inputs < 2 || self.task.plane().is_some() {
+            return (0, 1);
+        }
+        let last = inputs - 1;
+        let a = (self.plane_x.max(1) - 1).min(last);
+        let b = (self.plane_y.max(1) - 1).min(last);
+        if a != b {
+            (a, b)
+        } else if a == 0 {
+            (0, 1)
+        } else {
+            (a, if b == last { last - 1 } else { b + 1 }.min(last))
         }
     }
 

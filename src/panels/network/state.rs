@@ -291,7 +291,10 @@ impl State {
     /// The network over the plane of its first two inputs, now.
     pub fn compute_field(&mut self) {
         self.field = match (self.run.net(), self.run.trained_data()) {
-            (Some(net), Some(data)) => PlaneField::compute(net, data, (0, 1)),
+            (Some(net), Some(data)) => {
+                let axes = self.settings.plane_axes(data.n_features);
+                PlaneField::compute(net, data, axes)
+            }
             _ => None,
         };
     }
@@ -354,7 +357,11 @@ impl State {
                 }
                 self.settings.set(key, &value);
                 if VIEW_KEYS.contains(&key) {
-                    // A way of reading the run, not a new run: the trained run stays.
+                    // A way of reading the run, not a new run: the trained run stays (the
+                    // plane is drawn again over the inputs chosen).
+                    if self.field.is_some() {
+                        self.compute_field();
+                    }
                     return Redraw::Reading;
                 }
                 self.reset();

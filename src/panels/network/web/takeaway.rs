@@ -175,6 +175,13 @@ pub(super) fn figure_buttons(
 
 /// Listeners of the data and script buttons.
 pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
+    let mut out = data_listeners(shared);
+    out.extend(script_listeners(shared));
+    out
+}
+
+/// The CSV, JSON and dead-unit report downloads.
+fn data_listeners(shared: &Shared) -> Vec<EventListener> {
     let m = shared.borrow();
     let t = &m.view.takeaway;
     let mut out = Vec::new();
@@ -222,6 +229,14 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
             );
         }
     }));
+    out
+}
+
+/// Each script's download and copy buttons.
+fn script_listeners(shared: &Shared) -> Vec<EventListener> {
+    let m = shared.borrow();
+    let t = &m.view.takeaway;
+    let mut out = Vec::new();
     for (i, s) in t.scripts.iter().enumerate() {
         out.push(EventListener::new(&s.download, "click", {
             let shared = shared.clone();

@@ -349,6 +349,13 @@ impl Mounted {
         self.view
             .controls
             .set_disabled(crate::panels::network::settings::NOISE.key, !playground);
+        // The plane's inputs are chosen only where there are more than two.
+        for key in [
+            crate::panels::network::settings::PLANE_X.key,
+            crate::panels::network::settings::PLANE_Y.key,
+        ] {
+            self.view.controls.set_disabled(key, playground);
+        }
         // The data size is the file's when the learner's data is in use.
         self.view.controls.set_disabled(
             crate::panels::network::settings::SAMPLES.key,
