@@ -635,6 +635,19 @@ pub const INPUTS: ChoiceSpec = ChoiceSpec {
     },
 };
 
+/// τ of Sokar et al.'s dormant units: a unit whose mean |output| is at most τ times its
+/// layer's mean is dormant (their code uses 0.025 and 0.1).
+pub const TAU: NumberSpec = NumberSpec {
+    key: "tau",
+    label: "τ (dormant threshold)",
+    min: 0.0,
+    max: 0.2,
+    default: crate::sim::dead::DEFAULT_TAU,
+    step: 0.005,
+    scale: Scale::Linear,
+    digits: 3,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@ use super::examples::{self, EXAMPLES, NONE};
 use super::judge::Judge;
 use super::reader;
 use crate::dead_report::Report;
-use crate::sim::dead::{Definition, DEFAULT_TAU};
-use crate::spec::{self, always, ChoiceSpec, Control, Field, NumberSpec, Scale, Value};
+use crate::sim::dead::Definition;
+use crate::spec::{self, always, ChoiceSpec, Control, Field, Value};
 
 /// The definitions a report can be read under: the unit verdicts and fastai's near zero
 /// (zero fraction is sparsity, not death, and is left out).
@@ -30,17 +30,8 @@ pub const DEFINITION: ChoiceSpec = ChoiceSpec {
     },
 };
 
-/// τ of Sokar et al.'s dormant units, as the network panel's τ.
-pub const TAU: NumberSpec = NumberSpec {
-    key: "tau",
-    label: "τ (dormant threshold)",
-    min: 0.0,
-    max: 0.2,
-    default: DEFAULT_TAU,
-    step: 0.005,
-    scale: Scale::Linear,
-    digits: 3,
-};
+/// τ of Sokar et al.'s dormant units, the network panel's τ (`spec::TAU`).
+pub use crate::spec::TAU;
 
 /// The example a link loads ("none": the learner's own report, which no link carries).
 pub const EXAMPLE: ChoiceSpec = ChoiceSpec {

@@ -163,18 +163,8 @@ pub use crate::spec::{RedoMode, BATCH_NORM, INPUTS, INPUT_SCALINGS, REDO, REDO_E
 /// ReDo's τ (Sokar et al.'s code uses 0.025 in its default configuration).
 pub const REDO_TAU: f64 = DEFAULT_TAU;
 
-/// τ of Sokar et al.'s dormant units: a unit whose mean |output| is at most τ times its
-/// layer's mean is dormant (their code uses 0.025 and 0.1).
-pub const TAU: NumberSpec = NumberSpec {
-    key: "tau",
-    label: "τ (dormant threshold)",
-    min: 0.0,
-    max: 0.2,
-    default: DEFAULT_TAU,
-    step: 0.005,
-    scale: Scale::Linear,
-    digits: 3,
-};
+/// τ of Sokar et al.'s dormant units (shared with "Your model", so `tau=` means the same).
+pub use crate::spec::TAU;
 
 /// Which definition of dead the map, the counts and the words follow.
 pub const DEFINITION: ChoiceSpec = ChoiceSpec {
