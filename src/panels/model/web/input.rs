@@ -9,7 +9,7 @@ use crate::panels::model::state::{Msg, State, EXAMPLE, PASTED};
 use crate::panels::model::words;
 use crate::spec::Value;
 use crate::web::dom;
-use gloo_events::{EventListener, EventListenerOptions};
+use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement};
 
@@ -162,19 +162,6 @@ pub(super) fn listen(shared: &Shared, host: &Element) -> Vec<EventListener> {
 
 /// Dropping a file on the panel reads it (the browser would otherwise open it).
 fn drop_target(shared: &Shared, el: &Element) -> Vec<EventListener> {
-    let opts = EventListenerOptions::enable_prevent_default();
-    let over = EventListener::new_with_options(el, "dragover", opts, |e| e.prevent_default());
     let s = shared.clone();
-    let drop = EventListener::new_with_options(el, "drop", opts, move |e| {
-        e.prevent_default();
-        let file = e
-            .dyn_ref::<web_sys::DragEvent>()
-            .and_then(|d| d.data_transfer())
-            .and_then(|t| t.files())
-            .and_then(|l| l.get(0));
-        if let Some(f) = file {
-            read_file(&s, f);
-        }
-    });
-    vec![over, drop]
+    crate::web::file_drop::on_file_drop(el, move |f| read_file(&s, f))
 }

@@ -6,7 +6,7 @@ use crate::panels::network::state::{Msg, State, PASTED};
 use crate::panels::network::words;
 use crate::sim::csv;
 use crate::web::dom::{self, Select};
-use gloo_events::{EventListener, EventListenerOptions};
+use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement};
 
@@ -226,19 +226,6 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
 
 /// Dropping a file on the section reads it (the browser would otherwise open it).
 fn drop_target(shared: &Shared, el: &Element) -> Vec<EventListener> {
-    let opts = EventListenerOptions::enable_prevent_default();
-    let over = EventListener::new_with_options(el, "dragover", opts, |e| e.prevent_default());
     let s = shared.clone();
-    let drop = EventListener::new_with_options(el, "drop", opts, move |e| {
-        e.prevent_default();
-        let file = e
-            .dyn_ref::<web_sys::DragEvent>()
-            .and_then(|d| d.data_transfer())
-            .and_then(|t| t.files())
-            .and_then(|l| l.get(0));
-        if let Some(f) = file {
-            read_file(&s, f);
-        }
-    });
-    vec![over, drop]
+    crate::web::file_drop::on_file_drop(el, move |f| read_file(&s, f))
 }
