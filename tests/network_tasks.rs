@@ -391,3 +391,33 @@ fn on_data_with_more_inputs_the_plane_spans_the_two_chosen() {
     assert_eq!(spiral.plane_axes(2), (0, 1));
     assert!(!spiral.to_query().contains("px="));
 }
+
+#[test]
+fn quick_epochs_redraw_everything_at_most_every_gap_and_always_at_the_end_or_a_pause() {
+    let mut s = State::new(Settings {
+        epochs: 6,
+        ..Preset::SpiralSafe.apply(&Settings::default())
+    });
+    s.update(Msg::Train);
+    // A clock that moves 1 ms a frame: every epoch ends well inside the gap
+    // (state::FULL_REDRAW_GAP_MS, 250 ms).
+    let mut t = 0.0;
+    let mut clock = move || {
+        t += 1.0;
+        t
+    };
+    let mut full = 0;
+    while s.wants_frames() {
+        if s.frame(f64::INFINITY, &mut clock, 1) == Redraw::All {
+            full += 1;
+        }
+    }
+    // The initial statistics and the last epoch, not the four between.
+    assert_eq!(full, 2, "the initial statistics and the last epoch");
+    assert_eq!(s.run.epochs_done(), 6);
+    assert!(s.field.is_some(), "the plane is of the finished run");
+    // A pause draws the run as it is.
+    s.update(Msg::Train);
+    s.frame(f64::INFINITY, &mut clock, 1);
+    assert_eq!(s.update(Msg::Train), Redraw::All);
+}

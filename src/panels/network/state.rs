@@ -193,7 +193,14 @@ pub struct State {
     pub field: Option<PlaneField>,
     /// The hidden unit pointed at in the atlas.
     pub pointed: Option<(usize, usize)>,
+    /// When (the frame clock's ms) the statistics last called for every chart.
+    last_full_ms: f64,
 }
+
+/// Between two full redraws while training, at least this long (ms): an epoch that ends
+/// sooner after the last one updates the loss and the status only; the last epoch always
+/// draws everything.
+pub const FULL_REDRAW_GAP_MS: f64 = 250.0;
 
 impl State {
     pub fn new(settings: Settings) -> State {
@@ -213,6 +220,7 @@ impl State {
             data_notice: None,
             field: None,
             pointed: None,
+            last_full_ms: f64::NEG_INFINITY,
         }
     }
 
@@ -407,6 +415,12 @@ impl State {
     fn train(&mut self) -> Redraw {
         if self.activity == Activity::Training {
             self.activity = Activity::Paused;
+            // Epochs may have come since the last full redraw (see FULL_REDRAW_GAP_MS): the
+            // paused run is drawn whole, as it is now.
+            if !self.run.history.is_empty() {
+                self.compute_field();
+                return Redraw::All;
+            }
         } else if self.run.failure().is_none() {
             self.stop_comparison();
             let done = self.run.epochs_done();
@@ -564,7 +578,16 @@ impl State {
                 }
             }
             Work::GeneratedData | Work::BuiltNetwork | Work::Evaluating(_) => Redraw::Nothing,
+            Work::Epoch(_)
+                if !self.run.is_finished() && clock() - self.last_full_ms < FULL_REDRAW_GAP_MS =>
+            {
+                // Epochs of a small set come faster than six charts can be drawn (a spiral's
+                // 70 steps take a millisecond, its full redraw six frames): the loss and the
+                // status follow every epoch, everything else at most every gap.
+                Redraw::Loss
+            }
             Work::Initial | Work::Epoch(_) => {
+                self.last_full_ms = clock();
                 self.full_render_due = true;
                 Redraw::Status
             }
