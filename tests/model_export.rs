@@ -7,27 +7,11 @@
 use dying_relu::panels::model::judge::Judge;
 use dying_relu::panels::model::reader;
 use dying_relu::panels::network::probe_export;
-use dying_relu::panels::network::run::Run;
 use dying_relu::panels::network::settings::{Output, Settings};
 use dying_relu::sim::dead::{self, Definition};
 
-fn trained(settings: Settings) -> Run {
-    let mut run = Run::new(
-        Settings {
-            samples: 2_000,
-            epochs: 2,
-            ..settings
-        },
-        None,
-    );
-    let mut t = 0.0;
-    run.run_to_end(&mut || {
-        t += 1.0;
-        t
-    });
-    assert!(run.failure().is_none(), "{:?}", run.failure());
-    run
-}
+mod native_support;
+use native_support::trained;
 
 #[test]
 fn a_run_exported_and_read_back_has_the_runs_per_unit_counts() {

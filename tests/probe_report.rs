@@ -7,10 +7,9 @@
 
 mod native_support;
 use dying_relu::panels::network::report;
-use dying_relu::panels::network::run::Run;
 use dying_relu::panels::network::settings::{Output, Settings};
 use dying_relu::sim::dead;
-use native_support::{fires, layer};
+use native_support::{fires, layer, trained};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,25 +22,6 @@ fn repo(path: &str) -> PathBuf {
 fn read_json(path: &str) -> Value {
     let text = std::fs::read_to_string(repo(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
-}
-
-/// A trained page run: 2,000 samples, 2 epochs.
-fn trained(settings: Settings) -> Run {
-    let mut run = Run::new(
-        Settings {
-            samples: 2_000,
-            epochs: 2,
-            ..settings
-        },
-        None,
-    );
-    let mut t = 0.0;
-    run.run_to_end(&mut || {
-        t += 1.0;
-        t
-    });
-    assert!(run.failure().is_none(), "{:?}", run.failure());
-    run
 }
 
 /// Runs `python3 -c CODE ARGS…` with `input` on stdin: Some(Ok(stdout)), Some(Err(stderr)), or

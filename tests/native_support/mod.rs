@@ -3,6 +3,8 @@
 //! readers of a dead-unit report's JSON.
 #![allow(dead_code)] // each test file uses its own subset
 
+use dying_relu::panels::network::run::Run;
+use dying_relu::panels::network::settings::Settings;
 use dying_relu::panels::network::state::State;
 
 /// A clock that advances 1 ms each time it is read: frame slicing without real time.
@@ -23,6 +25,21 @@ pub fn run_frames(state: &mut State) {
         frames += 1;
         assert!(frames < 100_000, "never finished");
     }
+}
+
+/// A trained page run of `settings` on 2,000 samples for 2 epochs (it must not fail).
+pub fn trained(settings: Settings) -> Run {
+    let mut run = Run::new(
+        Settings {
+            samples: 2_000,
+            epochs: 2,
+            ..settings
+        },
+        None,
+    );
+    run.run_to_end(&mut clock());
+    assert!(run.failure().is_none(), "{:?}", run.failure());
+    run
 }
 
 /// The layer named `name` in a dead-unit report's `layers`.
