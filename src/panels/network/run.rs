@@ -71,6 +71,17 @@ impl Run {
             None if settings.task.plane().is_some() => Some(Run::generate_data(&settings)),
             d => d,
         };
+        Run::holding(settings, data)
+    }
+
+    /// A run of `settings` on given data (the learner's own): never regenerated.
+    pub fn on_data(settings: Settings, data: Rc<Dataset>) -> Run {
+        // Not through `new`: that would make a Playground set only to drop it.
+        Run::holding(settings, Some(data))
+    }
+
+    /// A fresh run of `settings` holding `data` as it is.
+    fn holding(settings: Settings, data: Option<Rc<Dataset>>) -> Run {
         Run {
             target: settings.epochs,
             settings,
@@ -82,14 +93,6 @@ impl Run {
             failure: None,
             chunk: 16,
             evaluation: None,
-        }
-    }
-
-    /// A run of `settings` on given data (the learner's own): never regenerated.
-    pub fn on_data(settings: Settings, data: Rc<Dataset>) -> Run {
-        Run {
-            data: Some(data),
-            ..Run::new(settings, None)
         }
     }
 
