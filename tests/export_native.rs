@@ -30,13 +30,16 @@ fn trained(settings: Settings) -> NetworkState {
         samples: 1_000,
         ..settings
     });
+    state.update(Msg::Train);
     let mut t = 0.0;
-    state.run.run_to_end(&mut || {
+    let mut clock = || {
         t += 1.0;
         t
-    });
-    // As the frame after the last statistics does.
-    state.compute_field();
+    };
+    // Every frame, the full redraws' too (the plane comes with the last epoch).
+    while state.wants_frames() {
+        state.frame(f64::INFINITY, &mut clock, 1);
+    }
     state
 }
 

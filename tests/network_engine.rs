@@ -5,6 +5,7 @@
 //! Compare work through the protocol; garbage gets an error reply, never a panic.
 
 use dying_relu::panels::network::engine::{place, place_trace, DataSource, Lane, Reply, Request};
+use dying_relu::panels::network::plane::PlaneField;
 use dying_relu::panels::network::run::{Run, Work};
 use dying_relu::panels::network::settings::{Output, Preset, Settings};
 use dying_relu::panels::network::wire::{self, decode_reply, encode_reply, encode_request};
@@ -159,16 +160,7 @@ fn a_seeded_run_through_the_engine_has_the_direct_runs_statistics_to_the_bit() {
 }
 
 fn r_gen(r: &Reply) -> Option<u32> {
-    match r {
-        Reply::Progress { gen, .. }
-        | Reply::Epoch { gen, .. }
-        | Reply::Net { gen, .. }
-        | Reply::Finished { gen, .. }
-        | Reply::Paused { gen, .. }
-        | Reply::Failed { gen, .. }
-        | Reply::CompareDone { gen } => Some(*gen),
-        Reply::Error { .. } => None,
-    }
+    r.gen()
 }
 
 /// The network after each epoch comes too (the page draws it over the input plane), with
@@ -274,7 +266,12 @@ fn pause_stops_at_once_and_train_goes_on_to_the_same_numbers() {
         replies.extend(slice(&mut h, 2.0, &mut c));
     }
     let paused = send(&mut h, &Request::Pause { gen: 2 });
-    assert_eq!(paused, vec![Reply::Paused { gen: 2, epochs: 1 }]);
+    assert_eq!(paused[0], Reply::Paused { gen: 2, epochs: 1 });
+    // With the network as it is now over the plane: the paused run is drawn whole.
+    assert!(
+        matches!(&paused[1..], [Reply::Field { gen: 2, .. }]),
+        "{paused:?}"
+    );
     assert!(!h.busy());
     assert!(
         slice(&mut h, 5.0, &mut c).is_empty(),
@@ -506,6 +503,76 @@ fn every_cut_of_a_valid_message_is_an_error() {
     for n in 0..request.len() {
         assert!(is_error(&decode_all(h.handle_bytes(&request[..n]))), "{n}");
     }
+}
+
+/// The plane is computed where the run trains and travels whole: after each of the main
+/// run's epochs, and for other inputs when the page asks (View), equal to the field of the
+/// direct run's network; a grid of the wrong size and every cut of the message are refused.
+#[test]
+fn the_input_plane_arrives_with_each_epoch_and_on_request() {
+    let s = small(Preset::DeepRelu, 2);
+    let mut h = Handler::new();
+    send(&mut h, &start(5, &s));
+    send(
+        &mut h,
+        &Request::Train {
+            gen: 5,
+            until_epoch: 2,
+        },
+    );
+    let fields: Vec<PlaneField> = run_out(&mut h)
+        .into_iter()
+        .filter_map(|r| match r {
+            Reply::Field { field, .. } => Some(*field),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fields.len(), 3, "epochs 0, 1 and 2");
+    let mut run = Run::new(s.clone(), None);
+    run.run_to_end(&mut clock());
+    let (net, data) = (run.net().unwrap(), run.trained_data().unwrap());
+    let want = PlaneField::compute(net, data, (0, 1)).unwrap();
+    let text = |f: &PlaneField| format!("{f:?}");
+    assert_eq!(text(&fields[2]), text(&want));
+    // Inputs 3 and 1 of seed 002's four (1-based): the same network, another slice.
+    let view = send(
+        &mut h,
+        &Request::View {
+            gen: 5,
+            plane: (3, 1),
+        },
+    );
+    let [Reply::Field { gen: 5, field }] = &view[..] else {
+        panic!("{view:?}");
+    };
+    assert_eq!(field.axes, (2, 0));
+    let want = PlaneField::compute(net, data, (2, 0)).unwrap();
+    assert_eq!(text(field), text(&want));
+    assert!(
+        field.slice && field.dead_on_data.is_empty(),
+        "a slice counts no dead points"
+    );
+    assert!(!h.busy(), "looking trains nothing");
+    // A View for an old run is ignored.
+    assert!(send(
+        &mut h,
+        &Request::View {
+            gen: 4,
+            plane: (1, 2)
+        }
+    )
+    .is_empty());
+    let bytes = encode_reply(&view[0]);
+    for n in (0..bytes.len()).step_by(97) {
+        assert!(decode_reply(&bytes[..n]).is_err(), "cut at {n}");
+    }
+    let mut small_grid = (**field).clone();
+    small_grid.output.pop();
+    let bad = encode_reply(&Reply::Field {
+        gen: 5,
+        field: Box::new(small_grid),
+    });
+    assert!(decode_reply(&bad).is_err(), "a grid one point short");
 }
 
 #[test]

@@ -366,6 +366,12 @@ fn on_data_with_more_inputs_the_plane_spans_the_two_chosen() {
         s.update(Msg::Set("py", Value::Number(4.0))),
         Redraw::Reading
     );
+    // The engine answers with the plane over the new inputs (drawn at once: Redraw::Plane).
+    let mut redraws = Vec::new();
+    while s.wants_frames() {
+        redraws.push(s.frame(f64::INFINITY, &mut || 0.0, 1));
+    }
+    assert!(redraws.contains(&Redraw::Plane), "{redraws:?}");
     assert_eq!(s.run.epochs_done(), epochs, "the trained run is kept");
     let f = s.field.as_ref().expect("a slice");
     assert_eq!(f.axes, (2, 3));
@@ -416,8 +422,9 @@ fn quick_epochs_redraw_everything_at_most_every_gap_and_always_at_the_end_or_a_p
     assert_eq!(full, 2, "the initial statistics and the last epoch");
     assert_eq!(s.run.epochs_done(), 6);
     assert!(s.field.is_some(), "the plane is of the finished run");
-    // A pause draws the run as it is.
+    // A pause draws the run as it is, when the engine's answer comes.
     s.update(Msg::Train);
     s.frame(f64::INFINITY, &mut clock, 1);
-    assert_eq!(s.update(Msg::Train), Redraw::All);
+    assert_eq!(s.update(Msg::Train), Redraw::Status);
+    assert_eq!(s.frame(f64::INFINITY, &mut clock, 1), Redraw::All);
 }

@@ -8,6 +8,7 @@
 //! of a run the page has since replaced can be dropped. Settings travel as the panel's link
 //! (`Settings::to_query`), which `from_pairs` reads back exactly.
 
+use super::plane::PlaneField;
 use super::run::Work;
 use super::settings::{Preset, Settings};
 use crate::sim::data::Dataset;
@@ -43,6 +44,9 @@ pub enum Request {
     /// Train each of these settings (links) one after another on the run's data, the main run
     /// paused.
     Compare { gen: u32, links: Vec<String> },
+    /// Show the input plane over inputs (across, up), 1-based as the panel's `px`/`py`: the
+    /// engine answers with the current network's [`Reply::Field`] over them. Training goes on.
+    View { gen: u32, plane: (usize, usize) },
 }
 
 impl Request {
@@ -62,7 +66,8 @@ impl Request {
             Request::Start { gen, .. }
             | Request::Train { gen, .. }
             | Request::Pause { gen }
-            | Request::Compare { gen, .. } => *gen,
+            | Request::Compare { gen, .. }
+            | Request::View { gen, .. } => *gen,
         }
     }
 }
@@ -103,6 +108,9 @@ pub enum Reply {
         lane: Lane,
         net: Box<Mlp<f32>>,
     },
+    /// The main run's network over the input plane (after its `Net` reply, on a pause, or
+    /// asked for by [`Request::View`]): computed where the run trains, so the page only draws.
+    Field { gen: u32, field: Box<PlaneField> },
     /// The run reached the epochs asked for.
     Finished { gen: u32, lane: Lane, epochs: usize },
     /// Training of the main run stopped on request after `epochs` epochs.
@@ -119,6 +127,23 @@ pub enum Reply {
     Error { message: String },
 }
 
+impl Reply {
+    /// The run the reply is about (None: an error of no run).
+    pub fn gen(&self) -> Option<u32> {
+        match self {
+            Reply::Progress { gen, .. }
+            | Reply::Epoch { gen, .. }
+            | Reply::Net { gen, .. }
+            | Reply::Field { gen, .. }
+            | Reply::Finished { gen, .. }
+            | Reply::Paused { gen, .. }
+            | Reply::Failed { gen, .. }
+            | Reply::CompareDone { gen } => Some(*gen),
+            Reply::Error { .. } => None,
+        }
+    }
+}
+
 /// Puts a Progress reply's trace points at their place in a run's trace (as [`place`] does
 /// for statistics: replayed points replace themselves).
 pub fn place_trace(trace: &mut Vec<(f64, f64)>, from: usize, points: &[(f64, f64)]) {
@@ -133,4 +158,61 @@ pub fn place(history: &mut Vec<EpochStats>, stats: EpochStats) {
     let e = stats.epoch.min(history.len());
     history.truncate(e);
     history.push(stats);
+}
+
+/// Where a run trains, as the panel's state sees it: it sends requests and, once a frame,
+/// takes the replies. [`Local`] runs the engine in the caller's thread (native tests, and
+/// the page when no worker starts); the page's `web::engine::Engine` runs it in a worker.
+pub trait TrainingEngine {
+    /// Sends a request; its replies come from [`TrainingEngine::frame`].
+    fn send(&mut self, r: Request);
+    /// The replies since the last call, after one slice of at most about `budget_ms` of
+    /// `clock` time where the engine runs in this thread.
+    fn frame(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Vec<Reply>;
+    /// Whether frames must come: replies wait, or work in this thread waits.
+    fn needs_frames(&self) -> bool;
+    /// ("worker" | "page" | ..., the words for the status, why not a worker if it tried).
+    fn describe(&self) -> EngineInfo;
+}
+
+/// Where the training runs, for the panel's words and a data attribute the tests read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineInfo {
+    pub id: &'static str,
+    pub words: &'static str,
+    pub fallback: Option<&'static str>,
+}
+
+/// The engine in this thread: the handler's replies wait in an inbox until the next frame.
+#[derive(Default)]
+pub struct Local {
+    handler: super::worker::Handler,
+    inbox: Vec<Reply>,
+}
+
+impl TrainingEngine for Local {
+    fn send(&mut self, r: Request) {
+        let replies = self.handler.handle(r);
+        self.inbox.extend(replies);
+    }
+
+    fn frame(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Vec<Reply> {
+        if self.handler.busy() {
+            let replies = self.handler.slice(budget_ms, clock);
+            self.inbox.extend(replies);
+        }
+        std::mem::take(&mut self.inbox)
+    }
+
+    fn needs_frames(&self) -> bool {
+        !self.inbox.is_empty() || self.handler.busy()
+    }
+
+    fn describe(&self) -> EngineInfo {
+        EngineInfo {
+            id: "local",
+            words: "training in this thread",
+            fallback: None,
+        }
+    }
 }

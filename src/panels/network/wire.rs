@@ -8,6 +8,7 @@
 //! [`WireError`], never a panic or a huge allocation.
 
 use super::engine::{DataSource, Lane, Reply, Request};
+use super::plane::PlaneField;
 use super::run::Work;
 use crate::sim::activation::{Activation, ActivationKind};
 use crate::sim::data::Dataset;
@@ -19,7 +20,7 @@ use crate::sim::stats::{
 use std::fmt;
 
 /// The format's version, the first byte of every message.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 
 /// Why bytes could not be read as a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -216,6 +217,7 @@ const START: u8 = 1;
 const TRAIN: u8 = 2;
 const PAUSE: u8 = 3;
 const COMPARE: u8 = 4;
+const VIEW: u8 = 5;
 
 /// A request's bytes.
 pub fn encode_request(r: &Request) -> Vec<u8> {
@@ -243,6 +245,12 @@ pub fn encode_request(r: &Request) -> Vec<u8> {
             w.len(links.len());
             links.iter().for_each(|l| w.str(l));
         }
+        Request::View { gen, plane } => {
+            w.u8(VIEW);
+            w.u32(*gen);
+            w.usize(plane.0);
+            w.usize(plane.1);
+        }
     }
     w.0
 }
@@ -266,6 +274,10 @@ pub fn decode_request(bytes: &[u8]) -> Result<Request, WireError> {
         COMPARE => Request::Compare {
             gen,
             links: r.list(4, |r| r.str())?,
+        },
+        VIEW => Request::View {
+            gen,
+            plane: (r.usize()?, r.usize()?),
         },
         k => return bad(format!("{k} is not a request")),
     };
@@ -321,6 +333,7 @@ const FAILED: u8 = 5;
 const COMPARE_DONE: u8 = 6;
 const ERROR: u8 = 7;
 const NET: u8 = 8;
+const FIELD: u8 = 9;
 
 /// A reply's bytes.
 pub fn encode_reply(r: &Reply) -> Vec<u8> {
@@ -363,6 +376,11 @@ pub fn encode_reply(r: &Reply) -> Vec<u8> {
             w.u32(*gen);
             write_lane(&mut w, *lane);
             write_net(&mut w, net);
+        }
+        Reply::Field { gen, field } => {
+            w.u8(FIELD);
+            w.u32(*gen);
+            write_field(&mut w, field);
         }
         Reply::Finished { gen, lane, epochs } => {
             w.u8(FINISHED);
@@ -426,6 +444,10 @@ pub fn decode_reply(bytes: &[u8]) -> Result<Reply, WireError> {
             gen,
             lane: read_lane(&mut r)?,
             net: Box::new(read_net(&mut r)?),
+        },
+        FIELD => Reply::Field {
+            gen,
+            field: Box::new(read_field(&mut r)?),
         },
         FINISHED => Reply::Finished {
             gen,
@@ -771,4 +793,85 @@ fn read_layer_weights(r: &mut Reader) -> Res<Layer<f32>> {
         act,
         norm,
     })
+}
+
+fn write_field(w: &mut Writer, f: &PlaneField) {
+    let PlaneField {
+        res,
+        axes,
+        x,
+        y,
+        output,
+        units,
+        lines,
+        dead_on_data,
+        points,
+        output_range,
+        slice,
+    } = f;
+    w.usize(*res);
+    w.usize(axes.0);
+    w.usize(axes.1);
+    w.f64s(&[x.0, x.1, y.0, y.1]);
+    w.f32s(output);
+    w.len(units.len());
+    for layer in units {
+        w.len(layer.len());
+        layer.iter().for_each(|u| w.f32s(u));
+    }
+    w.len(lines.len());
+    lines.iter().for_each(|l| w.f64s(l));
+    w.len(dead_on_data.len());
+    dead_on_data.iter().for_each(|l| w.bools(l));
+    w.len(points.len());
+    for (a, b, t) in points {
+        w.f64(*a);
+        w.f64(*b);
+        w.f32s(&[*t]);
+    }
+    w.f32s(&[output_range.0, output_range.1]);
+    w.bool(*slice);
+}
+
+fn read_field(r: &mut Reader) -> Res<PlaneField> {
+    let res = r.usize()?;
+    let axes = (r.usize()?, r.usize()?);
+    let [x0, x1, y0, y1] = fixed::<4, f64>(r.f64s()?)?;
+    let output = r.f32s()?;
+    let units = r.list(4, |r| r.list(4, |r| r.f32s()))?;
+    let lines = r.list(8, |r| fixed::<3, f64>(r.f64s()?))?;
+    let dead_on_data = r.list(4, |r| r.bools())?;
+    let points = r.list(24, |r| {
+        let (a, b) = (r.f64()?, r.f64()?);
+        let [t] = fixed::<1, f32>(r.f32s()?)?;
+        Ok((a, b, t))
+    })?;
+    let [lo, hi] = fixed::<2, f32>(r.f32s()?)?;
+    let slice = r.bool()?;
+    // The page draws every grid point of every unit: the sizes must agree.
+    let cells = res.checked_mul(res);
+    let grid_ok = |v: &Vec<f32>| Some(v.len()) == cells;
+    if res == 0 || !grid_ok(&output) || !units.iter().flatten().all(grid_ok) {
+        return bad("the plane's grid does not match its size");
+    }
+    Ok(PlaneField {
+        res,
+        axes,
+        x: (x0, x1),
+        y: (y0, y1),
+        output,
+        units,
+        lines,
+        dead_on_data,
+        points,
+        output_range: (lo, hi),
+        slice,
+    })
+}
+
+/// A list of exactly `N` items.
+fn fixed<const N: usize, T>(v: Vec<T>) -> Res<[T; N]> {
+    let n = v.len();
+    v.try_into()
+        .or_else(|_| bad(format!("{n} numbers where {N} belong")))
 }

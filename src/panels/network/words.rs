@@ -906,3 +906,21 @@ pub fn atlas_step(
         _ => return None,
     })
 }
+
+/// Where the training runs, for the line under the controls: "Training runs in a background
+/// thread, so the page stays smooth while it trains." or, when the page trains because no
+/// worker started, why.
+pub fn engine_line(info: &crate::panels::network::engine::EngineInfo) -> String {
+    match (info.id, info.fallback) {
+        ("page", Some(why)) => format!(
+            "Training runs on the page itself, in short slices between frames, because {why}: \
+             the numbers are the same, the page may stutter on a busy machine."
+        ),
+        ("page", None) => {
+            "Training runs on the page itself, in short slices between frames.".to_string()
+        }
+        ("starting", _) => "Starting a background thread for the training…".to_string(),
+        _ => "Training runs in a background thread, so the page stays smooth while it trains."
+            .to_string(),
+    }
+}

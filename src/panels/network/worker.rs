@@ -4,6 +4,7 @@
 //! page's fallback (`web::engine`) run this same code, and so give the same numbers.
 
 use super::engine::{DataSource, Lane, Reply, Request};
+use super::plane::PlaneField;
 use super::run::{Run, Work};
 use super::settings::Settings;
 use super::wire;
@@ -64,6 +65,13 @@ impl Handler {
         if r.gen() != self.gen || self.main.is_none() {
             return Vec::new();
         }
+        if let Request::View { plane, .. } = r {
+            // Only a way of looking: the comparison and the training go on.
+            if let Some(run) = self.main.as_mut() {
+                (run.settings.plane_x, run.settings.plane_y) = plane;
+            }
+            return self.field().into_iter().collect();
+        }
         let mut out = self.stop_comparison();
         match r {
             Request::Train { until_epoch, .. } => {
@@ -72,9 +80,9 @@ impl Handler {
                     self.training = true;
                 }
             }
-            Request::Pause { .. } => out.push(self.pause()),
+            Request::Pause { .. } => out.extend(self.pause()),
             Request::Compare { links, .. } => out.extend(self.compare(&links)),
-            Request::Start { .. } => {}
+            Request::Start { .. } | Request::View { .. } => {}
         }
         out
     }
@@ -106,20 +114,29 @@ impl Handler {
 
     /// Stops training the main run; says after how many epochs (also when it was not
     /// training, so the page always gets an answer).
-    fn pause(&mut self) -> Reply {
+    fn pause(&mut self) -> Vec<Reply> {
         self.training = false;
         let epochs = self.main.as_ref().map_or(0, Run::epochs_done);
-        Reply::Paused {
+        let mut out = vec![Reply::Paused {
             gen: self.gen,
             epochs,
-        }
+        }];
+        // The paused run is drawn whole, as it is now (epochs may have ended mid-way).
+        out.extend(self.field());
+        out
+    }
+
+    /// The main run's network over its input plane, once it has one.
+    fn field(&self) -> Option<Reply> {
+        let run = self.main.as_ref()?;
+        field_of(self.gen, run)
     }
 
     /// Pauses the main run (as the panel's Compare does) and starts the comparison.
     fn compare(&mut self, links: &[String]) -> Vec<Reply> {
         let mut out = Vec::new();
         if self.training {
-            out.push(self.pause());
+            out.extend(self.pause());
         }
         if links.is_empty() {
             out.push(Reply::CompareDone { gen: self.gen });
@@ -216,6 +233,7 @@ fn report(gen: u32, lane: Lane, run: &Run, work: Work, sent: &mut usize) -> Vec<
                 lane,
                 net: Box::new(net.clone()),
             });
+            out.extend(field_of(gen, run));
         }
     }
     if let Some(message) = run.failure() {
@@ -234,6 +252,18 @@ fn report(gen: u32, lane: Lane, run: &Run, work: Work, sent: &mut usize) -> Vec<
         });
     }
     out
+}
+
+/// `run`'s network over its input plane (None before the network exists, or with fewer than
+/// two inputs).
+fn field_of(gen: u32, run: &Run) -> Option<Reply> {
+    let (net, data) = (run.net()?, run.trained_data()?);
+    let axes = run.settings.plane_axes(data.n_features);
+    let field = PlaneField::compute(net, data, axes)?;
+    Some(Reply::Field {
+        gen,
+        field: Box::new(field),
+    })
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -28,7 +28,7 @@
 //! - Show [`Engine::words`] (and put [`EngineKind::id`] in `data-engine`): it changes once,
 //!   from "starting" to the worker or the page; `wake` is called when it does.
 
-use crate::panels::network::engine::{Reply, Request};
+use crate::panels::network::engine::{EngineInfo, Reply, Request, TrainingEngine};
 use crate::panels::network::wire;
 use crate::panels::network::worker::Handler;
 use crate::web::now;
@@ -255,6 +255,30 @@ impl Engine {
     pub fn needs_frames(&self) -> bool {
         let core = self.core.borrow();
         !core.inbox.is_empty() || matches!(&core.mode, Mode::Page(h) if h.busy())
+    }
+}
+
+/// The panel's state drives the engine through this (its clock is the page's own).
+impl TrainingEngine for Engine {
+    fn send(&mut self, r: Request) {
+        Engine::send(self, r);
+    }
+
+    fn frame(&mut self, budget_ms: f64, _clock: &mut dyn FnMut() -> f64) -> Vec<Reply> {
+        Engine::frame(self, budget_ms)
+    }
+
+    fn needs_frames(&self) -> bool {
+        Engine::needs_frames(self)
+    }
+
+    fn describe(&self) -> EngineInfo {
+        let kind = self.kind();
+        EngineInfo {
+            id: kind.id(),
+            words: kind.words(),
+            fallback: self.fallback_reason(),
+        }
     }
 }
 

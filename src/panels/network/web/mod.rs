@@ -19,10 +19,11 @@ use crate::web::canvas::ChartCanvas;
 use crate::web::controls::FieldControls;
 use crate::web::dom::{self, Select};
 use crate::web::{on_resize, report, Panel};
+use engine::{Engine, WORKER_URL};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, KeyboardEvent, MouseEvent};
 
@@ -46,6 +47,8 @@ struct View {
     atlas: ChartCanvas,
     compare_chart: ChartCanvas,
     compare_status: Element,
+    /// Where the training runs (a background thread, or the page), in words.
+    engine_note: Element,
     link: dom::Permalink,
     takeaway: takeaway::Takeaway,
     own: owndata::OwnDataView,
@@ -78,6 +81,13 @@ pub fn mount(
     let doc = dom::document()?;
     let (settings, warnings) = Settings::from_pairs(pairs);
     let prefix = dom::unique_prefix("net");
+    // The engine wakes the panel when the worker answers; the panel exists only below, so
+    // the engine holds a slot that points to it once it does.
+    let slot: Rc<RefCell<Weak<RefCell<Mounted>>>> = Rc::default();
+    let engine = Engine::start(WORKER_URL, {
+        let slot = slot.clone();
+        move || wake(&slot.borrow())
+    });
     let controls = FieldControls::new(&doc, &prefix, &FIELDS, &settings)?;
     let view = build_view(&doc, host, controls, &prefix)?;
     let controls_el = controls_column(&doc, &view)?;
@@ -85,7 +95,7 @@ pub fn mount(
     dom::lay_out(&doc, host, &controls_el, &figure, &warnings)?;
     let shared = Rc::new(RefCell::new(Mounted {
         view,
-        state: State::new(settings),
+        state: State::with_engine(settings, Box::new(engine)),
         address,
         running: None,
         pace: FrameBudget::default(),
@@ -94,6 +104,7 @@ pub fn mount(
         pending: Vec::new(),
         drawing: None,
     }));
+    *slot.borrow_mut() = Rc::downgrade(&shared);
     {
         // The loss chart and the words first, each other chart in a frame of its own: drawing
         // all four in the mounting task held the main thread for 50-110 ms while the page
@@ -167,6 +178,7 @@ fn build_view(
         )?,
         compare_chart,
         compare_status,
+        engine_note: dom::el(doc, "p", "hint", "")?,
         link: dom::Permalink::new(doc, crate::panels::network::PANEL)?,
         takeaway: takeaway::Takeaway::new(doc)?,
         own: owndata::OwnDataView::new(doc, prefix)?,
@@ -188,6 +200,7 @@ fn controls_column(doc: &Document, v: &View) -> Result<Element, JsValue> {
     let hint = "Changing a setting starts a fresh run, except “Count as dead” and τ, which read the same run another way. α applies to Leaky ReLU and ELU.";
     let hint = dom::el(doc, "p", "hint", hint)?;
     column.append_child(&hint)?;
+    column.append_child(&v.engine_note)?;
     column.append_child(&v.link.link)?;
     column.append_child(&v.own.link_note)?;
     column.append_child(&v.own.details)?;
@@ -246,6 +259,18 @@ fn send(shared: &Shared, msg: Msg) {
     }
     report("Redrawing “A small network”", m.redraw(redraw));
     keep_frames(shared, &mut m);
+}
+
+/// The engine has replies (or changed where it runs): frames take them, and the status says
+/// where training runs. Never called from inside the engine's own calls; if the panel is
+/// busy all the same, its running frames take the replies.
+fn wake(weak: &Weak<RefCell<Mounted>>) {
+    let Some(shared) = weak.upgrade() else { return };
+    let Ok(mut m) = shared.try_borrow_mut() else {
+        return;
+    };
+    report("Showing the training status", m.render_status());
+    keep_frames(&shared, &mut m);
 }
 
 /// Runs the frame loop while the state wants frames or charts are still due.

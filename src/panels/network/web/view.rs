@@ -82,12 +82,16 @@ impl Mounted {
 
     fn status_text(&self) -> String {
         let s = &self.state;
-        words::status_on(
+        let status = words::status_on(
             &s.settings,
             &s.run.history,
             (s.run.target(), s.activity, s.run.failure()),
             &s.data_info(),
-        )
+        );
+        match &s.engine_notice {
+            Some(n) => format!("{status} (The training engine refused a message: {n}.)"),
+            None => status,
+        }
     }
 
     /// Exact state for scripts and tests.
@@ -136,6 +140,7 @@ impl Mounted {
         };
         h.set_attribute("data-source", source)?;
         let comparing = if s.comparing() { "running" } else { "idle" };
+        h.set_attribute("data-engine", s.engine_info().id)?;
         h.set_attribute("data-compare", comparing)
     }
 
@@ -158,6 +163,10 @@ impl Mounted {
             (false, false) => "Compare presets",
         };
         v.compare.set_text_content(Some(label));
+        dom::set_text(
+            &v.engine_note,
+            &words::engine_line(&self.state.engine_info()),
+        );
         v.own.render(&self.state)?;
         self.mark_host()
     }
