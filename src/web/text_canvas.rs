@@ -24,7 +24,15 @@ pub struct Measuring<B> {
     context: CanvasRenderingContext2d,
     /// `context` is the canvas `inner` draws on, so bitmaps go straight to its pixels.
     puts_pixels: bool,
+    /// Circles of one style drawn one after another, waiting to be filled (or stroked) as
+    /// one path: the input plane's thousand training points were two thousand separate
+    /// fills, 20-50 ms of the page's main thread at 2x.
+    circles: Option<CircleBatch>,
 }
+
+/// The style of a batch of circles: (r, g, b, alpha × 1000, filled, stroke width).
+#[derive(Clone, Copy, PartialEq)]
+struct CircleBatch((u8, u8, u8), u32, bool, u32);
 
 /// What the page's charts draw on.
 pub type MeasuringCanvas = Measuring<CanvasBackend>;
@@ -37,6 +45,7 @@ impl MeasuringCanvas {
             inner,
             context,
             puts_pixels: true,
+            circles: None,
         })
     }
 }
@@ -51,6 +60,7 @@ impl<B: DrawingBackend> Measuring<B> {
             inner,
             context,
             puts_pixels: false,
+            circles: None,
         })
     }
 }
@@ -67,10 +77,12 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
     }
 
     fn present(&mut self) -> Result<(), Error<B>> {
+        self.flush_circles();
         self.inner.present()
     }
 
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), Error<B>> {
+        self.flush_circles();
         self.inner.draw_pixel(point, color)
     }
 
@@ -80,6 +92,7 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), Error<B>> {
+        self.flush_circles();
         self.inner.draw_line(from, to, style)
     }
 
@@ -90,6 +103,7 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         style: &S,
         fill: bool,
     ) -> Result<(), Error<B>> {
+        self.flush_circles();
         self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
 
@@ -98,6 +112,7 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         path: I,
         style: &S,
     ) -> Result<(), Error<B>> {
+        self.flush_circles();
         self.inner.draw_path(path, style)
     }
 
@@ -108,7 +123,29 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         style: &S,
         fill: bool,
     ) -> Result<(), Error<B>> {
-        self.inner.draw_circle(center, radius, style, fill)
+        if !self.puts_pixels {
+            return self.inner.draw_circle(center, radius, style, fill);
+        }
+        let c = style.color();
+        if c.alpha == 0.0 {
+            return Ok(());
+        }
+        let key = CircleBatch(
+            c.rgb,
+            (c.alpha * 1000.0).round() as u32,
+            fill,
+            style.stroke_width(),
+        );
+        if self.circles != Some(key) {
+            self.flush_circles();
+            self.circles = Some(key);
+            self.context.begin_path();
+        }
+        let (x, y, r) = (f64::from(center.0), f64::from(center.1), f64::from(radius));
+        // A subpath of its own: no line joins this circle to the one before.
+        self.context.move_to(x + r, y);
+        let _ = self.context.arc(x, y, r, 0.0, std::f64::consts::TAU);
+        Ok(())
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -116,6 +153,7 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         vert: I,
         style: &S,
     ) -> Result<(), Error<B>> {
+        self.flush_circles();
         self.inner.fill_polygon(vert, style)
     }
 
@@ -125,6 +163,7 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         style: &S,
         pos: BackendCoord,
     ) -> Result<(), Error<B>> {
+        self.flush_circles();
         self.inner.draw_text(text, style, pos)
     }
 
@@ -156,6 +195,7 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), Error<B>> {
+        self.flush_circles();
         if !self.puts_pixels {
             return self.inner.blit_bitmap(pos, size, src);
         }
@@ -174,6 +214,31 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         self.context
             .put_image_data(&image, f64::from(pos.0), f64::from(pos.1))
             .map_err(fail)
+    }
+}
+
+/// Circles still waiting are drawn when the backend goes (plotters need not `present`).
+impl<B> Drop for Measuring<B> {
+    fn drop(&mut self) {
+        self.flush_circles();
+    }
+}
+
+impl<B> Measuring<B> {
+    /// Fills (or strokes) the circles waiting as one path, in their style.
+    fn flush_circles(&mut self) {
+        let Some(CircleBatch((r, g, b), alpha, fill, width)) = self.circles.take() else {
+            return;
+        };
+        let color = format!("rgba({r},{g},{b},{})", f64::from(alpha) / 1000.0);
+        if fill {
+            self.context.set_fill_style_str(&color);
+            self.context.fill();
+        } else {
+            self.context.set_stroke_style_str(&color);
+            self.context.set_line_width(f64::from(width));
+            self.context.stroke();
+        }
     }
 }
 

@@ -253,6 +253,11 @@ impl State {
         state
     }
 
+    /// Whether the runs train in this thread (then frames do the work and the drawing).
+    pub fn trains_here(&self) -> bool {
+        matches!(self.engine.describe().id, "local" | "page")
+    }
+
     /// Where the runs train, for the status and a data attribute.
     pub fn engine_info(&self) -> super::engine::EngineInfo {
         self.engine.describe()

@@ -8,6 +8,9 @@ use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+/// While a worker trains, the loss chart is redrawn at most this often (ms).
+const LOSS_GAP_MS: f64 = 120.0;
+
 /// Starts the frame loop; it holds the panel weakly, so removing the panel ends it.
 pub(super) fn schedule(rc: &Shared) -> FrameLoop {
     let weak = Rc::downgrade(rc);
@@ -17,12 +20,19 @@ pub(super) fn schedule(rc: &Shared) -> FrameLoop {
         weak.upgrade().is_some_and(|rc| {
             let mut m = rc.borrow_mut();
             let budget = m.pace.next(time);
-            if m.state.wants_frames() || m.pending.is_empty() {
-                frame(&mut m, n, budget)
-            } else {
-                draw_after_frame(&weak, &mut m);
-                true
+            // With the training in a worker, a chart is always drawn in a task after the
+            // frame: the frame's own task then holds only Chromium's copy of the canvas drawn
+            // before (15-30 ms at 2x), never that and a drawing together.
+            let elsewhere = !m.state.trains_here();
+            if !m.pending.is_empty() && (elsewhere || !m.state.wants_frames()) {
+                if m.drawing.is_none() {
+                    draw_after_frame(&weak, &mut m);
+                }
+                if !elsewhere {
+                    return true;
+                }
             }
+            frame(&mut m, n, budget)
         })
     })
 }
@@ -39,7 +49,7 @@ fn draw_after_frame(weak: &Weak<RefCell<Mounted>>, m: &mut Mounted) {
             return;
         };
         m.drawing = None;
-        if !m.state.wants_frames() {
+        if !m.state.wants_frames() || !m.state.trains_here() {
             report(
                 "Drawing a chart of “A small network”",
                 m.draw_next_pending().map(|_| ()),
@@ -54,8 +64,9 @@ fn frame(m: &mut Mounted, n: u32, budget_ms: f64) -> bool {
     let t0 = now();
     // A run's first frames work and write the status but draw no chart (see WARM_UP_FRAMES).
     let warming = n <= WARM_UP_FRAMES && m.state.wants_frames();
-    // A chart still due takes this frame; the work waits for the next.
-    let pending = if warming {
+    // A chart still due takes this frame; the work waits for the next (with the work in a
+    // worker, charts are drawn after the frame instead: see `schedule`).
+    let pending = if warming || !m.state.trains_here() {
         Ok(false)
     } else {
         m.draw_next_pending()
@@ -68,8 +79,16 @@ fn frame(m: &mut Mounted, n: u32, budget_ms: f64) -> bool {
             let r = m.state.frame(budget_ms, &mut clock, frames_per_redraw());
             let shown = match r {
                 Redraw::Loss if warming => Redraw::Status,
+                // From a worker, the loss comes every frame: drawn a few times a second,
+                // each drawing costs a canvas copy, not sixty.
+                Redraw::Loss if t0 - m.loss_drawn_ms < LOSS_GAP_MS && !m.state.trains_here() => {
+                    Redraw::Status
+                }
                 r => r,
             };
+            if matches!(shown, Redraw::Loss | Redraw::All) {
+                m.loss_drawn_ms = t0;
+            }
             report("Drawing “A small network”", m.redraw(shown));
             (false, r)
         }

@@ -68,6 +68,8 @@ struct Mounted {
     pending: Vec<view::Part>,
     /// The task that draws the next of them while the panel is idle (see `frames`).
     drawing: Option<Timeout>,
+    /// When (ms) the loss chart was last drawn while training.
+    loss_drawn_ms: f64,
 }
 
 type Shared = Rc<RefCell<Mounted>>;
@@ -103,6 +105,7 @@ pub fn mount(
         started_ms: None,
         pending: Vec::new(),
         drawing: None,
+        loss_drawn_ms: f64::NEG_INFINITY,
     }));
     *slot.borrow_mut() = Rc::downgrade(&shared);
     {
@@ -269,7 +272,12 @@ fn wake(weak: &Weak<RefCell<Mounted>>) {
     let Ok(mut m) = shared.try_borrow_mut() else {
         return;
     };
-    report("Showing the training status", m.render_status());
+    // The status only when the engine moved (started, fell back): a worker's replies come
+    // many a second, and frames draw what they say.
+    let shown = m.view.host.get_attribute("data-engine");
+    if shown.as_deref() != Some(m.state.engine_info().id) {
+        report("Showing the training status", m.render_status());
+    }
     keep_frames(&shared, &mut m);
 }
 
