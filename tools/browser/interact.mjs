@@ -8,6 +8,11 @@
 // - frameBudget: at 2x, click every button, move every slider, change every select and train
 //   every panel for a few seconds, with a long-task observer: no task over 50 ms (a failed
 //   attempt is retried once).
+// - busyFrameBudget: the same with one CPU-bound process beside the browser (a laptop with a
+//   video call, a busy CI host), started and stopped by the check and bounded in time; the
+//   load average while it ran is printed.
+import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { loadAndWait, watch } from './browser.mjs';
 
 // Every control of every panel, by id, with its value (the ids are the same on every load).
@@ -220,4 +225,27 @@ export async function frameBudget(browser, url) {
   const first = await budgetAttempt(browser, url, 1);
   if (first.length === 0) return [];
   return budgetAttempt(browser, url, 2);
+}
+
+// How long the CPU-bound process may run at most (ms): it is stopped when the check ends, and
+// ends by itself after this even if the check never does.
+const BUSY_MAX_MS = 240_000;
+
+// frameBudget with one CPU-bound process running beside the browser.
+export async function busyFrameBudget(browser, url) {
+  const spin = `const end = Date.now() + ${BUSY_MAX_MS}; let x = 0; while (Date.now() < end) x++;`;
+  const busy = spawn(process.execPath, ['-e', spin], { stdio: 'ignore' });
+  const loads = [];
+  const sample = setInterval(() => loads.push(os.loadavg()[0]), 2_000);
+  try {
+    // Let the spinner take its core before measuring.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const problems = await frameBudget(browser, url);
+    const most = loads.length ? Math.max(...loads).toFixed(2) : os.loadavg()[0].toFixed(2);
+    console.log(`       with a CPU-bound process beside the browser: 1-minute load average up to ${most} (${os.cpus().length} cores)`);
+    return problems;
+  } finally {
+    clearInterval(sample);
+    busy.kill('SIGKILL');
+  }
 }

@@ -136,6 +136,19 @@ fn results_line(lines: &[String], epochs: u32) -> Result<String, String> {
     }
     let (scaling, seed_jax) = wide_nets(lines);
     fields.push(("scaling", scaling));
+    // Issue #29: the page's 4 x 64 epoch (data, statistics, drawing, the worker's start)
+    // against the same net's training alone in this browser, measured in the same run.
+    for (name, ms_key) in [
+        ("page_4x64_over_training_later", "later_ms_per_epoch"),
+        ("page_4x64_over_training_first", "first_epoch_ms"),
+    ] {
+        let alone = widest_training_ms(lines, ms_key);
+        let ratio = match (number("page_4x64_epoch_ms"), alone) {
+            (Some(p), Some(a)) if a > 0.0 => Some(p / a),
+            _ => None,
+        };
+        fields.push((name, opt(ratio)));
+    }
     let wasm_later_ms = wasm_later.unwrap_or(wasm_ms);
     fields.push(("jax_seed002_ms_per_epoch", opt(seed_jax)));
     fields.push((
@@ -144,6 +157,15 @@ fn results_line(lines: &[String], epochs: u32) -> Result<String, String> {
     ));
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
     Ok(format!("{{{}}}", body.join(",")))
+}
+
+/// The wasm training-only time (`ms_key`) of the 4 × 64 net in the scaling rows.
+fn widest_training_ms(wasm_lines: &[String], ms_key: &str) -> Option<f64> {
+    let line = wasm_lines.iter().find(|l| l.contains("\"wasm_scaling\""))?;
+    scaling::rows(line, "wasm_scaling", ms_key)
+        .iter()
+        .find(|r| r.width == 64.0)
+        .map(|r| r.ms)
 }
 
 /// The wide-net table (native, page, JAX) and JAX's seed-002 epoch, when JAX is at hand.

@@ -173,6 +173,8 @@ pub trait TrainingEngine {
     fn needs_frames(&self) -> bool;
     /// ("worker" | "page" | ..., the words for the status, why not a worker if it tried).
     fn describe(&self) -> EngineInfo;
+    /// Gets ready to train (a worker starts loading), so the first Train need not wait.
+    fn warm(&mut self) {}
 }
 
 /// Where the training runs, for the panel's words and a data attribute the tests read.

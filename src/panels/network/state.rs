@@ -253,6 +253,11 @@ impl State {
         state
     }
 
+    /// The learner came near the controls: the engine gets ready to train.
+    pub fn warm_engine(&mut self) {
+        self.engine.warm();
+    }
+
     /// Whether the runs train in this thread (then frames do the work and the drawing).
     pub fn trains_here(&self) -> bool {
         matches!(self.engine.describe().id, "local" | "page")

@@ -272,6 +272,10 @@ impl TrainingEngine for Engine {
         Engine::needs_frames(self)
     }
 
+    fn warm(&mut self) {
+        Engine::warm(self);
+    }
+
     fn describe(&self) -> EngineInfo {
         let kind = self.kind();
         EngineInfo {

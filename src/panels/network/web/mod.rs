@@ -338,6 +338,15 @@ fn listen(shared: &Shared) -> Result<Vec<EventListener>, JsValue> {
         }));
     }
     listeners.extend(listen_atlas(shared, &v.atlas.canvas));
+    // A pointer or the keyboard in the panel: the worker starts loading before Train.
+    for event in ["pointerover", "focusin"] {
+        let shared = shared.clone();
+        listeners.push(EventListener::new(&v.host, event, move |_| {
+            if let Ok(mut m) = shared.try_borrow_mut() {
+                m.state.warm_engine();
+            }
+        }));
+    }
     listeners.push(on_resize({
         let shared = shared.clone();
         move || {
