@@ -307,3 +307,38 @@ async fn a_worker_that_fails_mid_run_hands_the_run_to_the_page() {
     assert!(woken >= 2, "woken by ready, then by the fall back: {woken}");
     assert_eq!(bits(&history(&replies, Lane::Main)), bits(&direct(&s)));
 }
+
+/// The panel itself where no worker starts (under `wasm-pack test` the page's worker loader
+/// is not served): it trains on the page, says so and why, and ends with the direct run's
+/// numbers to the last digit.
+#[wasm_bindgen_test]
+async fn the_panel_without_a_worker_trains_on_the_page_and_says_so() {
+    let host = support::host(1000);
+    dying_relu::web::mount(&host, "network", "n=2000&epochs=2").unwrap();
+    assert_eq!(host.get_attribute("data-engine").as_deref(), Some("idle"));
+    support::button(&host, "Train").click();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t0 = perf.now();
+    while host.get_attribute("data-run").as_deref() != Some("finished") {
+        assert!(perf.now() - t0 < 60_000.0, "{}", support::text(&host, ".status"));
+        sleep(20).await;
+    }
+    assert_eq!(host.get_attribute("data-engine").as_deref(), Some("page"));
+    let note = host.text_content().unwrap_or_default();
+    assert!(
+        note.contains("Training runs on the page itself") && note.contains("because the worker"),
+        "the panel says where it trains and why"
+    );
+    let mut run = Run::new(
+        Settings {
+            samples: 2_000,
+            epochs: 2,
+            ..Settings::default()
+        },
+        None,
+    );
+    run.run_to_end(&mut || perf.now());
+    let want = run.latest().unwrap().val_loss.to_string();
+    assert_eq!(host.get_attribute("data-val-loss"), Some(want));
+    dying_relu::web::unmount(&host);
+}

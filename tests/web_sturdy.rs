@@ -132,7 +132,9 @@ fn data_attributes(host: &Element) -> Vec<(String, String)> {
     let names = host.get_attribute_names();
     let mut out: Vec<(String, String)> = (0..names.length())
         .filter_map(|i| names.get(i).as_string())
-        .filter(|n| n.starts_with("data-"))
+        // Where training runs belongs to the panel, not to a run: the worker started by the
+        // first Train stays for the next (or the page trains on after a fall back).
+        .filter(|n| n.starts_with("data-") && n != "data-engine")
         .map(|n| {
             let v = host.get_attribute(&n).unwrap_or_default();
             (n, v)

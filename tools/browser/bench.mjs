@@ -41,10 +41,16 @@ async function pageRun(query) {
     } catch (_) {}
     const train = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Train');
     const t0 = performance.now();
+    // When each epoch's statistics reached the page (ms after Train).
+    const epochAt = [];
     train.click();
     while (host.getAttribute('data-run') !== 'finished' && host.getAttribute('data-run') !== 'failed' && performance.now() - t0 < 120000) {
-      await new Promise((r) => setTimeout(r, 20));
+      const e = Number(host.getAttribute('data-epoch'));
+      if (e > 0 && epochAt[e] === undefined) epochAt[e] = performance.now() - t0;
+      await new Promise((r) => setTimeout(r, 5));
     }
+    const last = Number(host.getAttribute('data-epoch'));
+    if (epochAt[last] === undefined) epochAt[last] = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 100)); // let the observer report the last task
     return {
       ms: performance.now() - t0,
@@ -54,6 +60,9 @@ async function pageRun(query) {
       observed,
       longTasks: tasks.length,
       maxLongTask: tasks.length ? Math.max(...tasks) : 0,
+      // An epoch once the run is going: from epoch 1's statistics to the last's, per epoch
+      // (the worker's start, the data and the first statistics are behind it).
+      steadyEpoch: last > 1 && epochAt[1] !== undefined ? (epochAt[last] - epochAt[1]) / (last - 1) : null,
     };
   });
   await run.close();
@@ -301,6 +310,9 @@ try {
   // pass is the heaviest single piece of work the page can be asked for.
   const widest = await pageRun('?panel=network&layers=4&width=64&epochs=1&act=selu&init=lecun_normal');
   if (widest.epochs !== 1) throw new Error(`the 4x64 run stopped at epoch ${widest.epochs}`);
+  // Issue #29: the same net for three epochs, timed epoch by epoch once it runs.
+  const wideSteady = await pageRun('?panel=network&layers=4&width=64&epochs=3&act=selu&init=lecun_normal');
+  if (wideSteady.epochs !== 3) throw new Error(`the 3-epoch 4x64 run stopped at epoch ${wideSteady.epochs}`);
   if (full.epochs !== 5) throw new Error(`the page's run stopped at epoch ${full.epochs}`);
   if (!full.observed) console.error('warning: this Chromium does not report long tasks');
   // Issue #30: Playground's spiral (1,000 points, 2-8-8-8-1, sigmoid, batch 10, 50 epochs)
@@ -320,6 +332,8 @@ try {
       page_4x64_epoch_ms: Math.round(widest.ms),
       page_4x64_max_frame_work_ms: widest.maxFrame,
       page_4x64_long_tasks: widest.longTasks,
+      page_4x64_steady_epoch_ms: Math.round(wideSteady.steadyEpoch),
+      page_4x64_steady_long_tasks: wideSteady.longTasks,
       wasm_ms_per_epoch: result.ms_per_epoch,
       wasm_first_epoch_ms: cold.first_epoch_ms,
       wasm_later_ms_per_epoch: result.later_ms_per_epoch,
