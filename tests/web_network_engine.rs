@@ -320,7 +320,11 @@ async fn the_panel_without_a_worker_trains_on_the_page_and_says_so() {
     let perf = web_sys::window().unwrap().performance().unwrap();
     let t0 = perf.now();
     while host.get_attribute("data-run").as_deref() != Some("finished") {
-        assert!(perf.now() - t0 < 60_000.0, "{}", support::text(&host, ".status"));
+        assert!(
+            perf.now() - t0 < 60_000.0,
+            "{}",
+            support::text(&host, ".status")
+        );
         sleep(20).await;
     }
     assert_eq!(host.get_attribute("data-engine").as_deref(), Some("page"));

@@ -4,29 +4,14 @@
 //! [`Handler`](crate::panels::network::worker::Handler) on the same requests, so a seeded run
 //! gives the same numbers in either (tests/network_engine.rs, tests/web_network_engine.rs).
 //!
-//! # Wiring it into the panel (web/mod.rs, frames.rs)
+//! # In the panel
 //!
-//! - At mount: `Engine::start(WORKER_URL, wake)`, `wake` being a `Fn()` that (re)starts the
-//!   panel's frame loop (`keep_frames`). It is called from the engine's own event handlers and
-//!   timeouts, never from inside `send` or `frame`, so it may borrow the panel.
-//! - After each `State::update` that changes the run, send the matching [`Request`] (a fresh
-//!   `gen` for each new run, e.g. a counter): Reset, a setting or new data → `Start` (the link
-//!   is `settings.to_query()`, the data `Seed002`, or the own data's `Numbers`); Train or One
-//!   epoch that left the panel training → `Train { until_epoch: state.run.target() }`; Train
-//!   that paused → `Pause`; Compare → `Compare` with the links of the runs the state compares
-//!   (`Request::compare_presets` for the presets), Compare again → `Pause`.
-//! - In each animation frame: `engine.frame(budget_ms)` (on the page it trains one slice of at
-//!   most `budget_ms`, in a worker it only collects) and apply its replies to the panel's
-//!   mirror of the run, dropping those whose `gen` is not the current one: `Epoch` →
-//!   [`place`](crate::panels::network::engine::place) into `run.history` (idempotent: after
-//!   a fall back the page replays the run from its start); `Progress` → `place_trace` into
-//!   `run.trace` (idempotent too), and its steps and epoch progress; `Net` → the network the
-//!   plane and atlas draw; `Finished`/`Paused`/`CompareDone` → the activity; `Failed` → the
-//!   run's failure; `Error` → the status line. (A mirror `Run` has no trainer: run.rs needs
-//!   setters for the failure, the network and the progress.) Keep frames going while
-//!   `engine.needs_frames()` or the state trains.
-//! - Show [`Engine::words`] (and put [`EngineKind::id`] in `data-engine`): it changes once,
-//!   from "starting" to the worker or the page; `wake` is called when it does.
+//! The panel's [`State`](crate::panels::network::state::State) holds the engine as a
+//! [`TrainingEngine`]: it sends a request for each message that changes the run and applies
+//! the replies in each animation frame ([`Engine::frame`]) to its mirrors of the runs. The
+//! engine's `wake` (called from its own event handlers and timeouts, never from inside `send`
+//! or `frame`) restarts the panel's frames when replies arrive while it is idle. The panel
+//! shows [`EngineKind::words`] and puts [`EngineKind::id`] in `data-engine`.
 
 use crate::panels::network::engine::{EngineInfo, Reply, Request, TrainingEngine};
 use crate::panels::network::wire;
