@@ -171,7 +171,8 @@ pub trait TrainingEngine {
     fn frame(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Vec<Reply>;
     /// Whether frames must come: replies wait, or work in this thread waits.
     fn needs_frames(&self) -> bool;
-    /// ("worker" | "page" | ..., the words for the status, why not a worker if it tried).
+    /// ("worker" | "page" | ..., whether it works in this thread, why not a worker if it
+    /// tried).
     fn describe(&self) -> EngineInfo;
     /// Gets ready to train (a worker starts loading), so the first Train need not wait.
     fn warm(&mut self) {}
@@ -181,7 +182,8 @@ pub trait TrainingEngine {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineInfo {
     pub id: &'static str,
-    pub words: &'static str,
+    /// The work runs in this thread's frames (then frames train as well as draw).
+    pub in_thread: bool,
     pub fallback: Option<&'static str>,
 }
 
@@ -213,7 +215,7 @@ impl TrainingEngine for Local {
     fn describe(&self) -> EngineInfo {
         EngineInfo {
             id: "local",
-            words: "training in this thread",
+            in_thread: true,
             fallback: None,
         }
     }

@@ -260,7 +260,7 @@ impl State {
 
     /// Whether the runs train in this thread (then frames do the work and the drawing).
     pub fn trains_here(&self) -> bool {
-        matches!(self.engine.describe().id, "local" | "page")
+        self.engine.describe().in_thread
     }
 
     /// Where the runs train, for the status and a data attribute.

@@ -265,7 +265,7 @@ impl TrainingEngine for Engine {
         let kind = self.kind();
         EngineInfo {
             id: kind.id(),
-            words: kind.words(),
+            in_thread: kind == EngineKind::Page,
             fallback: self.fallback_reason(),
         }
     }
