@@ -11,7 +11,6 @@ use dying_relu::panels::network::settings::{Output, Preset, Settings};
 use dying_relu::panels::network::wire::{self, decode_reply, encode_reply, encode_request};
 use dying_relu::panels::network::worker::Handler;
 use dying_relu::sim::csv::{self, SAMPLE};
-use dying_relu::sim::mlp::Mlp;
 use dying_relu::sim::stats::EpochStats;
 use dying_relu::spec::query_pairs;
 use proptest::prelude::*;
@@ -161,44 +160,6 @@ fn a_seeded_run_through_the_engine_has_the_direct_runs_statistics_to_the_bit() {
 
 fn r_gen(r: &Reply) -> Option<u32> {
     r.gen()
-}
-
-/// The network after each epoch comes too (the page draws it over the input plane), with
-/// batch norm's parameters; a network whose shapes do not fit is refused.
-#[test]
-fn the_networks_weights_arrive_after_each_epoch_to_the_bit() {
-    let s = small(Preset::BatchNorm, 2);
-    let mut h = Handler::new();
-    send(&mut h, &start(1, &s));
-    send(
-        &mut h,
-        &Request::Train {
-            gen: 1,
-            until_epoch: 2,
-        },
-    );
-    let nets: Vec<Mlp<f32>> = run_out(&mut h)
-        .into_iter()
-        .filter_map(|r| match r {
-            Reply::Net { net, lane, .. } => Some(*net).filter(|_| lane == Lane::Main),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(nets.len(), 3, "epochs 0, 1 and 2");
-    let mut run = Run::new(s, None);
-    run.run_to_end(&mut clock());
-    let want = run.net().unwrap();
-    assert!(want.layers.iter().all(|l| l.norm.is_some() || l.n_out == 1));
-    assert_eq!(&nets[2], want);
-    assert_ne!(nets[0], nets[2], "trained");
-    let mut bad = want.clone();
-    bad.layers[1].w.pop();
-    let reply = Reply::Net {
-        gen: 1,
-        lane: Lane::Main,
-        net: Box::new(bad),
-    };
-    assert!(decode_reply(&encode_reply(&reply)).is_err());
 }
 
 #[test]

@@ -20,4 +20,5 @@ pub mod redo;
 pub mod rng;
 pub mod stats;
 pub mod train;
+pub mod unit_scan;
 pub mod vmath;

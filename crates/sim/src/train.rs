@@ -17,6 +17,7 @@ use super::rng::{rng_from_seed, shuffle_u32, SimRng};
 use super::stats::{
     DeathRecord, Distribution, EpochStats, LayerStats, Recycled, StatsConfig, UpdateRatio,
 };
+use super::unit_scan;
 
 /// A network and how to train it. The output layer has one unit (the data's one target).
 #[derive(Clone, Debug, PartialEq)]
@@ -165,16 +166,10 @@ struct OutputSums {
 
 impl OutputSums {
     fn add(&mut self, a: &[f32]) {
-        let near = crate::dead::NEAR_ZERO as f32;
-        let (mut abs, mut zeros, mut close) = (0.0f32, 0u64, 0u64);
-        for &v in a {
-            abs += v.abs();
-            zeros += (v == 0.0) as u64;
-            close += (v.abs() <= near) as u64;
-        }
-        self.abs += abs as f64;
-        self.zeros += zeros;
-        self.near += close;
+        let s = unit_scan::scan_outputs(a, crate::dead::NEAR_ZERO as f32);
+        self.abs += s.abs_sum as f64;
+        self.zeros += s.zeros;
+        self.near += s.near;
     }
 }
 
@@ -724,22 +719,19 @@ impl Trainer {
                 let alive = act.gradient_alive_within(ALIVE_WITHIN as f64);
                 for j in 0..units {
                     let z = &ws.z[l][j * cap..j * cap + bsz];
-                    let mut m = maxz[l][j] as f32;
-                    let mut o = 0u64;
-                    if act.zero_gradient_region().is_some() {
-                        for &v in z {
-                            m = m.max(v);
-                            o += (v <= 0.0) as u64;
-                        }
+                    let scan = unit_scan::scan_pre_activations(z, maxz[l][j] as f32);
+                    let o = if act.zero_gradient_region().is_some() {
+                        scan.non_positive
+                    } else if alive && scan.max_abs < ALIVE_WITHIN {
+                        // No value is far enough out for f' to vanish (the usual case).
+                        0
                     } else {
-                        for &v in z {
-                            m = m.max(v);
-                            if !(alive && v.abs() < ALIVE_WITHIN) {
-                                o += (act.derivative(v as f64) as f32 == 0.0) as u64;
-                            }
-                        }
-                    }
-                    maxz[l][j] = m as f64;
+                        z.iter()
+                            .filter(|&&v| !(alive && v.abs() < ALIVE_WITHIN))
+                            .filter(|&&v| act.derivative(v as f64) as f32 == 0.0)
+                            .count() as u64
+                    };
+                    maxz[l][j] = scan.max as f64;
                     off[l][j] += o;
                     out_sums[l][j].add(&ws.a[l][j * cap..j * cap + bsz]);
                     if keep > 0 {

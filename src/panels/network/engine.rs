@@ -12,7 +12,6 @@ use super::plane::PlaneField;
 use super::run::Work;
 use super::settings::{Preset, Settings};
 use crate::sim::data::Dataset;
-use crate::sim::mlp::Mlp;
 use crate::sim::stats::EpochStats;
 
 /// The data a run trains on.
@@ -101,14 +100,7 @@ pub enum Reply {
         lane: Lane,
         stats: Box<EpochStats>,
     },
-    /// The main run's network at the end of an epoch (after its `Epoch` reply): what the page
-    /// draws over the input plane.
-    Net {
-        gen: u32,
-        lane: Lane,
-        net: Box<Mlp<f32>>,
-    },
-    /// The main run's network over the input plane (after its `Net` reply, on a pause, or
+    /// The main run's network over the input plane (after its `Epoch` reply, on a pause, or
     /// asked for by [`Request::View`]): computed where the run trains, so the page only draws.
     Field { gen: u32, field: Box<PlaneField> },
     /// The run reached the epochs asked for.
@@ -133,7 +125,6 @@ impl Reply {
         match self {
             Reply::Progress { gen, .. }
             | Reply::Epoch { gen, .. }
-            | Reply::Net { gen, .. }
             | Reply::Field { gen, .. }
             | Reply::Finished { gen, .. }
             | Reply::Paused { gen, .. }

@@ -10,17 +10,14 @@
 use super::engine::{DataSource, Lane, Reply, Request};
 use super::plane::PlaneField;
 use super::run::Work;
-use crate::sim::activation::{Activation, ActivationKind};
 use crate::sim::data::Dataset;
-use crate::sim::mlp::{Layer, Mlp};
-use crate::sim::norm::Norm;
 use crate::sim::stats::{
     DeathRecord, Distribution, EpochStats, Histogram, LayerStats, Recycled, UpdateRatio,
 };
 use std::fmt;
 
 /// The format's version, the first byte of every message.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 
 /// Why bytes could not be read as a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -332,7 +329,7 @@ const PAUSED: u8 = 4;
 const FAILED: u8 = 5;
 const COMPARE_DONE: u8 = 6;
 const ERROR: u8 = 7;
-const NET: u8 = 8;
+// 8 was the network's weights (version 3), which the page never drew.
 const FIELD: u8 = 9;
 
 /// A reply's bytes.
@@ -370,12 +367,6 @@ pub fn encode_reply(r: &Reply) -> Vec<u8> {
             w.u32(*gen);
             write_lane(&mut w, *lane);
             write_stats(&mut w, stats);
-        }
-        Reply::Net { gen, lane, net } => {
-            w.u8(NET);
-            w.u32(*gen);
-            write_lane(&mut w, *lane);
-            write_net(&mut w, net);
         }
         Reply::Field { gen, field } => {
             w.u8(FIELD);
@@ -439,11 +430,6 @@ pub fn decode_reply(bytes: &[u8]) -> Result<Reply, WireError> {
             gen,
             lane: read_lane(&mut r)?,
             stats: Box::new(read_stats(&mut r)?),
-        },
-        NET => Reply::Net {
-            gen,
-            lane: read_lane(&mut r)?,
-            net: Box::new(read_net(&mut r)?),
         },
         FIELD => Reply::Field {
             gen,
@@ -706,92 +692,6 @@ fn read_distribution(r: &mut Reader) -> Res<Distribution> {
         percentiles,
         count: r.u64()?,
         mean: r.f64()?,
-    })
-}
-
-fn write_net(w: &mut Writer, net: &Mlp<f32>) {
-    w.len(net.layers.len());
-    for l in &net.layers {
-        let Layer {
-            n_in,
-            n_out,
-            w: kernel,
-            b,
-            act,
-            norm,
-        } = l;
-        w.usize(*n_in);
-        w.usize(*n_out);
-        w.f32s(kernel);
-        w.f32s(b);
-        let kind = ActivationKind::ALL.iter().position(|k| *k == act.kind);
-        w.u8(kind.map_or(u8::MAX, |k| k as u8));
-        w.f64(act.alpha);
-        w.bool(norm.is_some());
-        if let Some(n) = norm {
-            let Norm {
-                gamma,
-                beta,
-                running_mean,
-                running_var,
-                momentum,
-                epsilon,
-            } = n;
-            for v in [gamma, beta, running_mean, running_var] {
-                w.f32s(v);
-            }
-            w.f64(*momentum);
-            w.f64(*epsilon);
-        }
-    }
-}
-
-fn read_net(r: &mut Reader) -> Res<Mlp<f32>> {
-    let layers = r.list(1, read_layer_weights)?;
-    // The page runs the network forward: every shape must fit the next.
-    let fits = layers.windows(2).all(|p| p[0].n_out == p[1].n_in);
-    if layers.is_empty() || !fits {
-        return bad("the network's layers do not fit together");
-    }
-    Ok(Mlp { layers })
-}
-
-fn read_layer_weights(r: &mut Reader) -> Res<Layer<f32>> {
-    let (n_in, n_out) = (r.usize()?, r.usize()?);
-    let (kernel, b) = (r.f32s()?, r.f32s()?);
-    let kind = r.u8()?;
-    let Some(&kind) = ActivationKind::ALL.get(kind as usize) else {
-        return bad(format!("{kind} is not an activation"));
-    };
-    let act = Activation::new(kind, r.f64()?);
-    let norm = if r.bool()? {
-        Some(Norm {
-            gamma: r.f32s()?,
-            beta: r.f32s()?,
-            running_mean: r.f32s()?,
-            running_var: r.f32s()?,
-            momentum: r.f64()?,
-            epsilon: r.f64()?,
-        })
-    } else {
-        None
-    };
-    let units_ok = |v: &[f32]| v.len() == n_out;
-    let norm_ok = norm.as_ref().is_none_or(|n| {
-        [&n.gamma, &n.beta, &n.running_mean, &n.running_var]
-            .iter()
-            .all(|v| units_ok(v))
-    });
-    if Some(kernel.len()) != n_in.checked_mul(n_out) || !units_ok(&b) || !norm_ok || n_out == 0 {
-        return bad("a layer's weights do not match its shape");
-    }
-    Ok(Layer {
-        n_in,
-        n_out,
-        w: kernel,
-        b,
-        act,
-        norm,
     })
 }
 

@@ -226,13 +226,8 @@ fn report(gen: u32, lane: Lane, run: &Run, work: Work, sent: &mut usize) -> Vec<
                 stats: Box::new(s.clone()),
             });
         }
-        // The comparison draws no plane: only the main run's network travels.
-        if let Some(net) = run.net().filter(|_| lane == Lane::Main) {
-            out.push(Reply::Net {
-                gen,
-                lane,
-                net: Box::new(net.clone()),
-            });
+        // The comparison draws no plane: only the main run's field travels.
+        if lane == Lane::Main {
             out.extend(field_of(gen, run));
         }
     }
