@@ -337,3 +337,55 @@ async fn switching_the_definition_rereads_the_run_without_retraining() {
     );
     assert_eq!(csv_header[0], "hidden1_zeros_share");
 }
+
+/// While a run trains, the panel's elements change a few times a second, not at every frame:
+/// each change to the page makes Chromium copy every canvas on screen again (issue 29's busy
+/// machine). Counted: the frames in which some text or element of the panel changed (a
+/// MutationObserver's callbacks). The run still ends with its final words.
+#[wasm_bindgen_test]
+async fn a_run_changes_the_page_a_few_times_a_second_not_every_frame() {
+    let host = host();
+    // The widest net: about two seconds of frames for one epoch.
+    mount(
+        &host,
+        "network",
+        "layers=4&width=64&epochs=1&act=selu&init=lecun_normal",
+    )
+    .unwrap();
+    sleep(300).await;
+    let watch = js_sys::Function::new_with_args(
+        "el",
+        "window.__changes = 0; window.__frames = 0; window.__counting = true;\
+         (function f() { window.__frames += 1; if (window.__counting) requestAnimationFrame(f); })();\
+         window.__mo = new MutationObserver(() => { window.__changes += 1; });\
+         window.__mo.observe(el, { childList: true, characterData: true, subtree: true });",
+    );
+    watch.call1(&JsValue::NULL, &host).unwrap();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t0 = perf.now();
+    button(&host, "Train").click();
+    wait_for(&host, "finished", 120_000.0).await;
+    let ms = perf.now() - t0;
+    let read = js_sys::Function::new_no_args(
+        "window.__counting = false; window.__mo.disconnect(); return [window.__changes, window.__frames];",
+    );
+    let r: js_sys::Array = read.call0(&JsValue::NULL).unwrap().dyn_into().unwrap();
+    let changes = r.get(0).as_f64().unwrap();
+    let frames = r.get(1).as_f64().unwrap();
+    // One every 200 ms at most, plus the run's own moments (its start, two statistics, each
+    // chart drawn after them, the end) and a little slack.
+    let most = ms / 200.0 + 15.0;
+    assert!(
+        changes <= most,
+        "the panel changed in {changes} callbacks during {ms:.0} ms ({frames} frames): at most {most:.0}"
+    );
+    assert!(
+        frames > 60.0,
+        "{frames} frames: the run was too short to tell"
+    );
+    assert!(
+        status(&host).contains("Finished 1 epoch"),
+        "the final words: {}",
+        status(&host)
+    );
+}

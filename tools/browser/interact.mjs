@@ -12,6 +12,7 @@
 //   video call, a busy CI host), started and stopped by the check and bounded in time; the
 //   load average while it ran is printed.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import { loadAndWait, watch } from './browser.mjs';
 
@@ -231,7 +232,21 @@ export async function frameBudget(browser, url) {
 // ends by itself after this even if the check never does.
 const BUSY_MAX_MS = 240_000;
 
-// frameBudget with one CPU-bound process running beside the browser.
+// The machine's CPU time so far, busy and in all (from /proc/stat; null elsewhere).
+function cpuTimes() {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3] + (fields[4] ?? 0);
+    const all = fields.reduce((a, b) => a + b, 0);
+    return { busy: all - idle, all };
+  } catch {
+    return null;
+  }
+}
+
+// frameBudget with one CPU-bound process running beside the browser. Prints how loaded the
+// machine was: the 1-minute load average at its highest (it lags: it climbs for a minute) and
+// the share of all cores busy while the check ran, from /proc/stat.
 export async function busyFrameBudget(browser, url) {
   const spin = `const end = Date.now() + ${BUSY_MAX_MS}; let x = 0; while (Date.now() < end) x++;`;
   const busy = spawn(process.execPath, ['-e', spin], { stdio: 'ignore' });
@@ -240,9 +255,14 @@ export async function busyFrameBudget(browser, url) {
   try {
     // Let the spinner take its core before measuring.
     await new Promise((r) => setTimeout(r, 3_000));
+    const before = cpuTimes();
     const problems = await frameBudget(browser, url);
+    const after = cpuTimes();
     const most = loads.length ? Math.max(...loads).toFixed(2) : os.loadavg()[0].toFixed(2);
-    console.log(`       with a CPU-bound process beside the browser: 1-minute load average up to ${most} (${os.cpus().length} cores)`);
+    const share = before && after
+      ? `, cores ${Math.round((100 * (after.busy - before.busy)) / Math.max(1, after.all - before.all))} % busy`
+      : '';
+    console.log(`       with a CPU-bound process beside the browser: 1-minute load average up to ${most} (${os.cpus().length} cores)${share}`);
     return problems;
   } finally {
     clearInterval(sample);

@@ -8,8 +8,12 @@ use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-/// While a worker trains, the loss chart is redrawn at most this often (ms).
-const LOSS_GAP_MS: f64 = 120.0;
+/// While a run trains, its loss chart and its words are rewritten at most this often (ms). Each
+/// rewrite changes the page, and Chromium's software compositor then copies every canvas of
+/// every panel on screen again in that frame (0.5-1 ms each, the unchanged ones too): a status
+/// rewritten every frame held the main thread 10-20 ms of each frame, 50-80 ms beside a busy
+/// process. Epochs, pauses and the run's end are drawn when they happen.
+pub(super) const TEXT_GAP_MS: f64 = 200.0;
 
 /// Starts the frame loop; it holds the panel weakly, so removing the panel ends it.
 pub(super) fn schedule(rc: &Shared) -> FrameLoop {
@@ -77,24 +81,32 @@ fn frame(m: &mut Mounted, n: u32, budget_ms: f64) -> bool {
             report("Training “A small network”", other.map(|_| ()));
             let mut clock = now;
             let r = m.state.frame(budget_ms, &mut clock, frames_per_redraw());
-            let shown = match r {
+            let recent = t0 - m.text_drawn_ms < TEXT_GAP_MS;
+            let wanted = std::mem::replace(&mut m.owed, Redraw::Nothing).and(r);
+            let shown = match wanted {
                 Redraw::Loss if warming => Redraw::Status,
-                // From a worker, the loss comes every frame: drawn a few times a second,
-                // each drawing costs a canvas copy, not sixty.
-                Redraw::Loss if t0 - m.loss_drawn_ms < LOSS_GAP_MS && !m.state.trains_here() => {
-                    Redraw::Status
+                // Progress comes every frame, a comparison's epochs every few: shown a few
+                // times a second (see TEXT_GAP_MS), the rest owed to a later frame.
+                w @ (Redraw::Loss | Redraw::Status | Redraw::Compare)
+                    if recent && m.state.wants_frames() =>
+                {
+                    m.owed = w;
+                    Redraw::Nothing
                 }
-                r => r,
+                w => w,
             };
-            if matches!(shown, Redraw::Loss | Redraw::All) {
-                m.loss_drawn_ms = t0;
+            if shown != Redraw::Nothing {
+                m.text_drawn_ms = t0;
             }
             report("Drawing “A small network”", m.redraw(shown));
             (false, r)
         }
     };
     // Statistics arrived: everything is drawn in the next frames, which must come.
-    let go = m.state.wants_frames() || redraw == Redraw::Status || !m.pending.is_empty();
+    let go = m.state.wants_frames()
+        || redraw == Redraw::Status
+        || !m.pending.is_empty()
+        || m.owed != Redraw::Nothing;
     let dt = now() - t0;
     // Frame timings belong to a run (Train, One epoch, Compare), not to late chart drawing.
     if m.started_ms.is_some() && dt > m.max_frame_ms {
@@ -118,7 +130,9 @@ fn frame(m: &mut Mounted, n: u32, budget_ms: f64) -> bool {
                 .set_attribute("data-run-ms", &format!("{:.0}", now() - t));
         }
     }
-    if m.state.activity == Activity::Training || !go {
+    let due = t0 - m.text_drawn_ms >= TEXT_GAP_MS;
+    if (m.state.activity == Activity::Training && due) || !go {
+        m.text_drawn_ms = t0;
         report("Showing the training status", m.render_status());
     }
     go

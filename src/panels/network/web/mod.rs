@@ -9,7 +9,7 @@ mod view;
 
 use super::charts::{atlas, dead_map};
 use super::settings::{Settings, FIELDS, PRESET};
-use super::state::{Msg, State};
+use super::state::{Msg, Redraw, State};
 use super::words;
 use crate::chart::Theme;
 use crate::pacing::FrameBudget;
@@ -68,8 +68,10 @@ struct Mounted {
     pending: Vec<view::Part>,
     /// The task that draws the next of them while the panel is idle (see `frames`).
     drawing: Option<Timeout>,
-    /// When (ms) the loss chart was last drawn while training.
-    loss_drawn_ms: f64,
+    /// When (ms) the words (and with them, perhaps, the loss chart) were last rewritten.
+    text_drawn_ms: f64,
+    /// What a frame skipped for [`frames::TEXT_GAP_MS`], drawn by a later one.
+    owed: Redraw,
 }
 
 type Shared = Rc<RefCell<Mounted>>;
@@ -105,7 +107,8 @@ pub fn mount(
         started_ms: None,
         pending: Vec::new(),
         drawing: None,
-        loss_drawn_ms: f64::NEG_INFINITY,
+        text_drawn_ms: f64::NEG_INFINITY,
+        owed: Redraw::Nothing,
     }));
     *slot.borrow_mut() = Rc::downgrade(&shared);
     {

@@ -153,8 +153,8 @@ impl Mounted {
             a.publish(&FIELDS, settings, &Settings::default());
         }
         let training = self.state.activity == Activity::Training;
-        v.train
-            .set_text_content(Some(if training { "Pause" } else { "Train" }));
+        // Only when it changes, as every write below: a write changes the page (see frames).
+        dom::set_text(&v.train, if training { "Pause" } else { "Train" });
         v.train
             .set_attribute("aria-pressed", if training { "true" } else { "false" })?;
         let label = match (self.state.comparing(), self.state.compares_rates()) {
@@ -162,7 +162,7 @@ impl Mounted {
             (false, true) => "Compare learning rates",
             (false, false) => "Compare presets",
         };
-        v.compare.set_text_content(Some(label));
+        dom::set_text(&v.compare, label);
         dom::set_text(
             &v.engine_note,
             &words::engine_line(&self.state.engine_info()),
