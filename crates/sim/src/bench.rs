@@ -26,6 +26,9 @@ pub struct BenchReport {
     pub steps: usize,
     /// Validation loss after the last epoch.
     pub final_loss: f64,
+    /// The statistics pass at each epoch's end (validation forward pass, per-unit counts,
+    /// histograms; not in the times above), mean over the later epochs (or the only one).
+    pub stats_ms: f64,
 }
 
 /// Steps per call of `train_steps`, the same order as the page's slices.
@@ -50,6 +53,7 @@ pub fn bench_config(
     let samples = trainer.epoch_progress().1;
     let steps = trainer.steps_per_epoch();
     let mut times = Vec::with_capacity(epochs);
+    let mut stats_times = Vec::with_capacity(epochs);
     let mut final_loss = f64::NAN;
     for _ in 0..epochs {
         // Slices of CHUNK steps, as the page trains. In the browser this also matters for
@@ -64,10 +68,12 @@ pub fn bench_config(
         if failed {
             break;
         }
+        let t1 = clock();
         final_loss = match trainer.finish_epoch() {
             Ok(s) => s.val_loss,
             Err(_) => f64::NAN,
         };
+        stats_times.push(clock() - t1);
     }
     let mean = |t: &[f64]| {
         if t.is_empty() {
@@ -84,6 +90,10 @@ pub fn bench_config(
         samples,
         steps,
         final_loss,
+        stats_ms: match stats_times.get(1..) {
+            Some(later) if !later.is_empty() => mean(later),
+            _ => mean(&stats_times),
+        },
     }
 }
 
@@ -227,7 +237,7 @@ pub fn steady_ms(r: &BenchReport) -> f64 {
 
 /// Times every width in `widths` and returns a JSON array, one object per width:
 /// `{"width":W,"ms_per_epoch":…,"first_epoch_ms":…,"later_ms_per_epoch":…,"gflop_per_epoch":…,
-/// "gflops":…,"final_loss":…}`. The page exports this one (with `performance.now()` as the
+/// "gflops":…,"final_loss":…,"stats_ms":…}`. The page exports this one (with `performance.now()` as the
 /// clock); the native example prints the same.
 pub fn bench_scaling_json(
     widths: &[usize],
@@ -239,14 +249,15 @@ pub fn bench_scaling_json(
         .map(|&w| {
             let r = bench_width(w, epochs, &mut clock);
             format!(
-                "{{\"width\":{},\"ms_per_epoch\":{},\"first_epoch_ms\":{},\"later_ms_per_epoch\":{},\"gflop_per_epoch\":{},\"gflops\":{},\"final_loss\":{}}}",
+                "{{\"width\":{},\"ms_per_epoch\":{},\"first_epoch_ms\":{},\"later_ms_per_epoch\":{},\"gflop_per_epoch\":{},\"gflops\":{},\"final_loss\":{},\"stats_ms\":{}}}",
                 w,
                 json_number(r.run.ms_per_epoch),
                 json_number(r.run.first_epoch_ms),
                 json_number(r.run.later_ms_per_epoch),
                 json_number(r.gflop_per_epoch),
                 json_number(r.gflops),
-                json_number(r.run.final_loss)
+                json_number(r.run.final_loss),
+                json_number(r.run.stats_ms)
             )
         })
         .collect();

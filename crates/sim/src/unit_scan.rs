@@ -32,9 +32,14 @@ pub fn scan_pre_activations(z: &[f32], start: f32) -> PreActivations {
     let tail = chunks.remainder();
     for c in chunks {
         for k in 0..LANES {
-            max[k] = max[k].max(c[k]);
-            max_abs[k] = max_abs[k].max(c[k].abs());
-            non_positive[k] += (c[k] <= 0.0) as u32;
+            // A comparison and a select, not `f32::max`: wasm's own max propagates NaN, so
+            // `f32::max` (which ignores it) becomes a longer sequence there; this is one
+            // `f32x4.gt` and a `bitselect`, and ignores NaN just the same.
+            let v = c[k];
+            max[k] = if v > max[k] { v } else { max[k] };
+            let a = v.abs();
+            max_abs[k] = if a > max_abs[k] { a } else { max_abs[k] };
+            non_positive[k] += (v <= 0.0) as u32;
         }
     }
     let mut out = PreActivations {
