@@ -150,6 +150,10 @@ try {
         problems.push(`not ready: ${err.message.split('\n')[0]}`);
       }
       try {
+        // Panels off screen are not painted (content-visibility: auto); a full-page capture
+        // shows them all, as printing does (www/style.css).
+        await page.evaluate(() => document.documentElement.classList.add('paint-all'));
+        await page.waitForTimeout(100);
         await page.screenshot({ path: shot, fullPage: true });
       } catch (err) {
         problems.push(`screenshot failed: ${err.message.split('\n')[0]}`);
