@@ -5,7 +5,7 @@ use super::text_canvas::MeasuringCanvas;
 use crate::chart::{Area, ChartResult, Theme};
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, HtmlCanvasElement};
+use web_sys::{Document, HtmlCanvasElement, HtmlElement};
 
 /// Below this CSS width a canvas counts as narrow (phones, narrow embeds).
 pub(crate) const NARROW_CSS_PX: f64 = 560.0;
@@ -39,14 +39,39 @@ impl ChartCanvas {
         self
     }
 
+    /// The canvas's laid-out CSS width, 0 if it has none. A panel off screen is not laid out
+    /// (`content-visibility: auto`, www/style.css) and Chromium then sometimes reads 0: its
+    /// panel is laid out for this one reading and left to be skipped again (nothing is
+    /// painted in between).
+    fn laid_out_width(&self) -> i32 {
+        let w = self.canvas.client_width();
+        if w > 0 {
+            return w;
+        }
+        let Some(panel) = self
+            .canvas
+            .closest(".panel")
+            .ok()
+            .flatten()
+            .and_then(|p| p.dyn_into::<HtmlElement>().ok())
+        else {
+            return w;
+        };
+        let style = panel.style();
+        let _ = style.set_property("content-visibility", "visible");
+        let w = self.canvas.client_width();
+        let _ = style.remove_property("content-visibility");
+        w
+    }
+
     /// Sizes the backing store to the laid-out width, and returns the theme to draw with.
     fn fit(&self) -> Theme {
         let ratio = web_sys::window()
             .map(|w| w.device_pixel_ratio())
             .unwrap_or(1.0);
-        let css_w = match self.canvas.client_width() {
+        let css_w = match self.laid_out_width() {
             w if w > 0 => w as f64,
-            _ => 640.0, // not laid out yet (hidden or detached): draw at a sensible size
+            _ => 640.0, // not laid out (hidden or detached): draw at a sensible size
         };
         // A phone's column is narrow: charts grow taller so labels keep their room.
         let narrow = css_w < NARROW_CSS_PX;
