@@ -2,7 +2,9 @@
 //! "Use your own data" in a real browser: pasted CSV trains with the dead line at E[y²] of its
 //! target, and a bad file (or text) gets its message while the previous run stays intact.
 
+use dying_relu::sim::csv;
 use dying_relu::web::mount;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 
@@ -144,12 +146,57 @@ fn choose_file(host: &Element, name: &str, bytes: &[u8]) {
     fire(&input, "change");
 }
 
+/// "Try the sample" fetches the site's sample.csv; the test runner serves no such file, so
+/// the page's requests for it get `answer` (a body, or `None` for a 404) instead.
+fn serve_sample(answer: Option<&str>) {
+    let serve = js_sys::Function::new_with_args(
+        "body",
+        "window.__fetch = window.__fetch || window.fetch;\
+         window.fetch = (url, ...rest) => String(url).endsWith('sample.csv')\
+           ? Promise.resolve(body === null ? new Response('', { status: 404 }) : new Response(body))\
+           : window.__fetch(url, ...rest);",
+    );
+    let body = answer.map_or(JsValue::NULL, JsValue::from_str);
+    serve.call1(&JsValue::NULL, &body).unwrap();
+}
+
+/// The sample comes from the site: when it cannot be had, the panel says why and keeps the
+/// data in use; when it arrives, it is the data.
+#[wasm_bindgen_test]
+async fn the_sample_is_fetched_and_a_missing_one_is_said() {
+    let host = support::host(1000);
+    mount(&host, "network", "epochs=2").unwrap();
+    serve_sample(None);
+    button(&host, "Try the sample").click();
+    wait_until(&host, "the notice", 5_000.0, |h| {
+        text(h, ".own-data-notice").contains("could not be loaded")
+    })
+    .await;
+    let said = text(&host, ".own-data-notice");
+    assert!(said.contains("HTTP 404"), "{said}");
+    assert_eq!(
+        host.get_attribute("data-source").as_deref(),
+        Some("seed002")
+    );
+    serve_sample(Some(csv::SAMPLE));
+    button(&host, "Try the sample").click();
+    wait_until(&host, "the sample", 5_000.0, |h| {
+        text(h, ".own-data-info").contains("500 rows of sample.csv")
+    })
+    .await;
+    assert!(find::<Element>(&host, ".own-data-notice").has_attribute("hidden"));
+}
+
 #[wasm_bindgen_test]
 async fn a_bad_file_gets_its_message_and_the_previous_run_stays() {
     let host = support::host(1000);
     mount(&host, "network", "epochs=2").unwrap();
+    serve_sample(Some(csv::SAMPLE));
     button(&host, "Try the sample").click();
-    assert!(text(&host, ".own-data-info").contains("500 rows of sample.csv"));
+    wait_until(&host, "the sample", 5_000.0, |h| {
+        text(h, ".own-data-info").contains("500 rows of sample.csv")
+    })
+    .await;
     button(&host, "Train").click();
     wait_finished(&host).await;
     let keep = |h: &Element| {

@@ -17,6 +17,7 @@ pub mod controls;
 pub mod dom;
 mod errors;
 pub mod export;
+pub mod fetch;
 pub mod file_drop;
 mod media;
 mod mounting;

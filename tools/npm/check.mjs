@@ -67,6 +67,8 @@ async function buildAndInstall(tmp) {
   for (const license of ['LICENSE-MIT', 'LICENSE-APACHE']) {
     if (!files.includes(license)) throw new Error(`the package holds no ${license}`);
   }
+  // "Try the sample" fetches sample.csv beside the host page: the package carries it.
+  if (!files.includes('sample.csv')) throw new Error('the package holds no sample.csv');
   return { project, entry };
 }
 

@@ -63,13 +63,27 @@ pub fn wasm_pack_build(root: &Path, out: &Path) -> Command {
 /// `package.json`; returns the files written, with their sizes in bytes.
 pub fn build(root: &Path, out: &Path) -> Result<Vec<(String, u64)>, String> {
     cmd::run(&mut wasm_pack_build(root, out))?;
+    ship_sample(root, out)?;
     ship_licenses(out)?;
     written(out)
 }
 
+/// The network panel's "Try the sample" fetches `sample.csv` beside the page (it is a file of
+/// the site, not part of the wasm): the package carries it for the host page to serve.
+fn ship_sample(root: &Path, out: &Path) -> Result<(), String> {
+    let from = root.join("www").join(SAMPLE);
+    std::fs::copy(&from, out.join(SAMPLE))
+        .map_err(|e| format!("cannot copy {} into the package: {e}", from.display()))?;
+    Ok(())
+}
+
+/// The sample CSV's file name, in `www/` and in the package.
+const SAMPLE: &str = "sample.csv";
+
 /// wasm-pack copies `LICENSE-MIT` and `LICENSE-APACHE` into the package but lists only its
 /// own files under `"files"`, and npm packs a licence file by itself only when it is named
-/// LICENSE or LICENCE: without this the tarball would carry neither text.
+/// LICENSE or LICENCE: without this the tarball would carry neither text (nor the sample,
+/// which is listed here too).
 fn ship_licenses(out: &Path) -> Result<(), String> {
     let file = out.join("package.json");
     let text = std::fs::read_to_string(&file)
@@ -78,6 +92,7 @@ fn ship_licenses(out: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot list {}: {e}", out.display()))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|name| name.starts_with("LICENSE") || name.starts_with("LICENCE"))
+        .chain(std::iter::once(SAMPLE.to_string()))
         .collect();
     licenses.sort();
     let updated = with_files(&text, &licenses)

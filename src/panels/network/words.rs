@@ -766,6 +766,13 @@ pub const PRIVACY: &str =
 /// What the link says when the run is on the learner's data.
 pub const NO_LINK: &str = "A run on your own data cannot be put in a link or embed code: the data stays in this browser. The link and embed code above open these settings on seed 002's data.";
 
+/// Why "Try the sample" loaded nothing (the file missing beside the page, or offline).
+pub fn sample_unavailable(why: &str) -> String {
+    format!(
+        "The sample could not be loaded ({why}); paste CSV or pick a file instead. The data in use stays"
+    )
+}
+
 /// The limits of "Use your own data", stated before a file is chosen.
 pub fn data_limits() -> String {
     use crate::sim::csv::{MAX_BYTES, MAX_COLUMNS, MAX_ROWS};

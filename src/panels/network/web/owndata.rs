@@ -6,9 +6,14 @@ use crate::panels::network::state::{Msg, State, PASTED};
 use crate::panels::network::words;
 use crate::sim::csv;
 use crate::web::dom::{self, Select};
+use crate::web::fetch;
 use gloo_events::EventListener;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement};
+
+/// The sample CSV, beside the page.
+const SAMPLE_FILE: &str = "sample.csv";
 
 /// The section's elements.
 pub(super) struct OwnDataView {
@@ -172,19 +177,25 @@ pub(super) fn listen(shared: &Shared) -> Vec<EventListener> {
             );
         }),
     ));
-    let s = shared.clone();
+    // The sample is a file of the site (Trunk copies www/sample.csv), not part of the wasm.
+    let weak = Rc::downgrade(shared);
     out.push(on(
         &v.sample,
         "click",
         Box::new(move |_| {
-            let bytes = csv::SAMPLE.as_bytes().to_vec();
-            send(
-                &s,
-                Msg::LoadData {
-                    name: "sample.csv".into(),
-                    bytes,
-                },
-            );
+            let weak = weak.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let msg = match fetch::text(SAMPLE_FILE).await {
+                    Ok(text) => Msg::LoadData {
+                        name: SAMPLE_FILE.into(),
+                        bytes: text.into_bytes(),
+                    },
+                    Err(why) => Msg::RefuseData(words::sample_unavailable(&why)),
+                };
+                if let Some(s) = weak.upgrade() {
+                    send(&s, msg);
+                }
+            });
         }),
     ));
     let s = shared.clone();
