@@ -226,9 +226,9 @@ impl<B: DrawingBackend> DrawingBackend for Measuring<B> {
         // One putImageData for the whole image (plotters' canvas backend would fill a
         // rectangle per pixel). The backend's coordinates are the canvas's pixels.
         let (w, h) = size;
-        let mut rgba = Vec::with_capacity(4 * w as usize * h as usize);
-        for px in src.chunks_exact(3) {
-            rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+        let mut rgba = vec![255u8; 4 * w as usize * h as usize];
+        for (to, from) in rgba.chunks_exact_mut(4).zip(src.chunks_exact(3)) {
+            to[..3].copy_from_slice(from);
         }
         let fail = |e: wasm_bindgen::JsValue| {
             DrawingErrorKind::FontError(Box::new(JsError(format!("{e:?}"))))
