@@ -23,3 +23,12 @@ pub fn shuffle_u32(rng: &mut SimRng, items: &mut [u32]) {
         items.swap(i, j);
     }
 }
+
+/// A tiny deterministic generator for test data (xorshift32): the next value of `state`.
+#[cfg(test)]
+pub(crate) fn xorshift32(state: &mut u32) -> u32 {
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    *state
+}

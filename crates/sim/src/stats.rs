@@ -332,15 +332,13 @@ mod tests {
         for n in [1usize, 2, 3, 9, 10, 101, 1000, 32_768] {
             let values: Vec<f32> = (0..n)
                 .map(|i| {
-                    s ^= s << 13;
-                    s ^= s >> 17;
-                    s ^= s << 5;
+                    let r = crate::rng::xorshift32(&mut s);
                     match i % 11 {
                         0 => 0.0,
                         1 => 1.5,
                         2 if i % 3 == 0 => f32::INFINITY,
                         3 if i % 7 == 0 => f32::NAN,
-                        _ => s as f32 / u32::MAX as f32 * 8.0 - 4.0,
+                        _ => r as f32 / u32::MAX as f32 * 8.0 - 4.0,
                     }
                 })
                 .collect();

@@ -102,14 +102,12 @@ mod tests {
         let mut s = seed.wrapping_mul(2_654_435_761).max(1);
         (0..n)
             .map(|i| {
-                s ^= s << 13;
-                s ^= s >> 17;
-                s ^= s << 5;
+                let r = crate::rng::xorshift32(&mut s);
                 match i % 7 {
                     0 => 0.0,
                     1 => -0.0,
                     2 => 0.05,
-                    _ => (s as f32 / u32::MAX as f32 - 0.5) * 40.0,
+                    _ => (r as f32 / u32::MAX as f32 - 0.5) * 40.0,
                 }
             })
             .collect()
