@@ -77,3 +77,33 @@ fn the_web_layer_names_no_panel() {
     }
     assert!(files > 10, "read {files} files of src/web");
 }
+
+/// Every slider's range is finite and the right way round, with its default inside: the
+/// clamps that repair a link's value (`NumberSpec::clamp`, `parse`) would panic on a range
+/// whose minimum is above its maximum.
+#[test]
+fn every_slider_range_is_ordered_and_holds_its_default() {
+    for p in PANELS {
+        for c in (p.controls)() {
+            if let dying_relu::spec::Control::Slider(s) = c {
+                assert!(
+                    s.min.is_finite() && s.max.is_finite() && s.min < s.max,
+                    "{}: {} has the range {}..{}",
+                    p.name,
+                    s.key,
+                    s.min,
+                    s.max
+                );
+                assert!(
+                    (s.min..=s.max).contains(&s.default),
+                    "{}: {}'s default {} is outside {}..{}",
+                    p.name,
+                    s.key,
+                    s.default,
+                    s.min,
+                    s.max
+                );
+            }
+        }
+    }
+}

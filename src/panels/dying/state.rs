@@ -706,8 +706,11 @@ impl State {
                     Some(f) => self.settings.map().position(f),
                     None => (0, self.settings.map().baseline_row()),
                 };
-                let i = (i as i32 + dx).clamp(0, res - 1) as usize;
-                let j = (j as i32 + dy).clamp(0, res - 1) as usize;
+                // `res` is at least RES.min (4) from any link; `max(0)` keeps the clamp's
+                // bounds ordered even for a map built by hand with no cells.
+                let last = (res - 1).max(0);
+                let i = (i as i32 + dx).clamp(0, last) as usize;
+                let j = (j as i32 + dy).clamp(0, last) as usize;
                 self.focus = Some(j * res as usize + i);
                 Redraw::Map
             }
