@@ -17,6 +17,19 @@ pub const ATLAS: usize = 5;
 pub const COMPARISON: usize = 6;
 
 impl State {
+    /// The comparison's runs as its chart draws them.
+    pub fn comparison_entries(&self) -> Vec<comparison::Entry<'_>> {
+        self.comparison
+            .iter()
+            .flat_map(|c| c.runs.iter())
+            .map(|(p, r)| comparison::Entry {
+                label: p.as_str(),
+                history: &r.history,
+                failed: r.failure().is_some(),
+            })
+            .collect()
+    }
+
     /// The layer whose distributions are shown.
     pub fn shown_layer(&self) -> usize {
         self.layer_shown.min(self.n_layers() - 1)
@@ -148,16 +161,7 @@ impl Figures for State {
                 atlas::draw(area, &data, theme)
             }
             _ => {
-                let entries: Vec<comparison::Entry> = self
-                    .comparison
-                    .iter()
-                    .flat_map(|c| c.runs.iter())
-                    .map(|(p, r)| comparison::Entry {
-                        label: p.as_str(),
-                        history: &r.history,
-                        failed: r.failure().is_some(),
-                    })
-                    .collect();
+                let entries = self.comparison_entries();
                 let epochs = self.settings.epochs;
                 comparison::draw(area, &entries, epochs, self.dead_loss(), theme)
             }

@@ -22,6 +22,22 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> ChartResult<DB> {
     area.fill(&theme.background)?;
+    let all: Vec<usize> = (0..entries.len()).collect();
+    draw_cells(area, entries, epochs, dead_loss, theme, &all)
+}
+
+/// Draws only the small multiples `only` (by entry), each over its own cleared cell, the rest
+/// of the canvas left as it was: while a comparison runs, one run changes at a time, and the
+/// whole chart (twelve cells) was the longest task of a busy machine's frame budget. The
+/// caller draws everything when the common scale ([`y_top`]) or the canvas changed.
+pub fn draw_cells<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    entries: &[Entry<'_>],
+    epochs: usize,
+    dead_loss: f64,
+    theme: &Theme,
+    only: &[usize],
+) -> ChartResult<DB> {
     // A phone's column holds two small multiples side by side, a wide canvas three.
     let cols = if entries.len() > 4 && !theme.compact {
         3
@@ -31,15 +47,18 @@ pub fn draw<DB: DrawingBackend>(
     let rows = entries.len().div_ceil(cols).max(1);
     let cells = area.split_evenly((rows, cols));
     let top = y_top(entries, dead_loss);
-    for (cell, e) in cells.iter().zip(entries) {
-        draw_entry(cell, e, epochs, (dead_loss, top), theme)?;
+    for &k in only {
+        if let (Some(cell), Some(e)) = (cells.get(k), entries.get(k)) {
+            cell.fill(&theme.background)?;
+            draw_entry(cell, e, epochs, (dead_loss, top), theme)?;
+        }
     }
     Ok(())
 }
 
 /// The top of every cell's loss axis: a quarter above the dead line, which is what the cells
 /// compare against; on a target of zeros (no dead line), the losses' own scale.
-fn y_top(entries: &[Entry<'_>], dead_loss: f64) -> f64 {
+pub fn y_top(entries: &[Entry<'_>], dead_loss: f64) -> f64 {
     let losses: Vec<f64> = entries
         .iter()
         .flat_map(|e| e.history.iter().map(|s| s.val_loss))

@@ -72,6 +72,8 @@ struct Mounted {
     text_drawn_ms: f64,
     /// What a frame skipped for [`frames::TEXT_GAP_MS`], drawn by a later one.
     owed: Redraw,
+    /// The comparison chart as last drawn (a running comparison redraws only what changed).
+    compare_drawn: RefCell<Option<view::CompareDrawn>>,
 }
 
 type Shared = Rc<RefCell<Mounted>>;
@@ -109,6 +111,7 @@ pub fn mount(
         drawing: None,
         text_drawn_ms: f64::NEG_INFINITY,
         owed: Redraw::Nothing,
+        compare_drawn: RefCell::new(None),
     }));
     *slot.borrow_mut() = Rc::downgrade(&shared);
     {

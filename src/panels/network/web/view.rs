@@ -3,7 +3,7 @@
 
 use super::Mounted;
 use crate::chart::figure::Figures;
-use crate::panels::network::charts::distribution;
+use crate::panels::network::charts::{comparison, distribution};
 use crate::panels::network::figures;
 use crate::panels::network::settings::{Settings, FIELDS};
 use crate::panels::network::state::{Activity, Redraw};
@@ -11,6 +11,14 @@ use crate::panels::network::words;
 use crate::web::dom::{self, Select};
 use wasm_bindgen::JsValue;
 use web_sys::Document;
+
+/// What the comparison chart showed when last drawn: its canvas size, its common loss scale
+/// (the bits of its top) and each cell's epochs and failure.
+pub(super) struct CompareDrawn {
+    size: (u32, u32),
+    top: u64,
+    cells: Vec<(usize, bool)>,
+}
 
 /// A chart drawn in a later frame than the message that changed it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -327,10 +335,37 @@ impl Mounted {
             }
         }
         dom::set_text(&self.view.compare_status, &text);
+        let (active, current) = (c.active, c.current);
         let s = &self.state;
-        self.view
-            .compare_chart
-            .draw(|area, theme| s.draw(figures::COMPARISON, area, theme))
+        let entries = s.comparison_entries();
+        let (epochs, dead_loss) = (s.settings.epochs, s.dead_loss());
+        self.view.compare_chart.draw(|area, theme| {
+            let drawn = CompareDrawn {
+                size: area.dim_in_pixel(),
+                top: comparison::y_top(&entries, dead_loss).to_bits(),
+                cells: entries
+                    .iter()
+                    .map(|e| (e.history.len(), e.failed))
+                    .collect(),
+            };
+            // While it runs, only the running cell and the one before it (whose last epoch
+            // may have come since) change; anything else changed means a whole drawing.
+            let changing = [current.saturating_sub(1), current];
+            let partial = active
+                && self.compare_drawn.borrow().as_ref().is_some_and(|before| {
+                    before.size == drawn.size
+                        && before.top == drawn.top
+                        && before.cells.len() == drawn.cells.len()
+                        && (0..drawn.cells.len())
+                            .all(|k| changing.contains(&k) || before.cells[k] == drawn.cells[k])
+                });
+            *self.compare_drawn.borrow_mut() = Some(drawn);
+            if partial {
+                comparison::draw_cells(area, &entries, epochs, dead_loss, theme, &changing)
+            } else {
+                comparison::draw(area, &entries, epochs, dead_loss, theme)
+            }
+        })
     }
 
     /// The comparison chart's save buttons show with the chart.
