@@ -11,6 +11,8 @@
 //!   that exports a run in it and the panel that reads a learner's.
 //! - [`embed`]: the `<iframe>` snippet a panel's "Copy embed code" button copies.
 //! - [`pacing`]: how much work an animation frame may do, from how frames arrive.
+//! - [`page_address`]: the page's address written by two parts of the page, each keeping
+//!   the other's pairs.
 //! - [`panels`]: one folder per panel: its settings and rules (`state`), its words, its
 //!   charts, and its wasm-only `web` file.
 //! - `web` (wasm32 only): what every panel shares in the page: mounting, DOM helpers,
@@ -21,6 +23,7 @@ pub mod dead_report;
 pub mod embed;
 pub mod lesson;
 pub mod pacing;
+pub mod page_address;
 pub mod panels;
 /// The science: its own crate (`crates/sim`), optimised for speed in the release build.
 pub use dying_relu_sim as sim;

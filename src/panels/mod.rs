@@ -19,6 +19,8 @@ use crate::spec::{Control, ParamWarning};
 
 /// Which panel: how the page, the guided path, embeds and tests name a panel (never by a
 /// string, so a panel missing from a `match` is a compile error, not a silent fall-through).
+/// Every build knows every panel's name, prefix and title; only the panels it holds have a
+/// row in [`PANELS`] (the page is built in two parts, see [`PanelId::held`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PanelId {
     Activation,
@@ -26,6 +28,64 @@ pub enum PanelId {
     Network,
     Dying,
     Model,
+}
+
+impl PanelId {
+    /// Every panel, in the page's order.
+    pub const ALL: [PanelId; 5] = [
+        PanelId::Activation,
+        PanelId::Neuron,
+        PanelId::Network,
+        PanelId::Dying,
+        PanelId::Model,
+    ];
+
+    /// The name in `data-panel` and `?panel=`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PanelId::Activation => "activation",
+            PanelId::Neuron => "neuron",
+            PanelId::Network => "network",
+            PanelId::Dying => "dying",
+            PanelId::Model => "model",
+        }
+    }
+
+    /// What its keys are prefixed with in the full page's address (`neuron.b=0.3`), so two
+    /// panels with a key of the same name (`f`, `alpha`, `lr`) keep their own values.
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            PanelId::Activation => "act.",
+            PanelId::Neuron => "neuron.",
+            PanelId::Network => "net.",
+            PanelId::Dying => "dying.",
+            PanelId::Model => "model.",
+        }
+    }
+
+    /// Its heading on the page.
+    pub const fn title(self) -> &'static str {
+        match self {
+            PanelId::Activation => "Activation functions",
+            PanelId::Neuron => "One neuron",
+            PanelId::Network => "A small network",
+            PanelId::Dying => "Where neurons die",
+            PanelId::Model => "Your model",
+        }
+    }
+
+    /// The panel called `name`, held by this build or not.
+    pub fn from_name(name: &str) -> Option<PanelId> {
+        PanelId::ALL.into_iter().find(|id| id.name() == name)
+    }
+
+    /// Whether this build holds the panel's code. The page loads in two parts (Cargo
+    /// features `intro` and `lab`, index.html): the first screen's panels first, the rest
+    /// once it has drawn; each part mounts the panels it holds and hands the others to the
+    /// part that holds them (`web::parts`). A build with both features holds every panel.
+    pub fn held(self) -> bool {
+        info(self).is_some()
+    }
 }
 
 /// How a panel builds itself into a host element (the page's web layer only).
@@ -48,10 +108,8 @@ pub type FiguresFn = fn(&[(String, String)]) -> Vec<(String, Result<String, Stri
 #[derive(Clone, Copy, Debug)]
 pub struct PanelInfo {
     pub id: PanelId,
-    /// The name in `data-panel` and `?panel=`.
+    /// `id.name()`, `id.prefix()` and `id.title()`, kept in the row for its users' sake.
     pub name: &'static str,
-    /// What its keys are prefixed with in the full page's address (`neuron.b=0.3`), so two
-    /// panels with a key of the same name (`f`, `alpha`, `lr`) keep their own values.
     pub prefix: &'static str,
     pub title: &'static str,
     /// An iframe's height in CSS pixels that shows the whole panel on a laptop.
@@ -62,7 +120,10 @@ pub struct PanelInfo {
     /// Reads settings from a link's pairs and writes the link those settings make, with what
     /// was repaired on the way: the round trip every link, embed and address takes.
     pub relink: RelinkFn,
-    /// Its figures, from a link, as Save SVG draws them.
+    /// Its figures, from a link, as Save SVG draws them (natively only: the page's own
+    /// Save SVG draws what is on screen, and a third copy of every chart's drawing code in
+    /// the page's wasm, for this SVG backend, was 20 KB).
+    #[cfg(not(target_arch = "wasm32"))]
     pub figures: FiguresFn,
     /// Builds the panel into a host element.
     #[cfg(all(target_arch = "wasm32", feature = "page"))]
@@ -98,34 +159,34 @@ pub fn svgs_of<F: crate::chart::figure::Figures>(
         .collect()
 }
 
-/// Every panel, in the page's order: the registry.
-pub const PANELS: [PanelInfo; 5] = [
+/// The panels this build holds, in the page's order: the registry. Only these rows are
+/// linked in, so a part of the page carries none of the other part's code.
+pub const PANELS: &[PanelInfo] = &[
+    #[cfg(feature = "intro")]
     activation::PANEL,
+    #[cfg(feature = "lab")]
     neuron::PANEL,
+    #[cfg(feature = "lab")]
     network::PANEL,
+    #[cfg(feature = "lab")]
     dying::PANEL,
+    #[cfg(feature = "lab")]
     model::PANEL,
 ];
 
-/// The panel called `name`, if there is one.
+/// The panel called `name`, if this build holds it.
 pub fn find(name: &str) -> Option<PanelInfo> {
     PANELS.iter().copied().find(|p| p.name == name)
 }
 
-/// The row of panel `id`.
-pub fn info(id: PanelId) -> PanelInfo {
-    match id {
-        PanelId::Activation => activation::PANEL,
-        PanelId::Neuron => neuron::PANEL,
-        PanelId::Network => network::PANEL,
-        PanelId::Dying => dying::PANEL,
-        PanelId::Model => model::PANEL,
-    }
+/// The row of panel `id`, if this build holds it.
+pub fn info(id: PanelId) -> Option<PanelInfo> {
+    PANELS.iter().copied().find(|p| p.id == id)
 }
 
-/// The panels' names, for messages.
+/// Every panel's name (held here or not), for messages.
 pub fn names() -> String {
-    PANELS.map(|p| p.name).join(", ")
+    PanelId::ALL.map(PanelId::name).join(", ")
 }
 
 #[cfg(test)]
@@ -145,10 +206,24 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_build_holds_every_panel_in_page_order() {
+        assert_eq!(
+            PANELS.iter().map(|p| p.id).collect::<Vec<_>>(),
+            PanelId::ALL
+        );
+        assert!(PanelId::ALL.iter().all(|id| id.held()));
+    }
+
+    #[test]
     fn every_row_is_found_by_its_name_and_its_id() {
         for (k, p) in PANELS.iter().enumerate() {
             assert_eq!(find(p.name), Some(*p));
-            assert_eq!(info(p.id), *p);
+            assert_eq!(info(p.id), Some(*p));
+            assert_eq!(
+                (p.name, p.prefix, p.title),
+                (p.id.name(), p.id.prefix(), p.id.title())
+            );
+            assert_eq!(PanelId::from_name(p.name), Some(p.id));
             assert!(PANELS[k + 1..]
                 .iter()
                 .all(|q| q.id != p.id && q.name != p.name));

@@ -2,8 +2,12 @@
 //! changed from its defaults, and at most every `THROTTLE_MS` the address is rewritten with
 //! `history.replaceState` (no new history entry per slider step). Reloading or sending that
 //! address restores every panel. Panels mounted from script (`mount`) have no address slot:
-//! they never touch the host page's address.
+//! they never touch the host page's address. Each part of the page (see
+//! `panels::PanelId::held`) keeps its own book and, writing, keeps the other part's pairs
+//! (`crate::page_address`).
 
+use crate::page_address::{self, Slot};
+use crate::panels::PanelId;
 use crate::spec::{write_changes, Field};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -13,11 +17,9 @@ const THROTTLE_MS: u32 = 250;
 
 #[derive(Default)]
 struct Book {
-    /// Pairs every address keeps (`panel=neuron` in an embed).
-    fixed: Vec<(String, String)>,
-    /// What each panel published last, by its prefix: a panel mounted again (a story step)
-    /// takes over its old slot.
-    parts: Vec<(&'static str, Vec<(String, String)>)>,
+    /// Pairs every address keeps (`panel=neuron` in an embed), and what each panel published
+    /// last: a panel mounted again (a story step) takes over its old slot.
+    pages: page_address::Book,
     pending: Option<Timeout>,
 }
 
@@ -29,8 +31,8 @@ thread_local! {
 pub fn begin(fixed: Vec<(String, String)>) {
     BOOK.with(|b| {
         let mut b = b.borrow_mut();
-        b.fixed = fixed;
-        b.parts.clear();
+        b.pages.fixed = fixed;
+        b.pages.parts.clear();
         b.pending = None;
     });
 }
@@ -42,17 +44,23 @@ pub struct Address {
     prefix: &'static str,
 }
 
+/// The pairs of the address that another part of the page owns (`crate::page_address`).
+fn foreign(key: &str) -> Option<Slot> {
+    page_address::foreign(key, PanelId::held, super::HOLDS_STORY)
+}
+
 /// Sets (or with `None` removes) a pair every address keeps, such as the story's `step=4`.
 pub fn set_fixed(key: &str, value: Option<&str>) {
     BOOK.with(|b| {
         let mut b = b.borrow_mut();
-        let at = b.fixed.iter().position(|(k, _)| k == key);
+        let fixed = &mut b.pages.fixed;
+        let at = fixed.iter().position(|(k, _)| k == key);
         match (at, value) {
-            (Some(i), Some(v)) if b.fixed[i].1 == v => return,
-            (Some(i), Some(v)) => b.fixed[i].1 = v.to_string(),
-            (None, Some(v)) => b.fixed.push((key.to_string(), v.to_string())),
+            (Some(i), Some(v)) if fixed[i].1 == v => return,
+            (Some(i), Some(v)) => fixed[i].1 = v.to_string(),
+            (None, Some(v)) => fixed.push((key.to_string(), v.to_string())),
             (Some(i), None) => {
-                b.fixed.remove(i);
+                fixed.remove(i);
             }
             (None, None) => return,
         }
@@ -63,17 +71,17 @@ pub fn set_fixed(key: &str, value: Option<&str>) {
 }
 
 impl Address {
-    /// The address slot of the panel whose keys carry `prefix`: its old slot, emptied, when
-    /// that panel is mounted again.
-    pub fn new(prefix: &'static str) -> Address {
+    /// The address slot of panel `id`, whose keys carry `prefix` (its own, or "" in an
+    /// embed): its old slot, emptied, when that panel is mounted again.
+    pub fn new(id: PanelId, prefix: &'static str) -> Address {
         let slot = BOOK.with(|b| {
-            let mut b = b.borrow_mut();
-            if let Some(i) = b.parts.iter().position(|(p, _)| *p == prefix) {
-                b.parts[i].1.clear();
+            let parts = &mut b.borrow_mut().pages.parts;
+            if let Some(i) = parts.iter().position(|(p, _)| *p == id) {
+                parts[i].1.clear();
                 return i;
             }
-            b.parts.push((prefix, Vec::new()));
-            b.parts.len() - 1
+            parts.push((id, Vec::new()));
+            parts.len() - 1
         });
         Address { slot, prefix }
     }
@@ -83,7 +91,7 @@ impl Address {
         let pairs = write_changes(fields, s, base, self.prefix);
         BOOK.with(|b| {
             let mut b = b.borrow_mut();
-            let Some((_, part)) = b.parts.get_mut(self.slot) else {
+            let Some((_, part)) = b.pages.parts.get_mut(self.slot) else {
                 return;
             };
             if *part == pairs {
@@ -97,21 +105,13 @@ impl Address {
     }
 }
 
-/// The query the book describes, "" when every panel is at its defaults.
-fn compose(b: &Book) -> String {
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    let parts = b.parts.iter().flat_map(|(_, p)| p);
-    for (k, v) in b.fixed.iter().chain(parts) {
-        out.append_pair(k, v);
-    }
-    out.finish()
-}
-
 fn flush() {
+    // The address as it is now (the other part may have written it since this one did).
+    let current = super::address_pairs().0;
     let query = BOOK.with(|b| {
         let mut b = b.borrow_mut();
         b.pending = None;
-        compose(&b)
+        page_address::compose(&b.pages, &current, foreign)
     });
     let Some(window) = web_sys::window() else {
         return;

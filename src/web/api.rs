@@ -80,6 +80,7 @@ fn describe(v: &JsValue) -> String {
 
 /// Times seed 002's training in this browser (see `sim::bench`) and returns one JSON object:
 /// what `cargo xtask bench` reads. Runs on the main thread: call it from a script, not a panel.
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 pub fn bench_seed002(epochs: u32) -> String {
     let performance = web_sys::window().and_then(|w| w.performance());
@@ -101,6 +102,7 @@ pub fn bench_seed002(epochs: u32) -> String {
 /// Times 4 hidden SELU layers of widths 8, 16, 32 and 64 (or only `width`, 1 to 256) on seed
 /// 002's data in this browser (see `sim::bench::bench_scaling_json`): a JSON array of ms per
 /// epoch and GFLOP/s. Blocks the main thread for seconds: call it from a script, not a panel.
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 pub fn bench_scaling(epochs: u32, width: Option<u32>) -> String {
     let performance = web_sys::window().and_then(|w| w.performance());

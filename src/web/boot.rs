@@ -8,10 +8,15 @@
 //! The body's attributes say how far it got: `data-ready` (with `data-ready-ms`, from
 //! navigation start) once what the first screen shows works, `data-complete` (with
 //! `data-complete-ms`) once every panel and the guide are in place.
+//!
+//! Where the page loads in two parts (`panels::PanelId::held`), each part boots the panels
+//! it holds: the intro part marks the page ready when the first screen is its own, then asks
+//! for the rest (`parts::ask_for_rest`); the lab part marks it ready if the intro could not,
+//! starts the guide, and marks it complete.
 
-use super::{address, dom, embed_choice, start_panel, story};
+use super::{address, dom, embed_choice, parts, start_panel, HOLDS_STORY};
 use crate::lesson;
-use crate::panels::PanelInfo;
+use crate::panels::PanelId;
 use crate::spec::MAX_QUERY_BYTES;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
@@ -35,8 +40,14 @@ struct Plan {
     hosts: VecDeque<Element>,
     /// How many of the first hosts are in the first screen (the page is ready after them).
     in_view: usize,
+    /// Hosts of panels another part of the page holds: whether there are any, and those
+    /// the page still waits for that were in the first screen at the start (the part that
+    /// runs first waits for the other's; the other finds the first's drawn already). While
+    /// one of these is in the window, the other part marks the page ready.
+    others: bool,
+    others_in_view: Vec<Element>,
     mounted: usize,
-    only: Option<PanelInfo>,
+    only: Option<PanelId>,
     pairs: Vec<(String, String)>,
     story: bool,
     /// The first drawings of the panel mounted last, for the next step (see [`first_draw`]).
@@ -116,15 +127,17 @@ pub fn begin(pace: Pace) {
         let _ = body.class_list().add_1("embed");
     }
     let mut fixed: Vec<(String, String)> = only
-        .map(|o| vec![("panel".to_string(), o.name.to_string())])
+        .map(|o| vec![("panel".to_string(), o.name().to_string())])
         .unwrap_or_default();
     // A lesson link stays a lesson link while the controls rewrite the address.
     fixed.extend(lesson::keep_in_address(&pairs, only.is_some()));
     address::begin(fixed);
-    let (hosts, in_view) = ordered_hosts(&doc, only);
+    let found = ordered_hosts(&doc, only);
     let plan = Plan {
-        hosts,
-        in_view,
+        hosts: found.hosts,
+        in_view: found.in_view,
+        others: found.others,
+        others_in_view: found.others_in_view,
         mounted: 0,
         only,
         pairs,
@@ -143,7 +156,7 @@ pub fn begin(pace: Pace) {
             finish(&doc, &plan);
         }
         Pace::OnePerTask => {
-            if in_view == 0 {
+            if plan.in_view == 0 && plan.others_in_view.is_empty() {
                 mark(&doc, "ready");
             }
             PLAN.with(|p| *p.borrow_mut() = Some(plan));
@@ -153,10 +166,11 @@ pub fn begin(pace: Pace) {
     }
 }
 
-/// The page's query string, read up to [`MAX_QUERY_BYTES`] (with a notice when cut).
+/// The page's query string, read up to [`MAX_QUERY_BYTES`] (with a notice when cut, from the
+/// part that leads: once a page).
 fn page_pairs() -> Vec<(String, String)> {
     let (pairs, cut) = super::address_pairs();
-    if let Some(len) = cut {
+    if let (Some(len), true) = (cut, super::LEADS) {
         super::show_notice(&format!(
             "The address is {} KB long; only its first {} KB were read.",
             len / 1024,
@@ -166,36 +180,57 @@ fn page_pairs() -> Vec<(String, String)> {
     pairs
 }
 
-/// The page's panel hosts to mount, those in the first screen first (in page order), and how
-/// many those are. In an embed, the other panels' sections are hidden here, before any
-/// mounting, so the embed's layout is final from the start.
-fn ordered_hosts(doc: &Document, only: Option<PanelInfo>) -> (VecDeque<Element>, usize) {
-    let Ok(list) = doc.query_selector_all("[data-panel]") else {
-        return (VecDeque::new(), 0);
+/// The page's hosts as this part sees them.
+struct Hosts {
+    /// To mount, those in the first screen first (in page order).
+    hosts: VecDeque<Element>,
+    /// How many of `hosts` are in the first screen.
+    in_view: usize,
+    /// Whether any shown host is another part's, and those in the first screen that the
+    /// page waits for.
+    others: bool,
+    others_in_view: Vec<Element>,
+}
+
+/// The page's panel hosts this part mounts, those in the first screen first (in page order),
+/// and how many those are. In an embed, the other panels' sections are hidden here, before
+/// any mounting, so the embed's layout is final from the start. A host of a panel another
+/// part holds is left to that part; one naming no panel is mounted (to say so) by the part
+/// that leads.
+fn ordered_hosts(doc: &Document, only: Option<PanelId>) -> Hosts {
+    let mut found = Hosts {
+        hosts: VecDeque::new(),
+        in_view: 0,
+        others: false,
+        others_in_view: Vec::new(),
     };
-    let all = (0..list.length()).filter_map(|i| list.item(i).and_then(|n| n.dyn_into().ok()));
+    let Ok(list) = doc.query_selector_all("[data-panel]") else {
+        return found;
+    };
+    let all =
+        (0..list.length()).filter_map(|i| list.item(i).and_then(|n| n.dyn_into::<Element>().ok()));
     let mut wanted = Vec::new();
+    let mut elsewhere = Vec::new();
     for host in all {
-        if hidden_for_embed(&host, only) {
+        let id = PanelId::from_name(&host.get_attribute("data-panel").unwrap_or_default());
+        if id.is_some_and(|id| only.is_some_and(|o| o != id)) {
             let section = host.closest("section").ok().flatten();
             let _ = section.unwrap_or(host).set_attribute("hidden", "");
-        } else {
+        } else if id.is_some_and(|id| !id.held()) {
+            elsewhere.push(host);
+        } else if id.is_some() || super::LEADS {
             wanted.push(host);
         }
     }
     // One layout for all: every host is measured before anything is written.
     let (first, rest): (Vec<Element>, Vec<Element>) = wanted.into_iter().partition(in_window);
-    let in_view = first.len();
-    (first.into_iter().chain(rest).collect(), in_view)
-}
-
-/// Whether an embed of another panel hides this host (an unknown name is mounted, to say so).
-fn hidden_for_embed(host: &Element, only: Option<PanelInfo>) -> bool {
-    let name = host.get_attribute("data-panel").unwrap_or_default();
-    match (only, crate::panels::find(&name)) {
-        (Some(o), Some(info)) => o != info,
-        _ => false,
+    found.others = !elsewhere.is_empty();
+    if !HOLDS_STORY {
+        found.others_in_view = elsewhere.into_iter().filter(in_window).collect();
     }
+    found.in_view = first.len();
+    found.hosts = first.into_iter().chain(rest).collect();
+    found
 }
 
 /// Runs [`step`] after the browser has rendered a frame: the panel just mounted is laid out
@@ -273,24 +308,30 @@ fn mount_next() {
 
 /// Marks the page ready (once) when every panel of the first screen has drawn. The first
 /// screen is what the empty page showed at the start, or less: once the panels mounted so far
-/// are laid out, the next host may have been pushed below the window (`look`, after a frame,
-/// when reading the layout costs nothing), and the page need not wait for it.
+/// are laid out, the next host, or another part's host, may have been pushed below the
+/// window (`look`, after a frame, when reading the layout costs nothing), and the page need
+/// not wait for it.
 fn mark_ready_when_drawn(look: bool) {
     let mut due = false;
     let mut next = None;
+    let mut others = Vec::new();
     with_plan(|plan| {
         if plan.in_view > 0 && plan.drawn >= plan.mounted {
             due = plan.drawn >= plan.in_view;
             if !due && look {
                 next = plan.hosts.front().cloned();
             }
+            others = plan.others_in_view.clone();
         }
     });
     if let Some(host) = next {
         due = !in_window(&host);
     }
+    if due && !others.is_empty() {
+        due = look && !others.iter().any(in_window);
+    }
     let Ok(doc) = dom::document() else { return };
-    if due && doc.body().is_some_and(|b| !b.has_attribute("data-ready")) {
+    if due {
         mark(&doc, "ready");
     }
 }
@@ -306,21 +347,29 @@ fn in_window(el: &Element) -> bool {
 }
 
 /// Starts the guide (it may mount a panel again for a step named in the address) and marks
-/// the page ready and complete.
+/// the page ready and complete; or, in a part of the page that lacks panels or the guide the
+/// page shows, asks for the part that has them (which then does this).
 fn finish(doc: &Document, plan: &Plan) {
     super::pixel_ratio::watch();
+    if !HOLDS_STORY && (plan.others || plan.story) {
+        parts::ask_for_rest();
+        return;
+    }
+    #[cfg(feature = "lab")]
     if plan.story {
-        story::start(doc, &plan.pairs);
+        super::story::start(doc, &plan.pairs);
     }
-    if doc.body().is_some_and(|b| !b.has_attribute("data-ready")) {
-        mark(doc, "ready");
-    }
+    mark(doc, "ready");
     mark(doc, "complete");
 }
 
-/// Sets `data-NAME="true"` and `data-NAME-ms` (from navigation start, for the benchmark).
+/// Sets `data-NAME="true"` and `data-NAME-ms` (from navigation start, for the benchmark),
+/// once: a second part of the page finding it set leaves it.
 fn mark(doc: &Document, name: &str) {
     let Some(body) = doc.body() else { return };
+    if body.has_attribute(&format!("data-{name}")) {
+        return;
+    }
     let now = super::now();
     let _ = body.set_attribute(&format!("data-{name}-ms"), &format!("{now:.0}"));
     let _ = body.set_attribute(&format!("data-{name}"), "true");

@@ -1,7 +1,7 @@
 //! Canvases that stay crisp: the backing store is the CSS size times devicePixelRatio, and
 //! charts get a theme whose sizes are scaled by the same ratio.
 
-use super::text_canvas::MeasuringCanvas;
+use super::text_canvas::PageBackend;
 use crate::chart::{Area, ChartResult, Theme};
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::{JsCast, JsValue};
@@ -115,10 +115,10 @@ impl ChartCanvas {
     /// Draws a chart. A failure is returned as a message, never a panic.
     pub fn draw<F>(&self, chart: F) -> Result<(), JsValue>
     where
-        F: FnOnce(&Area<'_, MeasuringCanvas>, &Theme) -> ChartResult<MeasuringCanvas>,
+        F: FnOnce(&Area<'_, PageBackend<'static>>, &Theme) -> ChartResult<PageBackend<'static>>,
     {
         let theme = self.fit();
-        let backend = MeasuringCanvas::new(self.canvas.clone())
+        let backend = PageBackend::new(self.canvas.clone())
             .ok_or_else(|| JsValue::from_str("this browser gave no 2D canvas context"))?;
         let root = backend.into_drawing_area();
         chart(&root, &theme)

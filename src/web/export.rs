@@ -4,10 +4,10 @@
 //! where `navigator.clipboard` is missing or refused), and the "Save PNG / Save SVG" buttons
 //! every chart gets.
 
-use super::text_canvas::Measuring;
+use super::text_canvas::PageBackend;
 use crate::chart::figure::{slide_theme, Figures, SLIDE_SIZE};
 use gloo_events::EventListener;
-use plotters::prelude::{IntoDrawingArea, SVGBackend};
+use plotters::prelude::IntoDrawingArea;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -130,10 +130,8 @@ pub fn download_png(name: &str, canvas: &HtmlCanvasElement) -> Result<(), JsValu
 pub fn svg_of<F: Figures>(figures: &F, index: usize) -> Result<String, JsValue> {
     let mut out = String::new();
     {
-        let backend = Measuring::detached(crate::chart::raster::RectBlit(SVGBackend::with_string(
-            &mut out, SLIDE_SIZE,
-        )))
-        .ok_or_else(|| JsValue::from_str("no canvas to measure text with"))?;
+        let backend = PageBackend::svg(&mut out, SLIDE_SIZE)
+            .ok_or_else(|| JsValue::from_str("no canvas to measure text with"))?;
         let root = backend.into_drawing_area();
         let fail = |e: String| JsValue::from_str(&format!("SVG export failed: {e}"));
         figures
@@ -186,19 +184,30 @@ pub fn figure_buttons<V: 'static, F: Figures + 'static>(
     Ok((row, vec![on_png, on_svg]))
 }
 
-/// Puts `text` on the clipboard, then calls `done` with how it went.
+/// Puts `text` on the clipboard, then calls `done` with how it went (always later, in a
+/// microtask: the caller may still hold what `done` borrows). The clipboard's promise is
+/// awaited through `Promise.allSettled`, which always resolves, so one callback that runs
+/// exactly once does it (no async executor in the page's first part).
 pub fn copy_text(text: String, done: impl FnOnce(CopyPath) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let path = match clipboard_write(&text) {
-            Some(promise) => match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => CopyPath::Clipboard,
-                Err(_) => fallback_copy(&text),
-            },
-            None => fallback_copy(&text),
+    let promise = clipboard_write(&text).unwrap_or_else(|| js_sys::Promise::reject(&JsValue::NULL));
+    let settled = js_sys::Promise::all_settled(&js_sys::Array::of1(&promise));
+    let then = Closure::once_into_js(move |results: JsValue| {
+        let first = js_sys::Array::from(&results).get(0);
+        let status = js_sys::Reflect::get(&first, &"status".into()).ok();
+        let path = match status.and_then(|s| s.as_string()).as_deref() {
+            Some("fulfilled") => CopyPath::Clipboard,
+            _ => fallback_copy(&text),
         };
         COPIES.with(|c| keep(&mut c.borrow_mut(), (text, path)));
         done(path);
     });
+    // `then` through Reflect: js-sys's binding wants a borrowed Closure that something must
+    // keep alive, where this one frees itself when called.
+    if let Ok(f) = js_sys::Reflect::get(&settled, &"then".into()) {
+        let _ = f
+            .unchecked_into::<js_sys::Function>()
+            .call1(&settled, &then);
+    }
 }
 
 /// `navigator.clipboard.writeText(text)`, where the browser has it (secure pages only).

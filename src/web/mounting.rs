@@ -5,7 +5,7 @@
 use super::address::Address;
 use super::{controls, dom, errors, page, show_error};
 use crate::lesson::Lesson;
-use crate::panels::{self, PanelInfo};
+use crate::panels::{self, PanelId, PanelInfo};
 use crate::spec::{echo, limit_query, lookup, pairs_for_prefix, query_pairs};
 use gloo_events::EventListener;
 use std::any::Any;
@@ -123,14 +123,17 @@ pub(crate) fn mount_info(
 /// panel's own keys), keeping its place in the page's address and the lesson the address
 /// gives it (controls hidden or locked): how one panel hands a configuration to another
 /// without importing it. Returns the panel's host, or None when the page shows no such panel.
-pub fn remount(panel: panels::PanelId, query: &str) -> Result<Option<Element>, JsValue> {
-    let info = panels::info(panel);
+/// A panel that another part of the page holds is mounted by that part (`parts`).
+pub fn remount(panel: PanelId, query: &str) -> Result<Option<Element>, JsValue> {
     let doc = dom::document()?;
-    let hosts = doc.query_selector_all(&format!("[data-panel='{}']", info.name))?;
+    let hosts = doc.query_selector_all(&format!("[data-panel='{}']", panel.name()))?;
     let host = (0..hosts.length())
         .filter_map(|i| hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
         .find(|h| h.closest("[hidden]").ok().flatten().is_none());
     let Some(host) = host else { return Ok(None) };
+    let Some(info) = panels::info(panel) else {
+        return Ok(super::parts::remount(panel, query)?.then_some(host));
+    };
     let address = MOUNTED.with(|m| {
         m.borrow()
             .iter()
@@ -141,7 +144,7 @@ pub fn remount(panel: panels::PanelId, query: &str) -> Result<Option<Element>, J
     // The lesson is read from the address, where it stays (`lesson::keep_in_address`): plain
     // keys in an embed of this panel, its prefixed ones on the full page.
     let page = page::address_pairs().0;
-    let embedded = lookup(&page, "panel").and_then(panels::find) == Some(info);
+    let embedded = lookup(&page, "panel").and_then(PanelId::from_name) == Some(info.id);
     let prefix = if embedded { "" } else { info.prefix };
     let lesson = lesson_pairs_for(&page, prefix);
     mount_info(&host, info, &pairs, address, &lesson)?;
@@ -155,9 +158,13 @@ pub(crate) fn is_mounted(host: &Element) -> bool {
 
 /// Mounts one of the page's own panels: in an embed with plain keys, on the full page with
 /// its own prefixed keys winning over plain ones; either way its controls drive the address.
-pub(crate) fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(String, String)]) {
+pub(crate) fn start_panel(host: &Element, only: Option<PanelId>, page: &[(String, String)]) {
     let name = host.get_attribute("data-panel").unwrap_or_default();
     let Some(info) = panels::find(&name) else {
+        if PanelId::from_name(&name).is_some() {
+            // Another part of the page holds it, and mounts it.
+            return;
+        }
         let msg = format!(
             "There is no panel called “{}”; the panels are: {}.",
             echo(&name),
@@ -167,7 +174,7 @@ pub(crate) fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(Stri
         show_error(&msg);
         return;
     };
-    if only.is_some_and(|o| o != info) {
+    if only.is_some_and(|o| o != info.id) {
         // Hide the whole section, heading and text included; never mount it.
         let section = host.closest("section").ok().flatten();
         let _ = section
@@ -182,7 +189,7 @@ pub(crate) fn start_panel(host: &Element, only: Option<PanelInfo>, page: &[(Stri
     let mut lesson_pairs = pairs.clone();
     lesson_pairs.extend(lesson_pairs_for(page, prefix));
     pairs.extend(pairs_for_prefix(page, prefix));
-    let address = Some(Address::new(prefix));
+    let address = Some(Address::new(info.id, prefix));
     if let Err(e) = mount_info(host, info, &pairs, address, &lesson_pairs) {
         let msg = format!(
             "The “{}” panel could not start: {}",
@@ -208,6 +215,7 @@ pub(crate) fn lesson_pairs_for(page: &[(String, String)], prefix: &str) -> Vec<(
 
 /// Mounts a page panel again with a story step's `pairs` (its plain keys) on top of nothing
 /// but its defaults, keeping the page's lesson for it and its place in the address.
+#[cfg(feature = "lab")]
 pub(crate) fn remount_page_panel(
     host: &Element,
     info: PanelInfo,
@@ -215,6 +223,6 @@ pub(crate) fn remount_page_panel(
     page: &[(String, String)],
 ) -> Result<(), JsValue> {
     let lesson_pairs = lesson_pairs_for(page, info.prefix);
-    let address = Some(Address::new(info.prefix));
+    let address = Some(Address::new(info.id, info.prefix));
     mount_info(host, info, pairs, address, &lesson_pairs)
 }

@@ -2,7 +2,7 @@
 //! (`panel=`), and messages at the top of the page that are not errors.
 
 use super::dom;
-use crate::panels::{self, PanelInfo};
+use crate::panels::{self, PanelId};
 use crate::spec::{echo, limit_query, lookup, query_pairs};
 
 /// The query pairs of the page's address, read up to [`crate::spec::MAX_QUERY_BYTES`], and
@@ -15,12 +15,13 @@ pub(crate) fn address_pairs() -> (Vec<(String, String)>, Option<usize>) {
     (query_pairs(read), cut.then_some(search.len()))
 }
 
-/// The panel named by `panel=` in the query, if it is one we have. An unknown name is
-/// reported and the whole page shown.
-pub(crate) fn embed_choice(pairs: &[(String, String)]) -> Option<PanelInfo> {
+/// The panel named by `panel=` in the query, if it is one of the explorer's (held by this
+/// part of the page or not). An unknown name is reported (by the part that leads) and the
+/// whole page shown.
+pub(crate) fn embed_choice(pairs: &[(String, String)]) -> Option<PanelId> {
     let name = lookup(pairs, "panel")?;
-    let found = panels::find(name);
-    if found.is_none() {
+    let found = PanelId::from_name(name);
+    if found.is_none() && super::LEADS {
         show_notice(&format!(
             "There is no panel called “{}”, so the whole page is shown. The panels are: {}.",
             echo(name),

@@ -205,16 +205,23 @@ impl Guide {
     fn set_panels(&self, step: &Step, first_load: bool) -> Result<(), JsValue> {
         let doc = dom::document()?;
         for &(id, query) in step.set {
-            let info = panels::info(id);
             let Some(host) = page_host(&doc, id) else {
                 continue;
             };
             let mut pairs = query_pairs(query);
             if first_load {
                 // A reloaded `?step=N&neuron.b=0.3` keeps what the learner changed.
-                pairs.extend(pairs_for_prefix(&self.page, info.prefix));
+                pairs.extend(pairs_for_prefix(&self.page, id.prefix()));
             }
-            remount_page_panel(&host, info, &pairs, &self.page)?;
+            match panels::info(id) {
+                Some(info) => remount_page_panel(&host, info, &pairs, &self.page)?,
+                // The other part of the page holds it: it mounts it from the same pairs.
+                None => {
+                    let mut query = form_urlencoded::Serializer::new(String::new());
+                    query.extend_pairs(&pairs);
+                    super::parts::remount(id, &query.finish())?;
+                }
+            }
         }
         if let Some(host) = page_host(&doc, step.panel()) {
             host.before_with_node_1(&self.card.root)?;
@@ -225,7 +232,7 @@ impl Guide {
 
 /// The page's own host of a panel (not one mounted by script elsewhere).
 fn page_host(doc: &Document, id: panels::PanelId) -> Option<Element> {
-    let name = panels::info(id).name;
+    let name = id.name();
     doc.query_selector(&format!("[data-panel='{name}']"))
         .ok()
         .flatten()

@@ -8,7 +8,9 @@
 //! draws through the same wrapper over plotters' `SVGBackend` (measuring with a detached
 //! canvas), so exporting a figure adds no element and no style to the page either.
 
-use plotters::prelude::DrawingBackend;
+use super::surface::Surface;
+use crate::chart::raster::RectBlit;
+use plotters::prelude::{DrawingBackend, SVGBackend};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
 };
@@ -44,13 +46,15 @@ enum Shape {
 #[derive(Clone, Copy, PartialEq)]
 struct Batch((u8, u8, u8), u32, Shape, u32);
 
-/// What the page's charts draw on.
-pub type MeasuringCanvas = Measuring<CanvasBackend>;
+/// What the page's charts draw on: a canvas, or Save SVG's document (one type, so every
+/// chart's drawing code is compiled once, see `surface`).
+pub type PageBackend<'a> = Measuring<Surface<'a>>;
 
-impl MeasuringCanvas {
+impl PageBackend<'static> {
+    /// Draws on `canvas`, measuring text with its own context.
     pub fn new(canvas: HtmlCanvasElement) -> Option<Self> {
         let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-        let inner = CanvasBackend::with_canvas_object(canvas)?;
+        let inner = Surface::Canvas(CanvasBackend::with_canvas_object(canvas)?);
         Some(Measuring {
             inner,
             context,
@@ -60,14 +64,15 @@ impl MeasuringCanvas {
     }
 }
 
-impl<B: DrawingBackend> Measuring<B> {
-    /// `inner`, measuring its text with a canvas of its own (never added to the page).
-    pub fn detached(inner: B) -> Option<Self> {
+impl<'a> PageBackend<'a> {
+    /// Writes an SVG document of `size` into `out`, measuring its text with a canvas of its
+    /// own (never added to the page); bitmaps become rectangles.
+    pub fn svg(out: &'a mut String, size: (u32, u32)) -> Option<Self> {
         let doc = web_sys::window()?.document()?;
         let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
         let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
         Some(Measuring {
-            inner,
+            inner: Surface::Svg(RectBlit(SVGBackend::with_string(out, size))),
             context,
             puts_pixels: false,
             batch: None,

@@ -11,9 +11,9 @@ pub mod words;
 /// This panel's row in the registry (`panels::PANELS`).
 pub const PANEL: super::PanelInfo = super::PanelInfo {
     id: super::PanelId::Activation,
-    name: "activation",
-    prefix: "act.",
-    title: "Activation functions",
+    name: super::PanelId::Activation.name(),
+    prefix: super::PanelId::Activation.prefix(),
+    title: super::PanelId::Activation.title(),
     embed_height: 720,
     controls: || state::FIELDS.iter().map(|f| f.control).collect(),
     relink: |pairs| {
@@ -21,6 +21,7 @@ pub const PANEL: super::PanelInfo = super::PanelInfo {
         let write: fn(&_) -> String = |s| crate::spec::write_query(&state::FIELDS, s);
         (write(&s), warnings)
     },
+    #[cfg(not(target_arch = "wasm32"))]
     figures: |pairs| super::svgs_of(&state::from_pairs(pairs).0),
     #[cfg(all(target_arch = "wasm32", feature = "page"))]
     mount: web::mount,

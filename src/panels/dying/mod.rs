@@ -26,9 +26,9 @@ pub mod worker;
 /// This panel's row in the registry (`panels::PANELS`).
 pub const PANEL: super::PanelInfo = super::PanelInfo {
     id: super::PanelId::Dying,
-    name: "dying",
-    prefix: "dying.",
-    title: "Where neurons die",
+    name: super::PanelId::Dying.name(),
+    prefix: super::PanelId::Dying.prefix(),
+    title: super::PanelId::Dying.title(),
     embed_height: 1900,
     controls: || state::FIELDS.iter().map(|f| f.control).collect(),
     relink: |pairs| {
@@ -36,6 +36,7 @@ pub const PANEL: super::PanelInfo = super::PanelInfo {
         let write: fn(&_) -> String = state::Settings::to_query;
         (write(&s), warnings)
     },
+    #[cfg(not(target_arch = "wasm32"))]
     figures: |pairs| super::svgs_of(&state::State::new(state::Settings::from_pairs(pairs).0)),
     #[cfg(all(target_arch = "wasm32", feature = "page"))]
     mount: web::mount,

@@ -21,9 +21,9 @@ pub mod words;
 /// This panel's row in the registry (`panels::PANELS`).
 pub const PANEL: super::PanelInfo = super::PanelInfo {
     id: super::PanelId::Model,
-    name: "model",
-    prefix: "model.",
-    title: "Your model",
+    name: super::PanelId::Model.name(),
+    prefix: super::PanelId::Model.prefix(),
+    title: super::PanelId::Model.title(),
     embed_height: 1900,
     controls: || state::FIELDS.iter().map(|f| f.control).collect(),
     relink: |pairs| {
@@ -31,6 +31,7 @@ pub const PANEL: super::PanelInfo = super::PanelInfo {
         let write: fn(&_) -> String = |s| crate::spec::write_query(&state::FIELDS, s);
         (write(&s), warnings)
     },
+    #[cfg(not(target_arch = "wasm32"))]
     figures: |pairs| super::svgs_of(&state::State::new(state::from_pairs(pairs).0)),
     #[cfg(all(target_arch = "wasm32", feature = "page"))]
     mount: web::mount,

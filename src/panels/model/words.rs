@@ -9,7 +9,7 @@ use super::judge::{self, Judge};
 use super::reader::{MAX_BYTES, MAX_LAYER_UNITS, MAX_UNITS};
 use super::state::State;
 use crate::dead_report::{Layer, Report};
-use crate::panels::{info, PanelId};
+use crate::panels::PanelId;
 use crate::sim::dead::Definition;
 use crate::spec::{echo, format_sig};
 
@@ -175,7 +175,7 @@ pub struct Finding {
 
 /// `?panel=NAME&query`: a link that opens another panel with these settings.
 fn link(panel: PanelId, query: &str) -> String {
-    format!("?panel={}&{query}", info(panel).name)
+    format!("?panel={}&{query}", panel.name())
 }
 
 /// Links to the remedies for units dead before training.

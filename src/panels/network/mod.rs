@@ -28,9 +28,9 @@ pub mod worker;
 /// This panel's row in the registry (`panels::PANELS`).
 pub const PANEL: super::PanelInfo = super::PanelInfo {
     id: super::PanelId::Network,
-    name: "network",
-    prefix: "net.",
-    title: "A small network",
+    name: super::PanelId::Network.name(),
+    prefix: super::PanelId::Network.prefix(),
+    title: super::PanelId::Network.title(),
     embed_height: 1900,
     controls: || settings::FIELDS.iter().map(|f| f.control).collect(),
     relink: |pairs| {
@@ -38,6 +38,7 @@ pub const PANEL: super::PanelInfo = super::PanelInfo {
         let write: fn(&_) -> String = settings::Settings::to_query;
         (write(&s), warnings)
     },
+    #[cfg(not(target_arch = "wasm32"))]
     figures: |pairs| super::svgs_of(&state::State::new(settings::Settings::from_pairs(pairs).0)),
     #[cfg(all(target_arch = "wasm32", feature = "page"))]
     mount: web::mount,

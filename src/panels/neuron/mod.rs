@@ -11,9 +11,9 @@ pub mod words;
 /// This panel's row in the registry (`panels::PANELS`).
 pub const PANEL: super::PanelInfo = super::PanelInfo {
     id: super::PanelId::Neuron,
-    name: "neuron",
-    prefix: "neuron.",
-    title: "One neuron",
+    name: super::PanelId::Neuron.name(),
+    prefix: super::PanelId::Neuron.prefix(),
+    title: super::PanelId::Neuron.title(),
     embed_height: 1250,
     controls: || state::FIELDS.iter().map(|f| f.control).collect(),
     relink: |pairs| {
@@ -21,6 +21,7 @@ pub const PANEL: super::PanelInfo = super::PanelInfo {
         let write: fn(&_) -> String = |s| crate::spec::write_query(&state::FIELDS, s);
         (write(&s), warnings)
     },
+    #[cfg(not(target_arch = "wasm32"))]
     figures: |pairs| super::svgs_of(&state::State::new(state::from_pairs(pairs).0)),
     #[cfg(all(target_arch = "wasm32", feature = "page"))]
     mount: web::mount,
