@@ -86,44 +86,36 @@ mod tests {
         query_pairs(q)
     }
 
-    /// The intro part of the page: activation and neuron, no guided path.
+    /// The intro part of the page: the activation panel, no guided path.
     fn intro(key: &str) -> Option<Slot> {
-        foreign(
-            key,
-            |id| matches!(id, PanelId::Activation | PanelId::Neuron),
-            false,
-        )
+        foreign(key, |id| id == PanelId::Activation, false)
     }
 
-    /// The lab part: the network, the map, the model and the guided path.
+    /// The lab part: the other panels and the guided path.
     fn lab(key: &str) -> Option<Slot> {
-        foreign(
-            key,
-            |id| !matches!(id, PanelId::Activation | PanelId::Neuron),
-            true,
-        )
+        foreign(key, |id| id != PanelId::Activation, true)
     }
 
     #[test]
     fn each_part_keeps_the_others_settings_and_writes_its_own() {
         let intro_book = Book {
             fixed: vec![],
-            parts: vec![(PanelId::Neuron, pairs("neuron.b=0.3"))],
+            parts: vec![(PanelId::Activation, pairs("act.f=elu"))],
         };
-        let now = pairs("step=4&net.lr=0.1&neuron.b=0.1&dying.axis=clip");
+        let now = pairs("step=4&act.f=relu&net.lr=0.1&neuron.b=0.3&dying.axis=clip");
         assert_eq!(
             compose(&intro_book, &now, intro),
-            "step=4&neuron.b=0.3&net.lr=0.1&dying.axis=clip"
+            "step=4&act.f=elu&neuron.b=0.3&net.lr=0.1&dying.axis=clip"
         );
         // The lab, writing next, keeps what the intro wrote and replaces its own.
         let lab_book = Book {
             fixed: pairs("step=5"),
             parts: vec![(PanelId::Network, pairs("net.lr=0.01"))],
         };
-        let now = pairs("step=4&neuron.b=0.3&net.lr=0.1&dying.axis=clip");
+        let now = pairs("step=4&act.f=elu&neuron.b=0.3&net.lr=0.1&dying.axis=clip");
         assert_eq!(
             compose(&lab_book, &now, lab),
-            "step=5&neuron.b=0.3&net.lr=0.01"
+            "step=5&act.f=elu&net.lr=0.01"
         );
     }
 
@@ -172,6 +164,8 @@ mod tests {
         assert_eq!(lab("step"), None);
         assert_eq!(intro("net.lr"), Some(Slot::Panel(PanelId::Network)));
         assert_eq!(lab("act.alpha"), Some(Slot::Panel(PanelId::Activation)));
+        assert_eq!(intro("neuron.b"), Some(Slot::Panel(PanelId::Neuron)));
+        assert_eq!(lab("neuron.b"), None);
         assert_eq!(lab("net.lr"), None);
     }
 }

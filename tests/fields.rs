@@ -65,7 +65,7 @@ fn every_field_of_every_panel_round_trips_through_its_link() {
             let key = c.key();
             let (default_link, _) = (p.relink)(&[]);
             let v = another_link_value(&c, value_in(&default_link, key).as_deref());
-            let found = contexts(&p).into_iter().find_map(|mut pairs| {
+            let found = contexts(p).into_iter().find_map(|mut pairs| {
                 pairs.push((key.to_string(), v.clone()));
                 let (link, warnings) = (p.relink)(&pairs);
                 let shown = value_in(&link, key)?;

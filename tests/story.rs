@@ -38,7 +38,7 @@ fn every_steps_query_parses_without_warnings_through_its_panels_table() {
     for step in &STEPS {
         assert!(!step.set.is_empty(), "{}", step.title);
         for &(panel, q) in step.set {
-            let info = panels::info(panel);
+            let info = panels::info(panel).expect("a whole build holds every panel");
             let pairs = query_pairs(q);
             let warnings = (info.relink)(&pairs).1;
             assert!(warnings.is_empty(), "{}: {q}: {warnings:?}", step.title);
@@ -50,10 +50,12 @@ fn every_steps_query_parses_without_warnings_through_its_panels_table() {
 }
 
 fn control(panel: PanelId, key: &str) -> Control {
-    (panels::info(panel).controls)()
-        .into_iter()
-        .find(|c| c.key() == key)
-        .unwrap_or_else(|| panic!("{panel:?} has no control {key}"))
+    (panels::info(panel)
+        .expect("a whole build holds every panel")
+        .controls)()
+    .into_iter()
+    .find(|c| c.key() == key)
+    .unwrap_or_else(|| panic!("{panel:?} has no control {key}"))
 }
 
 #[test]

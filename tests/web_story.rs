@@ -34,7 +34,7 @@ impl Page {
         slot.set_attribute("data-story", "").unwrap();
         header.append_child(&slot).unwrap();
         root.append_child(&header).unwrap();
-        for name in panels::PANELS.map(|p| p.name) {
+        for name in panels::PANELS.iter().map(|p| p.name) {
             let section = doc.create_element("section").unwrap();
             let host = doc.create_element("div").unwrap();
             host.set_attribute("data-panel", name).unwrap();
@@ -52,7 +52,7 @@ impl Page {
     }
 
     fn host(&self, panel: PanelId) -> Element {
-        let name = panels::info(panel).name;
+        let name = panel.name();
         support::find(&self.root, &format!("[data-panel='{name}']"))
     }
 
@@ -111,9 +111,11 @@ async fn until(ms: f64, what: &str, host: &Element, ok: impl Fn() -> bool) {
 }
 
 fn slider_position(panel: PanelId, key: &str, v: f64) -> f64 {
-    let control = (panels::info(panel).controls)()
-        .into_iter()
-        .find(|c| c.key() == key);
+    let control = (panels::info(panel)
+        .expect("a whole build holds every panel")
+        .controls)()
+    .into_iter()
+    .find(|c| c.key() == key);
     match control {
         Some(Control::Slider(spec)) => spec.to_slider(v),
         _ => panic!("{panel:?} has no slider {key}"),

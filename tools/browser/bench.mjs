@@ -3,7 +3,7 @@
 //   NATIVE_BENCH=<bench_native binary> node bench.mjs <url> <epochs>
 //
 // Loads the built site in headless Chromium, waits for <body data-ready="true">, calls
-// `await window.wasmBindings.bench_seed002(epochs)` (Trunk 0.21 puts the module's exports on
+// `await window.wasmLab.bench_seed002(epochs)` (Trunk 0.21 puts the module's exports on
 // window.wasmBindings; the app returns a JSON string with "ms_per_epoch"), and prints
 // {"wasm_ms_per_epoch":..,"epochs":..} on one line. The same nets natively (NATIVE_BENCH) and
 // in JAX run right after the page's run of each, so every ratio compares one minute.
@@ -154,7 +154,10 @@ async function coldLoads(n) {
       paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
       tasks: window.__loadTasks,
       scripts: window.__loadScripts,
-      wasm: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.name),
+      // Each wasm file and whether its fetch began before the page was ready: the first
+      // screen's bytes are those (the page's second part is asked for once it has drawn).
+      wasm: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'))
+        .map((e) => [e.name, e.startTime < Number(document.body.dataset.readyMs)]),
     }));
     readies.push(r.ready);
     completes.push(r.complete);
@@ -182,10 +185,19 @@ async function coldLoads(n) {
   paints.sort((a, b) => a - b);
   let raw = 0;
   let gzipped = 0;
-  for (const name of wasm ?? []) {
+  let firstRaw = 0;
+  let firstGzipped = 0;
+  const parts = [];
+  for (const [name, beforeReady] of wasm ?? []) {
     const bytes = Buffer.from(await (await fetch(name)).arrayBuffer());
+    const gz = gzipSync(bytes, { level: 9 }).length;
     raw += bytes.length;
-    gzipped += gzipSync(bytes, { level: 9 }).length;
+    gzipped += gz;
+    if (beforeReady) {
+      firstRaw += bytes.length;
+      firstGzipped += gz;
+    }
+    parts.push({ file: name.split('/').pop(), raw: bytes.length, gzipped: gz, before_ready: beforeReady });
   }
   return {
     readyMs: readies[Math.floor(readies.length / 2)],
@@ -197,6 +209,9 @@ async function coldLoads(n) {
     longestScript,
     raw,
     gzipped,
+    firstRaw,
+    firstGzipped,
+    parts,
   };
 }
 
@@ -247,20 +262,20 @@ try {
     console.error(`warning: the page reports an error (data-error=${error}):\n  ${problems.join('\n  ')}`);
   }
   const exported = await page.evaluate(
-    () => typeof window.wasmBindings?.bench_seed002 === 'function',
+    () => typeof window.wasmLab?.bench_seed002 === 'function',
   );
   if (!exported) {
     throw new Error(
-      'window.wasmBindings.bench_seed002 is not exported yet: the app needs a ' +
+      'window.wasmLab.bench_seed002 (the page's second part) is not exported yet: the app needs a ' +
         '#[wasm_bindgen] pub fn bench_seed002(epochs: u32) returning a JSON string with "ms_per_epoch"',
     );
   }
   // One untimed epoch first, as JAX's figures leave out its first (compiling) call: V8 runs
   // new wasm on its baseline compiler and swaps in optimised code function by function, so
   // without it the "later" epochs of the first call still partly time the baseline code.
-  const cold = JSON.parse(await page.evaluate(async () => await window.wasmBindings.bench_seed002(1)));
+  const cold = JSON.parse(await page.evaluate(async () => await window.wasmLab.bench_seed002(1)));
   const raw = await page.evaluate(
-    async (n) => await window.wasmBindings.bench_seed002(n),
+    async (n) => await window.wasmLab.bench_seed002(n),
     epochs,
   );
   const result = JSON.parse(raw);
@@ -278,7 +293,7 @@ try {
   for (const width of [8, 16, 32, 64]) {
     const rows = JSON.parse(
       await page.evaluate(
-        async ([n, w]) => await window.wasmBindings.bench_scaling(n, w),
+        async ([n, w]) => await window.wasmLab.bench_scaling(n, w),
         [scalingEpochs, width],
       ),
     );
@@ -353,6 +368,9 @@ try {
       load_longest_script_ms: load.longestScript === null ? null : Math.round(load.longestScript),
       wasm_bytes: load.raw,
       wasm_gzip_bytes: load.gzipped,
+      first_screen_wasm_bytes: load.firstRaw,
+      first_screen_wasm_gzip_bytes: load.firstGzipped,
+      wasm_parts: load.parts,
       page_spiral_ms_per_epoch: +(spiral.ms / spiral.epochs).toFixed(2),
       page_spiral_long_tasks: spiral.longTasks,
       page_spiral_max_frame_work_ms: spiral.maxFrame,

@@ -35,8 +35,9 @@ export async function addressRoundTrip(browser, url) {
     // Every panel of the registry (the page's own list, `panels()`): a new panel is covered
     // the day it exists. In each, the first slider moves three steps and the first menu
     // takes another option.
-    const registry = await page.evaluate(() => window.wasmBindings.panels());
-    if (registry.length < 4) problems.push(`panels() lists ${registry.length} panels`);
+    // The page loads in two parts (index.html): each lists the panels it holds.
+    const registry = await page.evaluate(() => [window.wasmBindings, window.wasmLab].flatMap((b) => b.panels()));
+    if (registry.length < 5) problems.push(`panels() lists ${registry.length} panels`);
     for (const { name } of registry) {
       const root = page.locator(`[data-panel="${name}"]`);
       if ((await root.count()) === 0) {

@@ -10,7 +10,8 @@
 // <url>) is loaded the same way and saved as <out-dir>/<slug>-desktop.png / -phone.png;
 // an extra written "strict:URL" is a site served with a strict Content-Security-Policy
 // (axe, an inline script, is not injected there).
-// Then the checks of interact.mjs (address round trip, pixel ratio change, frame budget) and
+// Then the checks of interact.mjs (address round trip, pixel ratio change, frame budget),
+// parts_check.mjs (the page's two wasm parts) and
 // dying_check.mjs (the phase map filled by Web Workers), each counted as one more load (the
 // frame budget runs beside a CPU-bound process).
 // Last line: "smoke result: N passed; M failed" (one per page load); exit code 1 on failure.
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { deadline, launchChromium, loadAndWait, watch } from './browser.mjs';
 import { dyingThroughWorkers } from './dying_check.mjs';
 import { addressRoundTrip, busyFrameBudget, pixelRatioChange } from './interact.mjs';
+import { pageInTwoParts } from './parts_check.mjs';
 
 const [url, outDir = 'target/screenshots', ...extras] = process.argv.slice(2);
 if (!url) {
@@ -172,6 +174,7 @@ try {
   }
   const checks = [
     ['address', 'every control of every panel restored from the page address', addressRoundTrip],
+    ['parts', 'the first screen loads the first part alone; the guided path and embeds work across the two', pageInTwoParts],
     ['dpr', 'every canvas redrawn at a new devicePixelRatio', pixelRatioChange],
     ['workers', 'the dying map (9 x 9) and born-dead curves filled by Web Workers', dyingThroughWorkers],
     // Issue #29: on a busy machine too (a laptop in a video call, a loaded CI host).

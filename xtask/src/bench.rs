@@ -220,7 +220,7 @@ const DYING_FIGURES: [&str; 17] = [
 ];
 
 /// The page's own figures that bench.mjs prints, copied into the one line of results.
-const PAGE_FIGURES: [&str; 26] = [
+const PAGE_FIGURES: [&str; 28] = [
     "slider_redraw_median_ms",
     "slider_redraw_p95_ms",
     "page_5_epochs_ms",
@@ -247,6 +247,8 @@ const PAGE_FIGURES: [&str; 26] = [
     "load_longest_script_ms",
     "wasm_bytes",
     "wasm_gzip_bytes",
+    "first_screen_wasm_bytes",
+    "first_screen_wasm_gzip_bytes",
 ];
 
 /// Four significant digits are plenty for a timing.

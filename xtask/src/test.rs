@@ -48,9 +48,32 @@ fn ensure_tools(root: &Path) -> Option<Outcome> {
     ))
 }
 
+/// clippy on one part of the page (`--features page,PART`, as index.html builds it).
+macro_rules! page_part_clippy {
+    ($features:literal) => {
+        [
+            "clippy",
+            "--package",
+            "dying-relu",
+            "--lib",
+            "--bins",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-default-features",
+            "--features",
+            $features,
+            "--",
+            "-D",
+            "warnings",
+        ]
+    };
+}
+const PAGE_PART_INTRO: [&str; 13] = page_part_clippy!("page,intro");
+const PAGE_PART_LAB: [&str; 13] = page_part_clippy!("page,lab");
+
 /// `cargo fmt --check` and clippy, natively and for wasm32, each passing or failing as one.
 fn static_checks(root: &Path) -> Vec<Outcome> {
-    let checks: [(&str, &[&str]); 3] = [
+    let checks: [(&str, &[&str]); 5] = [
         ("cargo fmt --check", &["fmt", "--all", "--check"]),
         (
             "clippy (native, all targets)",
@@ -80,6 +103,9 @@ fn static_checks(root: &Path) -> Vec<Outcome> {
                 "warnings",
             ],
         ),
+        // The page's two parts, each built with its own features (index.html).
+        ("clippy (wasm32, the page's first part)", &PAGE_PART_INTRO),
+        ("clippy (wasm32, the page's second part)", &PAGE_PART_LAB),
     ];
     checks
         .into_iter()
