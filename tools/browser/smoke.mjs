@@ -147,6 +147,10 @@ try {
       try {
         const error = await loadAndWait(page, target.url);
         if (error) problems.push(`body data-error: ${error}`);
+        // A panel mounted by a script of the page (embed.html's neuron, mounted once both
+        // parts have loaded) may be mounted just before data-complete: its later charts are
+        // drawn in tasks of their own, a few tasks on.
+        await page.waitForTimeout(250);
         problems.push(...(await accessibilityProblems(page, target.strict)));
       } catch (err) {
         problems.push(`not ready: ${err.message.split('\n')[0]}`);
