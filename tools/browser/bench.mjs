@@ -266,7 +266,7 @@ try {
   );
   if (!exported) {
     throw new Error(
-      'window.wasmLab.bench_seed002 (the page's second part) is not exported yet: the app needs a ' +
+      'window.wasmLab.bench_seed002 (the second part of the page) is not exported yet: the app needs a ' +
         '#[wasm_bindgen] pub fn bench_seed002(epochs: u32) returning a JSON string with "ms_per_epoch"',
     );
   }
