@@ -44,7 +44,7 @@ export async function loadExplorerFromSite() {
 export function cannotStart(error, rest = false) {
   const why = error && error.message ? error.message : String(error);
   const note = document.getElementById('cannot-start');
-  const what = rest ? 'The rest of the explorer (the network, the phase map, your model and the guided path)' : 'The explorer';
+  const what = rest ? 'The rest of the explorer (one neuron, the network, the phase map, your model and the guided path)' : 'The explorer';
   const text = `${what} could not start: ${why}. It needs JavaScript and WebAssembly; ` +
     'a browser extension, the site’s security policy or a lost connection may block them.';
   if (note) {
