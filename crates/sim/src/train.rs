@@ -182,7 +182,6 @@ struct UnitTrack {
     fired_this_epoch: bool,
     last_active_step: Option<u64>,
     last_active_update: f64,
-    death: Option<DeathRecord>,
 }
 
 /// Owns a network, its optimizer state, the data and the training position.
@@ -208,6 +207,9 @@ pub struct Trainer {
     grad_norm_last: Vec<f64>,
     update_sq: Vec<Vec<f32>>,
     tracks: Vec<Vec<UnitTrack>>,
+    /// Per layer and unit: the autopsy of a unit dead since, updated as each epoch's
+    /// statistics are made (in epoch order, wherever the evaluation ran).
+    deaths: Vec<Vec<Option<DeathRecord>>>,
     failed: Option<TrainError>,
     /// Each input's smallest and largest training value: the box `provably_dead` reasons on.
     input_box: (Vec<f64>, Vec<f64>),
@@ -258,6 +260,7 @@ impl Trainer {
             .iter()
             .map(|l| vec![UnitTrack::default(); l.n_out])
             .collect();
+        let deaths = net.layers.iter().map(|l| vec![None; l.n_out]).collect();
         Ok(Trainer {
             config,
             stats_config: StatsConfig::default(),
@@ -279,6 +282,7 @@ impl Trainer {
             grad_norm_last: vec![0.0; n_layers],
             update_sq,
             tracks,
+            deaths,
             failed: None,
             input_box,
             update_ratios: Vec::new(),
@@ -578,29 +582,46 @@ impl Trainer {
     /// [`Trainer::epoch_finished`]): the last part of [`Trainer::finish_epoch`], for callers
     /// that evaluate a piece at a time.
     pub fn end_epoch(&mut self, ev: Evaluation) -> Result<EpochStats, TrainError> {
-        let mut stats = self.evaluation_stats(ev)?;
-        self.epoch += 1;
-        stats.epoch = self.epoch;
-        for (l, ls) in stats.layers.iter_mut().enumerate() {
-            for j in 0..ls.units {
-                let t = &mut self.tracks[l][j];
-                if ls.alive[j] {
-                    t.death = None;
-                } else if t.death.is_none() {
-                    t.death = Some(DeathRecord {
-                        found_dead_epoch: self.epoch,
-                        last_active_step: t.last_active_step,
-                        max_pre_activation: ls.max_pre_activation[j],
-                        last_update_norm: if t.last_active_step.is_some() {
-                            t.last_active_update
-                        } else {
-                            0.0
-                        },
-                    });
-                }
-                ls.deaths[j] = t.death;
-            }
+        let close = self.close_epoch();
+        self.stats_of(close, ev)
+    }
+
+    /// The trainer's side of the statistics of the network as it is now, without ending the
+    /// epoch (its death records are left as they are).
+    pub fn close(&self) -> EpochClose {
+        let steps = self.epoch_steps.max(1) as f64;
+        EpochClose {
+            epoch: self.epoch,
+            ends_epoch: false,
+            step: self.step,
+            failed_epoch: self.epoch,
+            net: self.net.clone(),
+            gw: self.ws.gw.clone(),
+            gb: self.ws.gb.clone(),
+            grad_norm_last: self.grad_norm_last.clone(),
+            grad_norm_mean: self.grad_norm_sum.iter().map(|g| g / steps).collect(),
+            epoch_steps: self.epoch_steps,
+            train_loss: if self.epoch_samples > 0 {
+                self.epoch_loss_sum / self.epoch_samples as f64
+            } else {
+                f64::NAN
+            },
+            tracks: self.tracks.clone(),
+            update_ratios: self.update_ratios.clone(),
+            recycled: self.recycled.clone(),
+            clipped_steps: self.clipped_steps,
         }
+    }
+
+    /// Ends the epoch (once [`Trainer::epoch_finished`]) without evaluating it: returns the
+    /// trainer's side of its statistics, to be completed by [`Trainer::stats_of`] with an
+    /// evaluation of [`EpochClose::net`] made here or anywhere else, while training goes on.
+    /// Training does not depend on the statistics, so the run is the same either way.
+    pub fn close_epoch(&mut self) -> EpochClose {
+        let mut close = self.close();
+        close.ends_epoch = true;
+        close.epoch = self.epoch + 1;
+        self.epoch += 1;
         for t in self.tracks.iter_mut().flatten() {
             t.fired_this_epoch = false;
         }
@@ -613,7 +634,7 @@ impl Trainer {
         self.epoch_steps = 0;
         self.grad_norm_sum.iter_mut().for_each(|g| *g = 0.0);
         shuffle_u32(&mut self.rng, &mut self.order);
-        Ok(stats)
+        close
     }
 
     /// Runs a whole epoch and returns its statistics.
@@ -688,6 +709,20 @@ impl Trainer {
     /// same however the work is divided) and returns whether every sample is done. The
     /// network must not be trained in between.
     pub fn continue_evaluation(&mut self, ev: &mut Evaluation, max_samples: usize) -> bool {
+        let net = std::mem::replace(&mut self.net, Mlp { layers: Vec::new() });
+        let done = self.continue_evaluation_of(&net, ev, max_samples);
+        self.net = net;
+        done
+    }
+
+    /// [`Trainer::continue_evaluation`] of `net` (an [`EpochClose::net`]: of this trainer's
+    /// shape, or [`Trainer::fits`] says it is not) instead of the network as it is now.
+    pub fn continue_evaluation_of(
+        &mut self,
+        net: &Mlp<f32>,
+        ev: &mut Evaluation,
+        max_samples: usize,
+    ) -> bool {
         let data = Rc::clone(&self.data);
         let (x, y) = evaluation_set(&data);
         let n = y.len();
@@ -750,20 +785,21 @@ impl Trainer {
                 start: ev.next,
                 bsz,
             };
-            ev.loss_sum += val_batch(&mut self.eval_ws, &self.net, batch, &mut visit);
+            ev.loss_sum += val_batch(&mut self.eval_ws, net, batch, &mut visit);
             if self.classifies {
-                ev.correct += self.eval_ws.correct(&self.net, bsz);
+                ev.correct += self.eval_ws.correct(net, bsz);
             }
             ev.next += bsz;
         }
         ev.next >= n
     }
 
-    /// Training fails on a non-finite validation loss, named after the last step.
-    fn validation_diverged(&mut self) -> TrainError {
-        let step = self.step.saturating_sub(1);
+    /// Training fails on a non-finite validation loss, named after the last step before the
+    /// evaluated network (`epoch` finished epochs, `step` steps).
+    fn validation_diverged(&mut self, epoch: usize, step: u64) -> TrainError {
+        let step = step.saturating_sub(1);
         let e = TrainError::Diverged {
-            epoch: self.epoch,
+            epoch,
             step,
             what: "the validation loss".into(),
         };
@@ -771,13 +807,39 @@ impl Trainer {
         e
     }
 
-    /// The statistics of a finished evaluation.
-    pub fn evaluation_stats(&mut self, mut ev: Evaluation) -> Result<EpochStats, TrainError> {
+    /// The statistics of a finished evaluation of the network as it is now.
+    pub fn evaluation_stats(&mut self, ev: Evaluation) -> Result<EpochStats, TrainError> {
+        let close = self.close();
+        self.stats_of(close, ev)
+    }
+
+    /// Whether `net` has this trainer's shape (layer sizes and activations), so that it can
+    /// be evaluated here.
+    pub fn fits(&self, net: &Mlp<f32>) -> bool {
+        net.layers.len() == self.net.layers.len()
+            && net.layers.iter().zip(&self.net.layers).all(|(a, b)| {
+                a.n_in == b.n_in
+                    && a.n_out == b.n_out
+                    && a.act == b.act
+                    && a.w.len() == b.w.len()
+                    && a.b.len() == b.b.len()
+                    && a.norm.is_some() == b.norm.is_some()
+            })
+    }
+
+    /// The statistics `close` describes, from an evaluation of its network (completed here if
+    /// unfinished). Closes of ended epochs must come in epoch order: each updates the death
+    /// records the next one reports.
+    pub fn stats_of(
+        &mut self,
+        close: EpochClose,
+        mut ev: Evaluation,
+    ) -> Result<EpochStats, TrainError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
         if ev.next < self.validation_samples() {
-            self.continue_evaluation(&mut ev, usize::MAX);
+            self.continue_evaluation_of(&close.net, &mut ev, usize::MAX);
         }
         let n = ev.next;
         let val_loss = ev.loss_sum / n.max(1) as f64;
@@ -792,11 +854,14 @@ impl Trainer {
             out_sums,
             ..
         } = ev;
-        let provable = self.provably_dead();
+        let (lo, hi) = &self.input_box;
+        let provable = crate::dead::provably_dead(&close.net, lo, hi);
         if !val_loss.is_finite() {
-            return Err(self.validation_diverged());
+            return Err(self.validation_diverged(close.failed_epoch, close.step));
         }
-        let steps = self.epoch_steps.max(1) as f64;
+        let EpochClose {
+            mut gw, mut gb, ..
+        } = close;
         let mut out_layers = Vec::with_capacity(layers.len());
         for (l, &(units, _)) in layers.iter().enumerate() {
             let nn = n.max(1) as f64;
@@ -807,26 +872,44 @@ impl Trainer {
                 .map(|&f| f > sc.mostly_off_threshold)
                 .collect();
             let dead = alive.iter().filter(|a| !**a).count();
-            let mut gw = self.ws.gw[l].clone();
-            let mut gb = self.ws.gb[l].clone();
+            if close.ends_epoch {
+                for (j, &a) in alive.iter().enumerate() {
+                    let t = &close.tracks[l][j];
+                    let death = &mut self.deaths[l][j];
+                    if a {
+                        *death = None;
+                    } else if death.is_none() {
+                        *death = Some(DeathRecord {
+                            found_dead_epoch: close.epoch,
+                            last_active_step: t.last_active_step,
+                            max_pre_activation: maxz[l][j],
+                            last_update_norm: if t.last_active_step.is_some() {
+                                t.last_active_update
+                            } else {
+                                0.0
+                            },
+                        });
+                    }
+                }
+            }
             out_layers.push(LayerStats {
                 units,
                 pre_activation: Distribution::from_values(&mut zs[l], sc.bins),
                 output: Distribution::from_values(&mut outs[l], sc.bins),
-                weight_grad: Distribution::from_values(&mut gw, sc.bins),
-                bias_grad: Distribution::from_values(&mut gb, sc.bins),
-                grad_norm_last: self.grad_norm_last[l],
-                grad_norm_mean: self.grad_norm_sum[l] / steps,
+                weight_grad: Distribution::from_values(&mut gw[l], sc.bins),
+                bias_grad: Distribution::from_values(&mut gb[l], sc.bins),
+                grad_norm_last: close.grad_norm_last[l],
+                grad_norm_mean: close.grad_norm_mean[l],
                 mostly_off,
                 off_fraction,
                 max_pre_activation: maxz[l].clone(),
                 dead_fraction: dead as f64 / units.max(1) as f64,
-                deaths: self.tracks[l].iter().map(|t| t.death).collect(),
+                deaths: self.deaths[l].clone(),
                 mean_abs_output: out_sums[l].iter().map(|o| o.abs / nn).collect(),
                 zero_fraction: out_sums[l].iter().map(|o| o.zeros as f64 / nn).collect(),
                 near_zero_fraction: out_sums[l].iter().map(|o| o.near as f64 / nn).collect(),
-                fired_in_training: if self.epoch_steps > 0 {
-                    self.tracks[l].iter().map(|t| t.fired_this_epoch).collect()
+                fired_in_training: if close.epoch_steps > 0 {
+                    close.tracks[l].iter().map(|t| t.fired_this_epoch).collect()
                 } else {
                     alive.clone()
                 },
@@ -835,18 +918,14 @@ impl Trainer {
             });
         }
         Ok(EpochStats {
-            epoch: self.epoch,
-            step: self.step,
-            train_loss: if self.epoch_samples > 0 {
-                self.epoch_loss_sum / self.epoch_samples as f64
-            } else {
-                f64::NAN
-            },
+            epoch: close.epoch,
+            step: close.step,
+            train_loss: close.train_loss,
             val_loss,
             layers: out_layers,
-            update_ratios: self.update_ratios.clone(),
-            recycled: self.recycled.clone(),
-            clipped_steps: self.clipped_steps,
+            update_ratios: close.update_ratios,
+            recycled: close.recycled,
+            clipped_steps: close.clipped_steps,
             val_accuracy,
         })
     }
@@ -975,6 +1054,42 @@ pub struct Evaluation {
     correct: u64,
     /// Samples done.
     next: usize,
+}
+
+/// The trainer's side of one set of statistics ([`Trainer::close`], [`Trainer::close_epoch`]):
+/// the network they describe and what training recorded up to that moment. With an
+/// [`Evaluation`] of its network, [`Trainer::stats_of`] makes the [`EpochStats`].
+#[derive(Clone, Debug)]
+pub struct EpochClose {
+    /// Finished epochs at the statistics (the epoch just ended, for an ended one).
+    epoch: usize,
+    ends_epoch: bool,
+    step: u64,
+    /// The epoch a validation divergence is reported in (before the count moved on).
+    failed_epoch: usize,
+    net: Mlp<f32>,
+    gw: Vec<Vec<f32>>,
+    gb: Vec<Vec<f32>>,
+    grad_norm_last: Vec<f64>,
+    grad_norm_mean: Vec<f64>,
+    epoch_steps: u64,
+    train_loss: f64,
+    tracks: Vec<Vec<UnitTrack>>,
+    update_ratios: Vec<UpdateRatio>,
+    recycled: Vec<Recycled>,
+    clipped_steps: u64,
+}
+
+impl EpochClose {
+    /// The network to evaluate.
+    pub fn net(&self) -> &Mlp<f32> {
+        &self.net
+    }
+
+    /// The statistics' epoch (finished epochs).
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
 }
 
 impl Evaluation {

@@ -276,3 +276,49 @@ fn the_reference_run_for_the_browser_test() {
         assert!((g - w).abs() <= 1e-9 * w.abs(), "{got:?} vs {want:?}");
     }
 }
+
+/// The page's training worker hands each ended epoch's network to a second worker to
+/// evaluate while it trains on: statistics made from an `EpochClose` after more training
+/// must equal those made at once, death records included.
+#[test]
+fn statistics_made_later_equal_statistics_made_at_once() {
+    let data = Rc::new(Dataset::seed002(4_000, 3));
+    // A learning rate that kills units, so the death records have something to say.
+    let cfg = NetConfig {
+        optimizer: OptimizerConfig::adam(0.05),
+        seed: 4,
+        ..NetConfig::default()
+    };
+    let mut at_once = Trainer::new(cfg.clone(), data.clone()).unwrap();
+    let mut later = Trainer::new(cfg, data).unwrap();
+    let mut want = vec![format!("{:?}", at_once.evaluate().unwrap())];
+    let mut closes = vec![later.close()];
+    for _ in 0..4 {
+        want.push(format!("{:?}", at_once.train_epoch().unwrap()));
+        later.train_steps(usize::MAX).unwrap();
+        closes.push(later.close_epoch());
+    }
+    // Training went on past every close before any statistics were made.
+    assert_eq!(later.net(), at_once.net());
+    let mut got = Vec::new();
+    let mut deaths = 0;
+    for close in closes {
+        assert!(later.fits(close.net()));
+        let mut ev = later.start_evaluation();
+        while !later.continue_evaluation_of(close.net(), &mut ev, 300) {}
+        let s = later.stats_of(close, ev).unwrap();
+        deaths += s.layers.iter().flat_map(|l| &l.deaths).flatten().count();
+        got.push(format!("{s:?}"));
+    }
+    assert!(deaths > 0, "no unit died: the test would not see the death records");
+    assert_eq!(got, want);
+    let other = Trainer::new(
+        NetConfig {
+            hidden: vec![3],
+            ..NetConfig::default()
+        },
+        Rc::new(Dataset::seed002(100, 1)),
+    )
+    .unwrap();
+    assert!(!other.fits(later.net()), "a network of another shape");
+}
