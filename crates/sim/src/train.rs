@@ -873,24 +873,7 @@ impl Trainer {
                 .collect();
             let dead = alive.iter().filter(|a| !**a).count();
             if close.ends_epoch {
-                for (j, &a) in alive.iter().enumerate() {
-                    let t = &close.tracks[l][j];
-                    let death = &mut self.deaths[l][j];
-                    if a {
-                        *death = None;
-                    } else if death.is_none() {
-                        *death = Some(DeathRecord {
-                            found_dead_epoch: close.epoch,
-                            last_active_step: t.last_active_step,
-                            max_pre_activation: maxz[l][j],
-                            last_update_norm: if t.last_active_step.is_some() {
-                                t.last_active_update
-                            } else {
-                                0.0
-                            },
-                        });
-                    }
-                }
+                self.record_deaths(&close, l, &alive, &maxz[l]);
             }
             out_layers.push(LayerStats {
                 units,
@@ -928,6 +911,29 @@ impl Trainer {
             clipped_steps: close.clipped_steps,
             val_accuracy,
         })
+    }
+
+    /// Layer `l`'s death records after the epoch `close` ended: a unit alive again has none,
+    /// a unit found dead for the first time gets its autopsy.
+    fn record_deaths(&mut self, close: &EpochClose, l: usize, alive: &[bool], maxz: &[f64]) {
+        for (j, &a) in alive.iter().enumerate() {
+            let t = &close.tracks[l][j];
+            let death = &mut self.deaths[l][j];
+            if a {
+                *death = None;
+            } else if death.is_none() {
+                *death = Some(DeathRecord {
+                    found_dead_epoch: close.epoch,
+                    last_active_step: t.last_active_step,
+                    max_pre_activation: maxz[j],
+                    last_update_norm: if t.last_active_step.is_some() {
+                        t.last_active_update
+                    } else {
+                        0.0
+                    },
+                });
+            }
+        }
     }
 
     /// Samples an evaluation runs over: the validation set, or the training set without one.
