@@ -832,7 +832,7 @@ impl Trainer {
     /// records the next one reports.
     pub fn stats_of(
         &mut self,
-        close: EpochClose,
+        mut close: EpochClose,
         mut ev: Evaluation,
     ) -> Result<EpochStats, TrainError> {
         if let Some(e) = &self.failed {
@@ -859,9 +859,7 @@ impl Trainer {
         if !val_loss.is_finite() {
             return Err(self.validation_diverged(close.failed_epoch, close.step));
         }
-        let EpochClose {
-            mut gw, mut gb, ..
-        } = close;
+        let (mut gw, mut gb) = (std::mem::take(&mut close.gw), std::mem::take(&mut close.gb));
         let mut out_layers = Vec::with_capacity(layers.len());
         for (l, &(units, _)) in layers.iter().enumerate() {
             let nn = n.max(1) as f64;

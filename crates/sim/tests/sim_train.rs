@@ -310,7 +310,10 @@ fn statistics_made_later_equal_statistics_made_at_once() {
         deaths += s.layers.iter().flat_map(|l| &l.deaths).flatten().count();
         got.push(format!("{s:?}"));
     }
-    assert!(deaths > 0, "no unit died: the test would not see the death records");
+    assert!(
+        deaths > 0,
+        "no unit died: the test would not see the death records"
+    );
     assert_eq!(got, want);
     let other = Trainer::new(
         NetConfig {
