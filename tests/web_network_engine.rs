@@ -7,7 +7,7 @@
 //! start, or never answers, falls back to the page, says so, and replays the run there.
 
 use dying_relu::panels::network::engine::{place, DataSource, Lane, Reply, Request};
-use dying_relu::panels::network::run::Run;
+use dying_relu::panels::network::run::{Run, Work};
 use dying_relu::panels::network::settings::{Preset, Settings};
 use dying_relu::panels::network::web::engine::{Engine, EngineKind, READY_TIMEOUT_MS};
 use dying_relu::panels::network::wire::encode_reply;
@@ -39,12 +39,29 @@ fn blob_url(source: &str) -> String {
     web_sys::Url::create_object_url_with_blob(&blob).unwrap()
 }
 
-/// A worker running this test's wasm (the runner serves it at the root).
+#[wasm_bindgen(inline_js = "export function restore_native_worker() {
+    const W = self.Worker;
+    if (W && W.prototype && W.prototype.constructor !== W) self.Worker = W.prototype.constructor;
+}")]
+extern "C" {
+    /// The test runner replaces `Worker` with a wrapper (for its console) that loads a
+    /// worker's script from a blob of its own and revokes that blob once the worker has
+    /// started, so the worker could not start its helper from its own address as it does on
+    /// the site: the browser's `Worker` (its prototype's constructor) is put back.
+    fn restore_native_worker();
+}
+
+/// A worker running this test's wasm (the runner serves it at the root), started with the
+/// browser's own `Worker` both here and inside it (see [`restore_native_worker`]).
 fn test_worker_url() -> String {
+    restore_native_worker();
     let origin = web_sys::window().unwrap().location().origin().unwrap();
     blob_url(&format!(
         "import init, {{ network_engine_test_worker }} from '{origin}/wasm-bindgen-test.js';\n\
          await init({{ module_or_path: '{origin}/wasm-bindgen-test_bg.wasm' }});\n\
+         if (self.Worker && self.Worker.prototype.constructor !== self.Worker) {{\n\
+           self.Worker = self.Worker.prototype.constructor;\n\
+         }}\n\
          network_engine_test_worker();\n"
     ))
 }
@@ -157,6 +174,51 @@ async fn the_worker_and_the_page_give_the_same_statistics_to_the_bit() {
     assert_eq!(want.len(), 3);
     assert_eq!(bits(&history(&from_worker, Lane::Main)), want, "worker");
     assert_eq!(bits(&history(&from_page, Lane::Main)), want, "page");
+}
+
+/// The worker starts a helper (a second worker of the same script) that makes each epoch's
+/// statistics while it trains on: once the helper is up, epochs are handed over
+/// (`Work::Closed`), and the numbers are those of a run in one thread.
+#[wasm_bindgen_test]
+async fn the_worker_hands_its_statistics_to_a_second_thread_with_the_same_numbers() {
+    let s = Settings {
+        samples: 20_000,
+        ..small(Preset::DeepRelu, 4)
+    };
+    let worker = Engine::start(&test_worker_url(), || {});
+    // A first run starts the worker and its helper, which compiles this test's whole wasm
+    // (seconds); it is up for the second.
+    worker.send(start(1, &s));
+    worker.send(train(1, 1));
+    until(&worker, "the first run", finished).await;
+    sleep(4_000).await;
+    worker.send(start(2, &s));
+    worker.send(train(2, 4));
+    let replies = until(&worker, "the worker's run", finished).await;
+    let handed: Vec<usize> = replies
+        .iter()
+        .filter_map(|r| match r {
+            Reply::Progress {
+                work: Work::Closed(e),
+                ..
+            } => Some(*e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        handed,
+        vec![0, 1, 2, 3, 4],
+        "every statistic went to the helper"
+    );
+    let got = history(&replies, Lane::Main);
+    assert_eq!(got.len(), 5);
+    assert_eq!(bits(&got), bits(&direct(&s)));
+    // The run finished only once the last epoch's statistics were in.
+    let last_epoch = replies
+        .iter()
+        .rposition(|r| matches!(r, Reply::Epoch { stats, .. } if stats.epoch == 4));
+    let finish = replies.iter().position(finished);
+    assert!(last_epoch < finish, "{last_epoch:?} {finish:?}");
 }
 
 #[wasm_bindgen_test]

@@ -157,11 +157,11 @@ impl fmt::Display for TrainError {
 impl std::error::Error for TrainError {}
 
 /// One unit's outputs over the validation samples so far: Σ|h|, exact zeros, |h| ≤ 0.05.
-#[derive(Clone, Copy, Debug, Default)]
-struct OutputSums {
-    abs: f64,
-    zeros: u64,
-    near: u64,
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct OutputSums {
+    pub abs: f64,
+    pub zeros: u64,
+    pub near: u64,
 }
 
 impl OutputSums {
@@ -1041,23 +1041,24 @@ fn evaluation_set(data: &Dataset) -> (&[f32], &[f32]) {
     }
 }
 
-/// An evaluation under way: what [`Trainer::continue_evaluation`] has gathered so far.
-#[derive(Clone, Debug)]
+/// An evaluation under way: what [`Trainer::continue_evaluation`] has gathered so far. Its
+/// fields are public so that an evaluation made in another thread can travel as bytes.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
-    layers: Vec<(usize, Activation)>,
+    pub layers: Vec<(usize, Activation)>,
     /// Per layer and unit: samples on which f'(z) = 0.
-    off: Vec<Vec<u64>>,
-    maxz: Vec<Vec<f64>>,
+    pub off: Vec<Vec<u64>>,
+    pub maxz: Vec<Vec<f64>>,
     /// The first samples' pre-activations and outputs, for the histograms.
-    zs: Vec<Vec<f32>>,
-    outs: Vec<Vec<f32>>,
+    pub zs: Vec<Vec<f32>>,
+    pub outs: Vec<Vec<f32>>,
     /// Per layer and unit: what the definitions of dead read off the outputs.
-    out_sums: Vec<Vec<OutputSums>>,
-    loss_sum: f64,
+    pub out_sums: Vec<Vec<OutputSums>>,
+    pub loss_sum: f64,
     /// Samples classified right so far (counted for classification tasks only).
-    correct: u64,
+    pub correct: u64,
     /// Samples done.
-    next: usize,
+    pub next: usize,
 }
 
 /// The trainer's side of one set of statistics ([`Trainer::close`], [`Trainer::close_epoch`]):

@@ -11,6 +11,7 @@ pub mod charts;
 pub mod engine;
 pub mod export;
 pub mod figures;
+pub mod helper;
 pub mod mirror;
 pub mod plane;
 pub mod probe_export;

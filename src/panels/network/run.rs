@@ -7,12 +7,14 @@
 //! is spent, or train steps until the budget is spent or the epoch ends. So no single call does
 //! two expensive things, and none runs much past its budget.
 
+use super::helper::Params;
 use super::settings::Settings;
 use crate::sim::data::InputScaling;
 use crate::sim::data::{Dataset, Seed002Builder};
 use crate::sim::mlp::Mlp;
 use crate::sim::stats::EpochStats;
-use crate::sim::train::{Evaluation, NetConfig, Trainer};
+use crate::sim::train::{EpochClose, Evaluation, NetConfig, Trainer};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// What one call to [`Run::work`] did.
@@ -33,6 +35,23 @@ pub enum Work {
     Done,
     /// Training failed (see [`Run::failure`]).
     Failed,
+    /// Ended this epoch (0: the untrained network's statistics) and handed its network to
+    /// the helper to evaluate ([`Run::take_for_helper`]); training goes on.
+    Closed(usize),
+    /// Nothing to do here until the helper's evaluations come back ([`Run::accept`]).
+    Waiting,
+}
+
+/// What became of the helper's evaluation ([`Run::accept`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accepted {
+    /// The statistics were made: the work as [`Run::work`] would have reported it.
+    Made(Work),
+    /// Not awaited (an answer about statistics already made, or of another run).
+    Stale,
+    /// It does not fit the statistics (a helper of another build): they are made here
+    /// instead, and nothing more goes to the helper.
+    Misfit,
 }
 
 /// Samples of seed 002's data made between two looks at the clock.
@@ -57,8 +76,19 @@ pub struct Run {
     pub trace: Vec<(f64, f64)>,
     failure: Option<String>,
     chunk: usize,
-    /// Statistics being gathered a piece at a time (at initialization or at an epoch's end).
+    /// Statistics still to make, oldest first: the untrained network's, then each ended
+    /// epoch's, each with whether the helper is evaluating it.
+    pending: VecDeque<(EpochClose, bool)>,
+    /// The untrained network's statistics are under way or made.
+    initial_closed: bool,
+    /// Whether the epochs closed from now on go to the helper.
+    defer: bool,
+    /// Networks for the helper to evaluate: (the statistics' epoch, the network).
+    for_helper: Vec<(usize, Mlp<f32>)>,
+    /// The evaluation of `pending`'s oldest, made here a piece at a time.
     evaluation: Option<Evaluation>,
+    /// The network the latest statistics describe (the plane drawn with them shows it).
+    stats_net: Option<Mlp<f32>>,
 }
 
 impl Run {
@@ -92,7 +122,12 @@ impl Run {
             trace: Vec::new(),
             failure: None,
             chunk: 16,
+            pending: VecDeque::new(),
+            initial_closed: false,
+            defer: false,
+            for_helper: Vec::new(),
             evaluation: None,
+            stats_net: None,
         }
     }
 
@@ -185,60 +220,124 @@ impl Run {
         if self.failure.is_some() {
             return Work::Failed;
         }
+        if let Some(w) = self.prepare_piece(budget_ms, clock) {
+            return w;
+        }
+        // The oldest statistics still to make here come before more training.
+        if self.pending.front().is_some_and(|(_, sent)| !sent) {
+            return self.evaluate_piece(budget_ms, clock);
+        }
+        let Some(trainer) = self.trainer.as_mut() else {
+            return Work::Failed;
+        };
+        if !self.initial_closed {
+            self.initial_closed = true;
+            let close = trainer.close();
+            return self.closed(close, budget_ms, clock);
+        }
+        if trainer.epoch_finished() {
+            let close = trainer.close_epoch();
+            return self.closed(close, budget_ms, clock);
+        }
+        if trainer.epoch() >= self.target {
+            return if self.pending.is_empty() {
+                Work::Done
+            } else {
+                Work::Waiting
+            };
+        }
+        self.train_piece(budget_ms, clock)
+    }
+
+    /// Makes the data and builds the trainer, a piece at a time; None once both exist.
+    fn prepare_piece(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Option<Work> {
         let Some(data) = self.data.clone() else {
             self.generate_piece(budget_ms, clock);
-            return Work::GeneratedData;
+            return Some(Work::GeneratedData);
         };
+        if self.trainer.is_some() {
+            return None;
+        }
+        let data = scaled_inputs(data, self.settings.inputs);
+        Some(match Trainer::new(self.config_for(&data), data) {
+            Ok(t) => {
+                self.trainer = Some(t);
+                Work::BuiltNetwork
+            }
+            Err(e) => self.fail(e.to_string()),
+        })
+    }
+
+    /// A close just made: handed to the helper, or its evaluation begun here.
+    fn closed(
+        &mut self,
+        close: EpochClose,
+        budget_ms: f64,
+        clock: &mut dyn FnMut() -> f64,
+    ) -> Work {
+        let epoch = close.epoch();
+        if self.defer {
+            self.for_helper.push((epoch, close.net().clone()));
+            self.pending.push_back((close, true));
+            return Work::Closed(epoch);
+        }
+        self.pending.push_back((close, false));
+        self.evaluate_piece(budget_ms, clock)
+    }
+
+    /// Evaluates the oldest pending statistics here for about `budget_ms` (whole validation
+    /// set: a wide, deep network takes hundreds of milliseconds for it).
+    fn evaluate_piece(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Work {
+        let (Some(trainer), Some((close, _))) = (self.trainer.as_mut(), self.pending.front())
+        else {
+            return Work::Failed;
+        };
+        let mut ev = self
+            .evaluation
+            .take()
+            .unwrap_or_else(|| trainer.start_evaluation());
+        if ev.done() < trainer.validation_samples() {
+            let t0 = clock();
+            let mut done = false;
+            while !done && clock() - t0 < budget_ms {
+                done = trainer.continue_evaluation_of(close.net(), &mut ev, EVALUATION_PIECE);
+            }
+            // The summary (histograms, percentiles) gets a piece of its own.
+            let samples = ev.done();
+            self.evaluation = Some(ev);
+            return Work::Evaluating(samples);
+        }
+        self.make_stats(ev)
+    }
+
+    /// The oldest pending statistics from their evaluation.
+    fn make_stats(&mut self, ev: Evaluation) -> Work {
+        let (Some(trainer), Some((close, _))) = (self.trainer.as_mut(), self.pending.pop_front())
+        else {
+            return Work::Failed;
+        };
+        let net = close.net().clone();
+        match trainer.stats_of(close, ev) {
+            Ok(s) => {
+                let e = s.epoch;
+                let initial = self.history.is_empty();
+                self.history.push(s);
+                self.stats_net = Some(net);
+                if initial {
+                    Work::Initial
+                } else {
+                    Work::Epoch(e)
+                }
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    /// Trains steps until the budget is spent or the epoch ends.
+    fn train_piece(&mut self, budget_ms: f64, clock: &mut dyn FnMut() -> f64) -> Work {
         let Some(trainer) = self.trainer.as_mut() else {
-            let data = scaled_inputs(data, self.settings.inputs);
-            match Trainer::new(self.config_for(&data), data) {
-                Ok(t) => {
-                    self.trainer = Some(t);
-                    return Work::BuiltNetwork;
-                }
-                Err(e) => return self.fail(e.to_string()),
-            }
+            return Work::Failed;
         };
-        let initial = self.history.is_empty();
-        if !initial && self.history.len().saturating_sub(1) >= self.target {
-            return Work::Done;
-        }
-        if initial || trainer.epoch_finished() {
-            // Statistics over the whole validation set, in pieces of at most `budget_ms`: a
-            // wide, deep network takes hundreds of milliseconds for the whole pass.
-            let mut ev = self
-                .evaluation
-                .take()
-                .unwrap_or_else(|| trainer.start_evaluation());
-            if ev.done() < trainer.validation_samples() {
-                let t0 = clock();
-                let mut done = false;
-                while !done && clock() - t0 < budget_ms {
-                    done = trainer.continue_evaluation(&mut ev, EVALUATION_PIECE);
-                }
-                // The summary (histograms, percentiles) gets a frame of its own.
-                let samples = ev.done();
-                self.evaluation = Some(ev);
-                return Work::Evaluating(samples);
-            }
-            let stats = if initial {
-                trainer.evaluation_stats(ev)
-            } else {
-                trainer.end_epoch(ev)
-            };
-            return match stats {
-                Ok(s) => {
-                    let e = s.epoch;
-                    self.history.push(s);
-                    if initial {
-                        Work::Initial
-                    } else {
-                        Work::Epoch(e)
-                    }
-                }
-                Err(e) => self.fail(e.to_string()),
-            };
-        }
         let t0 = clock();
         let mut steps = 0;
         loop {
@@ -265,6 +364,84 @@ impl Run {
             self.trace.push((x, loss));
         }
         Work::Trained(steps)
+    }
+
+    /// Whether a call to [`Run::work`] would do something (not only wait for the helper).
+    pub fn has_work(&self) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        let Some(trainer) = self.trainer.as_ref() else {
+            return true;
+        };
+        self.pending.front().is_some_and(|(_, sent)| !sent)
+            || !self.initial_closed
+            || trainer.epoch_finished()
+            || trainer.epoch() < self.target
+            || self.pending.is_empty()
+    }
+
+    /// Sends the statistics closed from now on to the helper (`true`), or makes them here
+    /// (`false`: also those the helper was making, as when it is lost).
+    pub fn set_helper(&mut self, on: bool) {
+        self.defer = on;
+        if !on {
+            self.pending.iter_mut().for_each(|(_, sent)| *sent = false);
+            self.for_helper.clear();
+        }
+    }
+
+    /// The networks closed for the helper since the last call: (epoch, network).
+    pub fn take_for_helper(&mut self) -> Vec<(usize, Mlp<f32>)> {
+        std::mem::take(&mut self.for_helper)
+    }
+
+    /// The helper's evaluation of the statistics of `epoch`: makes them when they are the
+    /// oldest pending.
+    pub fn accept(&mut self, epoch: usize, ev: Evaluation) -> Accepted {
+        let (Some(trainer), Some((close, sent))) = (self.trainer.as_ref(), self.pending.front())
+        else {
+            return Accepted::Stale;
+        };
+        if !*sent || close.epoch() != epoch {
+            return Accepted::Stale;
+        }
+        let shape = trainer.start_evaluation();
+        let fits = ev.layers == shape.layers
+            && ev
+                .off
+                .iter()
+                .map(Vec::len)
+                .eq(shape.off.iter().map(Vec::len))
+            && ev.next == trainer.validation_samples();
+        if !fits {
+            self.set_helper(false);
+            return Accepted::Misfit;
+        }
+        Accepted::Made(self.make_stats(ev))
+    }
+
+    /// The helper's side: this run's network with `params`' numbers evaluated over the
+    /// validation set, once the data and the network are made (as the trainer made them).
+    pub fn evaluate_params(&mut self, params: &Params) -> Result<Evaluation, String> {
+        let mut clock = || 0.0;
+        while self.prepare_piece(f64::INFINITY, &mut clock).is_some() {
+            if let Some(f) = &self.failure {
+                return Err(f.clone());
+            }
+        }
+        let trainer = self.trainer.as_mut().ok_or("no network")?;
+        let net = params
+            .apply(trainer.net())
+            .ok_or("the numbers do not fit this run's network")?;
+        let mut ev = trainer.start_evaluation();
+        trainer.continue_evaluation_of(&net, &mut ev, usize::MAX);
+        Ok(ev)
+    }
+
+    /// The network the latest statistics describe.
+    pub fn stats_net(&self) -> Option<&Mlp<f32>> {
+        self.stats_net.as_ref()
     }
 
     /// The settings' network on `data`'s inputs.

@@ -807,6 +807,8 @@ fn describe(w: Work) -> &'static str {
         Work::Evaluating(_) => "part of the statistics",
         Work::Trained(_) => "training steps and the loss chart",
         Work::Epoch(_) => "epoch statistics",
+        Work::Closed(_) => "handing the epoch's statistics to the second thread",
+        Work::Waiting => "waiting for the second thread's statistics",
         Work::Done | Work::Failed => "finishing",
     }
 }

@@ -8,16 +8,19 @@
 //! [`WireError`], never a panic or a huge allocation.
 
 use super::engine::{DataSource, Lane, Reply, Request};
+use super::helper::{HelperReply, HelperRequest, LayerParams, Params};
 use super::plane::PlaneField;
 use super::run::Work;
+use crate::sim::activation::{Activation, ActivationKind};
 use crate::sim::data::Dataset;
 use crate::sim::stats::{
     DeathRecord, Distribution, EpochStats, Histogram, LayerStats, Recycled, UpdateRatio,
 };
+use crate::sim::train::{Evaluation, OutputSums};
 use std::fmt;
 
 /// The format's version, the first byte of every message.
-pub const VERSION: u8 = 4;
+pub const VERSION: u8 = 5;
 
 /// Why bytes could not be read as a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -480,6 +483,8 @@ fn write_work(w: &mut Writer, work: Work) {
         Work::Epoch(n) => (5, n),
         Work::Done => (6, 0),
         Work::Failed => (7, 0),
+        Work::Closed(n) => (8, n),
+        Work::Waiting => (9, 0),
     };
     w.u8(kind);
     w.usize(n);
@@ -496,6 +501,8 @@ fn read_work(r: &mut Reader) -> Res<Work> {
         5 => Work::Epoch(n),
         6 => Work::Done,
         7 => Work::Failed,
+        8 => Work::Closed(n),
+        9 => Work::Waiting,
         k => return bad(format!("{k} is not a kind of work")),
     })
 }
@@ -774,4 +781,166 @@ fn fixed<const N: usize, T>(v: Vec<T>) -> Res<[T; N]> {
     let n = v.len();
     v.try_into()
         .or_else(|_| bad(format!("{n} numbers where {N} belong")))
+}
+
+// The training worker and its helper (`super::helper`): kinds of their own, so that the helper
+// tells them from the page's requests (which it also gets: the run's Start, forwarded).
+const EVALUATE: u8 = 16;
+const EVALUATED: u8 = 16;
+const REFUSED: u8 = 17;
+
+/// Whether `bytes` are a [`HelperRequest`] rather than a page's [`Request`].
+pub fn is_helper_request(bytes: &[u8]) -> bool {
+    bytes.len() >= 2 && bytes[0] == VERSION && bytes[1] == EVALUATE
+}
+
+pub fn encode_helper_request(r: &HelperRequest) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.u8(VERSION);
+    let HelperRequest::Evaluate { gen, epoch, params } = r;
+    w.u8(EVALUATE);
+    w.u32(*gen);
+    w.usize(*epoch);
+    w.len(params.0.len());
+    for l in &params.0 {
+        w.f32s(&l.w);
+        w.f32s(&l.b);
+        w.bool(l.norm.is_some());
+        for v in l.norm.iter().flatten() {
+            w.f32s(v);
+        }
+    }
+    w.0
+}
+
+pub fn decode_helper_request(bytes: &[u8]) -> Result<HelperRequest, WireError> {
+    let mut r = Reader { bytes, pos: 0 };
+    if r.header()? != EVALUATE {
+        return bad("not a request for the helper");
+    }
+    let gen = r.u32()?;
+    let epoch = r.usize()?;
+    let layers = r.list(17, |r| {
+        let w = r.f32s()?;
+        let b = r.f32s()?;
+        let norm = if r.bool()? {
+            Some([r.f32s()?, r.f32s()?, r.f32s()?, r.f32s()?])
+        } else {
+            None
+        };
+        Ok(LayerParams { w, b, norm })
+    })?;
+    r.end()?;
+    Ok(HelperRequest::Evaluate {
+        gen,
+        epoch,
+        params: Params(layers),
+    })
+}
+
+pub fn encode_helper_reply(r: &HelperReply) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.u8(VERSION);
+    match r {
+        HelperReply::Evaluated { gen, epoch, ev } => {
+            w.u8(EVALUATED);
+            w.u32(*gen);
+            w.usize(*epoch);
+            write_evaluation(&mut w, ev);
+        }
+        HelperReply::Refused { gen, message } => {
+            w.u8(REFUSED);
+            w.u32(*gen);
+            w.str(message);
+        }
+    }
+    w.0
+}
+
+pub fn decode_helper_reply(bytes: &[u8]) -> Result<HelperReply, WireError> {
+    let mut r = Reader { bytes, pos: 0 };
+    let kind = r.header()?;
+    let gen = r.u32()?;
+    let reply = match kind {
+        EVALUATED => HelperReply::Evaluated {
+            gen,
+            epoch: r.usize()?,
+            ev: Box::new(read_evaluation(&mut r)?),
+        },
+        REFUSED => HelperReply::Refused {
+            gen,
+            message: r.str()?,
+        },
+        k => return bad(format!("{k} is not a reply of the helper")),
+    };
+    r.end()?;
+    Ok(reply)
+}
+
+fn write_evaluation(w: &mut Writer, ev: &Evaluation) {
+    w.len(ev.layers.len());
+    for (l, &(units, act)) in ev.layers.iter().enumerate() {
+        w.usize(units);
+        let kind = ActivationKind::ALL.iter().position(|&k| k == act.kind);
+        w.usize(kind.unwrap_or(usize::MAX));
+        w.f64(act.alpha);
+        w.u64s(&ev.off[l]);
+        w.f64s(&ev.maxz[l]);
+        w.f32s(&ev.zs[l]);
+        w.f32s(&ev.outs[l]);
+        let sums = &ev.out_sums[l];
+        w.f64s(&sums.iter().map(|s| s.abs).collect::<Vec<_>>());
+        w.u64s(&sums.iter().map(|s| s.zeros).collect::<Vec<_>>());
+        w.u64s(&sums.iter().map(|s| s.near).collect::<Vec<_>>());
+    }
+    w.f64(ev.loss_sum);
+    w.u64(ev.correct);
+    w.usize(ev.next);
+}
+
+fn read_evaluation(r: &mut Reader) -> Res<Evaluation> {
+    let n = r.len(41)?;
+    let mut ev = Evaluation {
+        layers: Vec::new(),
+        off: Vec::new(),
+        maxz: Vec::new(),
+        zs: Vec::new(),
+        outs: Vec::new(),
+        out_sums: Vec::new(),
+        loss_sum: 0.0,
+        correct: 0,
+        next: 0,
+    };
+    for _ in 0..n {
+        let units = r.usize()?;
+        let Some(&kind) = ActivationKind::ALL.get(r.usize()?) else {
+            return bad("an activation this build does not know");
+        };
+        ev.layers.push((units, Activation::new(kind, r.f64()?)));
+        let (off, maxz) = (r.u64s()?, r.f64s()?);
+        ev.zs.push(r.f32s()?);
+        ev.outs.push(r.f32s()?);
+        let (abs, zeros, near) = (r.f64s()?, r.u64s()?, r.u64s()?);
+        if [off.len(), maxz.len(), abs.len(), zeros.len(), near.len()]
+            .iter()
+            .any(|&k| k != units)
+        {
+            return bad("a layer's statistics of the wrong length");
+        }
+        ev.off.push(off);
+        ev.maxz.push(maxz);
+        ev.out_sums.push(
+            (0..units)
+                .map(|j| OutputSums {
+                    abs: abs[j],
+                    zeros: zeros[j],
+                    near: near[j],
+                })
+                .collect(),
+        );
+    }
+    ev.loss_sum = r.f64()?;
+    ev.correct = r.u64()?;
+    ev.next = r.usize()?;
+    Ok(ev)
 }

@@ -4,11 +4,13 @@
 //! page's fallback (`web::engine`) run this same code, and so give the same numbers.
 
 use super::engine::{DataSource, Lane, Reply, Request};
+use super::helper::{HelperReply, HelperRequest, Params};
 use super::plane::PlaneField;
-use super::run::{Run, Work};
+use super::run::{Accepted, Run, Work};
 use super::settings::Settings;
 use super::wire;
 use crate::sim::data::Dataset;
+use crate::sim::mlp::Mlp;
 use crate::spec::query_pairs;
 use std::rc::Rc;
 
@@ -16,6 +18,19 @@ use std::rc::Rc;
 struct Comparison {
     runs: Vec<Run>,
     current: usize,
+}
+
+/// The helper that makes the main run's statistics ([`super::helper`]), as far as the engine
+/// knows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HelperLink {
+    /// None: the statistics are made here.
+    #[default]
+    Absent,
+    /// Started, not answering yet: it gets the run's Start; the statistics are made here.
+    Starting,
+    /// The main run's statistics go to it.
+    Ready,
 }
 
 /// The engine's state: the current run and what it is asked to do.
@@ -29,6 +44,11 @@ pub struct Handler {
     own: Option<Rc<Dataset>>,
     /// Trace points of each lane already sent (the main run, then the comparison's).
     sent: Vec<usize>,
+    helper: HelperLink,
+    /// The current run's Start, for a helper attached after it.
+    last_start: Option<Request>,
+    /// Messages for the helper, oldest first.
+    to_helper: Vec<Vec<u8>>,
 }
 
 fn settings_of(link: &str) -> Settings {
@@ -42,7 +62,8 @@ impl Handler {
 
     /// Whether there is work to do (then call [`Handler::slice`]).
     pub fn busy(&self) -> bool {
-        self.comparison.is_some() || (self.training && self.main.is_some())
+        self.comparison.is_some()
+            || (self.training && self.main.as_ref().is_some_and(Run::has_work))
     }
 
     /// Applies a request's bytes; an unreadable request gets an [`Reply::Error`].
@@ -60,6 +81,13 @@ impl Handler {
     /// were sent before the page started another).
     pub fn handle(&mut self, r: Request) -> Vec<Reply> {
         if let Request::Start { gen, link, data } = r {
+            let start = Request::Start { gen, link, data };
+            if self.helper != HelperLink::Absent {
+                self.to_helper.push(wire::encode_request(&start));
+            }
+            let Request::Start { link, data, .. } = self.last_start.insert(start).clone() else {
+                return Vec::new();
+            };
             return self.start(gen, &link, data);
         }
         if r.gen() != self.gen || self.main.is_none() {
@@ -98,7 +126,9 @@ impl Handler {
             DataSource::Seed002 => None,
             DataSource::Numbers(d) => Some(Rc::new(d)),
         };
-        self.main = Some(self.new_run(settings));
+        let mut run = self.new_run(settings);
+        run.set_helper(self.helper == HelperLink::Ready);
+        self.main = Some(run);
         Vec::new()
     }
 
@@ -129,7 +159,7 @@ impl Handler {
     /// The main run's network over its input plane, once it has one.
     fn field(&self) -> Option<Reply> {
         let run = self.main.as_ref()?;
-        field_of(self.gen, run)
+        field_of(self.gen, run, run.net()?)
     }
 
     /// Pauses the main run (as the panel's Compare does) and starts the comparison.
@@ -177,7 +207,122 @@ impl Handler {
         if run.is_finished() {
             self.training = false;
         }
+        let gen = self.gen;
+        self.to_helper
+            .extend(run.take_for_helper().into_iter().map(|(epoch, net)| {
+                wire::encode_helper_request(&HelperRequest::Evaluate {
+                    gen,
+                    epoch,
+                    params: Params::of(&net),
+                })
+            }));
         out
+    }
+
+    /// A helper was started: it gets the current run's Start (and every later one); the
+    /// statistics are made here until [`Handler::helper_ready`].
+    pub fn attach_helper(&mut self) {
+        self.helper = HelperLink::Starting;
+        self.to_helper.clear();
+        if let Some(start) = &self.last_start {
+            self.to_helper.push(wire::encode_request(start));
+        }
+    }
+
+    /// The helper answers: the main run's statistics go to it from now on.
+    pub fn helper_ready(&mut self) {
+        if self.helper == HelperLink::Starting {
+            self.helper = HelperLink::Ready;
+            if let Some(run) = self.main.as_mut() {
+                run.set_helper(true);
+            }
+        }
+    }
+
+    /// The helper failed or refused: every statistic it was making is made here.
+    pub fn helper_lost(&mut self) {
+        self.helper = HelperLink::Absent;
+        self.to_helper.clear();
+        if let Some(run) = self.main.as_mut() {
+            run.set_helper(false);
+        }
+    }
+
+    pub fn helper(&self) -> HelperLink {
+        self.helper
+    }
+
+    /// The messages for the helper since the last call, in order.
+    pub fn take_for_helper(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.to_helper)
+    }
+
+    /// Applies the helper's answer (bytes); returns the replies for the page.
+    pub fn helper_answered(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
+        let replies = match wire::decode_helper_reply(bytes) {
+            Ok(HelperReply::Evaluated { gen, epoch, ev }) if gen == self.gen => {
+                self.accept(epoch, *ev)
+            }
+            Ok(HelperReply::Refused { gen, .. }) if gen == self.gen => {
+                self.helper_lost();
+                Vec::new()
+            }
+            // An answer about a run since replaced.
+            Ok(_) => Vec::new(),
+            Err(_) => {
+                self.helper_lost();
+                Vec::new()
+            }
+        };
+        replies.iter().map(wire::encode_reply).collect()
+    }
+
+    fn accept(&mut self, epoch: usize, ev: crate::sim::train::Evaluation) -> Vec<Reply> {
+        let Some(run) = self.main.as_mut() else {
+            return Vec::new();
+        };
+        let work = match run.accept(epoch, ev) {
+            Accepted::Made(work) => work,
+            Accepted::Stale => return Vec::new(),
+            Accepted::Misfit => {
+                self.helper_lost();
+                return Vec::new();
+            }
+        };
+        let out = report(self.gen, Lane::Main, run, work, &mut self.sent[0]);
+        if run.is_finished() {
+            self.training = false;
+        }
+        out
+    }
+
+    /// The helper's side: evaluates the network a trainer sent (bytes of a
+    /// [`HelperRequest`]) on this engine's run, which must be the trainer's (it forwards its
+    /// Start); returns the answer's bytes.
+    pub fn evaluate_for_trainer(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let answer = match wire::decode_helper_request(bytes) {
+            Ok(HelperRequest::Evaluate { gen, epoch, params }) => {
+                match self.main.as_mut().filter(|_| gen == self.gen) {
+                    Some(run) => match run.evaluate_params(&params) {
+                        Ok(ev) => HelperReply::Evaluated {
+                            gen,
+                            epoch,
+                            ev: Box::new(ev),
+                        },
+                        Err(message) => HelperReply::Refused { gen, message },
+                    },
+                    None => HelperReply::Refused {
+                        gen,
+                        message: "the helper has no such run".into(),
+                    },
+                }
+            }
+            Err(e) => HelperReply::Refused {
+                gen: self.gen,
+                message: e.to_string(),
+            },
+        };
+        wire::encode_helper_reply(&answer)
     }
 
     /// After a comparison run finished, the next starts on its data; after the last, done.
@@ -226,9 +371,10 @@ fn report(gen: u32, lane: Lane, run: &Run, work: Work, sent: &mut usize) -> Vec<
                 stats: Box::new(s.clone()),
             });
         }
-        // The comparison draws no plane: only the main run's field travels.
-        if lane == Lane::Main {
-            out.extend(field_of(gen, run));
+        // The comparison draws no plane: only the main run's field travels, of the network
+        // these statistics describe.
+        if let (Lane::Main, Some(net)) = (lane, run.stats_net()) {
+            out.extend(field_of(gen, run, net));
         }
     }
     if let Some(message) = run.failure() {
@@ -249,10 +395,10 @@ fn report(gen: u32, lane: Lane, run: &Run, work: Work, sent: &mut usize) -> Vec<
     out
 }
 
-/// `run`'s network over its input plane (None before the network exists, or with fewer than
-/// two inputs).
-fn field_of(gen: u32, run: &Run) -> Option<Reply> {
-    let (net, data) = (run.net()?, run.trained_data()?);
+/// `net` (one of `run`'s) over `run`'s input plane (None before the network exists, or with
+/// fewer than two inputs).
+fn field_of(gen: u32, run: &Run, net: &Mlp<f32>) -> Option<Reply> {
+    let data = run.trained_data()?;
     let axes = run.settings.plane_axes(data.n_features);
     let field = PlaneField::compute(net, data, axes)?;
     Some(Reply::Field {
@@ -268,13 +414,35 @@ pub use web::listen;
 #[cfg(target_arch = "wasm32")]
 mod web {
     use super::Handler;
+    use crate::panels::network::wire;
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::prelude::*;
-    use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
+    use web_sys::{
+        DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, WorkerOptions, WorkerType,
+    };
 
     /// A slice of training between two looks at the page's messages: Pause waits at most this.
     const SLICE_MS: f64 = 20.0;
+
+    /// The name the training worker gives its helper: a worker of that name never starts one.
+    const HELPER_NAME: &str = "statistics";
+
+    /// The second worker that makes the statistics ([`super::super::helper`]), and its two
+    /// listeners (kept so that they live as long as it does).
+    struct HelperThread {
+        worker: web_sys::Worker,
+        ready: bool,
+        /// Messages posted before it is ready would be lost: they wait here.
+        queue: Vec<Vec<u8>>,
+        _listeners: [Closure<dyn FnMut(JsValue)>; 2],
+    }
+
+    impl Drop for HelperThread {
+        fn drop(&mut self) {
+            self.worker.terminate();
+        }
+    }
 
     struct Worker {
         handler: Handler,
@@ -283,6 +451,10 @@ mod web {
         /// timeout would be clamped to 4 ms after a few nested ones).
         tick: MessageChannel,
         scheduled: bool,
+        helper: Option<HelperThread>,
+        /// A helper was tried (one per training worker: if it fails, the statistics are
+        /// made here for good).
+        tried_helper: bool,
     }
 
     impl Worker {
@@ -299,6 +471,32 @@ mod web {
                 self.scheduled = self.tick.port2().post_message(&JsValue::NULL).is_ok();
             }
         }
+
+        /// Passes the handler's messages for the helper on (or keeps them until it is ready).
+        fn feed_helper(&mut self) {
+            let messages = self.handler.take_for_helper();
+            let Some(h) = self.helper.as_mut() else {
+                return;
+            };
+            if !h.ready {
+                h.queue.extend(messages);
+                return;
+            }
+            for m in messages {
+                if h.worker
+                    .post_message(&js_sys::Uint8Array::from(m.as_slice()))
+                    .is_err()
+                {
+                    self.lose_helper();
+                    return;
+                }
+            }
+        }
+
+        fn lose_helper(&mut self) {
+            self.helper = None;
+            self.handler.helper_lost();
+        }
     }
 
     fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
@@ -307,9 +505,68 @@ mod web {
             .map_or_else(js_sys::Date::now, |p| p.now())
     }
 
+    /// Starts the helper: this worker's own script again, under [`HELPER_NAME`].
+    fn start_helper(w: &Rc<RefCell<Worker>>) {
+        let mut me = w.borrow_mut();
+        if me.tried_helper || me.scope.name() == HELPER_NAME {
+            return;
+        }
+        me.tried_helper = true;
+        let url = me.scope.location().href();
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        opts.set_name(HELPER_NAME);
+        // Where a worker cannot start another (an old browser), the statistics stay here.
+        let Ok(worker) = web_sys::Worker::new_with_options(&url, &opts) else {
+            return;
+        };
+        let weak = Rc::downgrade(w);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let Some(w) = weak.upgrade() else { return };
+            let data = e.unchecked_into::<MessageEvent>().data();
+            let mut w = w.borrow_mut();
+            if data.as_string().as_deref() == Some("ready") {
+                let Some(h) = w.helper.as_mut() else { return };
+                h.ready = true;
+                // What waited goes first, in order; then the statistics go to it.
+                for m in std::mem::take(&mut h.queue) {
+                    let _ = h
+                        .worker
+                        .post_message(&js_sys::Uint8Array::from(m.as_slice()));
+                }
+                w.handler.helper_ready();
+                w.feed_helper();
+            } else if data.is_instance_of::<js_sys::Uint8Array>() {
+                let bytes = js_sys::Uint8Array::new(&data).to_vec();
+                let replies = w.handler.helper_answered(&bytes);
+                w.post(replies);
+                w.feed_helper();
+            }
+            w.schedule();
+        });
+        let weak = Rc::downgrade(w);
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+            let Some(w) = weak.upgrade() else { return };
+            let mut w = w.borrow_mut();
+            w.lose_helper();
+            w.schedule();
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        me.handler.attach_helper();
+        me.helper = Some(HelperThread {
+            worker,
+            ready: false,
+            queue: Vec::new(),
+            _listeners: [on_message, on_error],
+        });
+        me.feed_helper();
+    }
+
     /// Answers the engine's requests (bytes: `Uint8Array` or `ArrayBuffer`) in this worker;
     /// text messages are left to the other listeners (the dying map's jobs). The caller posts
-    /// "ready" once every listener is in place.
+    /// "ready" once every listener is in place. A training worker starts a helper for its
+    /// statistics with its first request; the helper answers the trainer's evaluations.
     pub fn listen() {
         let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
         let Ok(tick) = MessageChannel::new() else {
@@ -320,6 +577,8 @@ mod web {
             scope: scope.clone(),
             tick,
             scheduled: false,
+            helper: None,
+            tried_helper: false,
         }));
         let on_request = {
             let w = w.clone();
@@ -332,9 +591,16 @@ mod web {
                     return;
                 }
                 let bytes = js_sys::Uint8Array::new(&data).to_vec();
+                if wire::is_helper_request(&bytes) {
+                    let answer = w.borrow_mut().handler.evaluate_for_trainer(&bytes);
+                    w.borrow().post(vec![answer]);
+                    return;
+                }
+                start_helper(&w);
                 let mut w = w.borrow_mut();
                 let replies = w.handler.handle_bytes(&bytes);
                 w.post(replies);
+                w.feed_helper();
                 w.schedule();
             })
         };
@@ -348,6 +614,7 @@ mod web {
                 let replies = w.handler.slice(SLICE_MS, &mut clock);
                 let bytes = replies.iter().map(super::wire::encode_reply).collect();
                 w.post(bytes);
+                w.feed_helper();
                 w.schedule();
             })
         };
