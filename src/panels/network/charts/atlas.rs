@@ -166,7 +166,11 @@ pub fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-/// One tile: the unit's output scaled to its own largest value, or hatched and "dead".
+/// One tile: the unit's output scaled to its own largest value, or hatched and "dead". Out
+/// of line on purpose: V8 runs a wasm function on its baseline compiler until it is hot and
+/// swaps in optimised code only at its next call, so tiles drawn inside one long call (256 of
+/// a 4 × 64 net's) all ran on the slow tier at the first drawing, 40-50 ms.
+#[inline(never)]
 fn draw_tile<DB: DrawingBackend>(
     area: &Area<'_, DB>,
     at: (i32, i32),
