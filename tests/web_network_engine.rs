@@ -6,11 +6,14 @@
 //! direct run; Pause, Compare and a fresh Start work through the worker; a worker that cannot
 //! start, or never answers, falls back to the page, says so, and replays the run there.
 
-use dying_relu::panels::network::engine::{place, DataSource, Lane, Reply, Request};
+use dying_relu::panels::network::engine::{
+    place, DataSource, Lane, Reply, Request, TrainingEngine,
+};
 use dying_relu::panels::network::run::{Run, Work};
 use dying_relu::panels::network::settings::{Preset, Settings};
 use dying_relu::panels::network::web::engine::{Engine, EngineKind, READY_TIMEOUT_MS};
 use dying_relu::panels::network::wire::encode_reply;
+use dying_relu::panels::network::words;
 use dying_relu::sim::stats::EpochStats;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -210,6 +213,14 @@ async fn the_worker_hands_its_statistics_to_a_second_thread_with_the_same_number
         vec![0, 1, 2, 3, 4],
         "every statistic went to the helper"
     );
+    // The panel says so.
+    let info = TrainingEngine::describe(&worker);
+    assert!(info.helper);
+    assert!(
+        words::engine_line(&info).contains("statistics in a second"),
+        "{}",
+        words::engine_line(&info)
+    );
     let got = history(&replies, Lane::Main);
     assert_eq!(got.len(), 5);
     assert_eq!(bits(&got), bits(&direct(&s)));
@@ -219,6 +230,11 @@ async fn the_worker_hands_its_statistics_to_a_second_thread_with_the_same_number
         .rposition(|r| matches!(r, Reply::Epoch { stats, .. } if stats.epoch == 4));
     let finish = replies.iter().position(finished);
     assert!(last_epoch < finish, "{last_epoch:?} {finish:?}");
+    worker.send(start(3, &s));
+    assert!(
+        !TrainingEngine::describe(&worker).helper,
+        "a fresh run has handed nothing yet"
+    );
 }
 
 #[wasm_bindgen_test]

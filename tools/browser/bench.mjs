@@ -56,6 +56,8 @@ async function pageRun(query) {
       ms: performance.now() - t0,
       epochs: Number(host.getAttribute('data-epoch')),
       maxFrame: Number(host.getAttribute('data-max-frame-ms')),
+      // Who made the statistics: the worker's helper ("helper") or the training thread.
+      statistics: host.getAttribute('data-statistics'),
       slowest: host.getAttribute('data-slowest-frame'),
       observed,
       longTasks: tasks.length,
@@ -349,6 +351,8 @@ try {
       page_4x64_long_tasks: widest.longTasks,
       page_4x64_steady_epoch_ms: Math.round(wideSteady.steadyEpoch),
       page_4x64_steady_long_tasks: wideSteady.longTasks,
+      // 1: the steady run's statistics were made by the worker's helper thread.
+      page_4x64_statistics_by_helper: wideSteady.statistics === 'helper' ? 1 : 0,
       wasm_ms_per_epoch: result.ms_per_epoch,
       wasm_first_epoch_ms: cold.first_epoch_ms,
       wasm_later_ms_per_epoch: result.later_ms_per_epoch,

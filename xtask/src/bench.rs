@@ -220,7 +220,7 @@ const DYING_FIGURES: [&str; 17] = [
 ];
 
 /// The page's own figures that bench.mjs prints, copied into the one line of results.
-const PAGE_FIGURES: [&str; 28] = [
+const PAGE_FIGURES: [&str; 29] = [
     "slider_redraw_median_ms",
     "slider_redraw_p95_ms",
     "page_5_epochs_ms",
@@ -232,6 +232,7 @@ const PAGE_FIGURES: [&str; 28] = [
     "page_4x64_long_tasks",
     "page_4x64_steady_epoch_ms",
     "page_4x64_steady_long_tasks",
+    "page_4x64_statistics_by_helper",
     "page_spiral_ms_per_epoch",
     "page_spiral_long_tasks",
     "page_spiral_max_frame_work_ms",

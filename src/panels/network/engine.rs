@@ -176,6 +176,9 @@ pub struct EngineInfo {
     /// The work runs in this thread's frames (then frames train as well as draw).
     pub in_thread: bool,
     pub fallback: Option<&'static str>,
+    /// The worker's helper made statistics of the current run (a second thread: see
+    /// [`super::helper`]).
+    pub helper: bool,
 }
 
 /// The engine in this thread: the handler's replies wait in an inbox until the next frame.
@@ -208,6 +211,7 @@ impl TrainingEngine for Local {
             id: "local",
             in_thread: true,
             fallback: None,
+            helper: false,
         }
     }
 }

@@ -927,6 +927,10 @@ pub fn engine_line(info: &crate::panels::network::engine::EngineInfo) -> String 
             "Training runs on the page itself, in short slices between frames.".to_string()
         }
         ("starting", _) => "Starting a background thread for the training…".to_string(),
+        ("worker", _) if info.helper => "Training runs in a background thread and each \
+            epoch's statistics in a second one, so the page stays smooth and training does not \
+            wait for them."
+            .to_string(),
         _ => "Training runs in a background thread, so the page stays smooth while it trains."
             .to_string(),
     }

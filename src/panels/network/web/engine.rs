@@ -14,6 +14,7 @@
 //! shows [`EngineKind::words`] and puts [`EngineKind::id`] in `data-engine`.
 
 use crate::panels::network::engine::{EngineInfo, Reply, Request, TrainingEngine};
+use crate::panels::network::run::Work;
 use crate::panels::network::wire;
 use crate::panels::network::worker::Handler;
 use crate::web::now;
@@ -99,6 +100,8 @@ struct Core {
     wake: Rc<dyn Fn()>,
     /// Why the page trains instead of a worker.
     why: Option<&'static str>,
+    /// The worker handed an epoch of the current run to its helper (`Work::Closed`).
+    helper: bool,
     /// The ready timeout, or a fall back waiting for its own task (held, so dropping the
     /// engine cancels it).
     timer: Option<Timeout>,
@@ -156,6 +159,7 @@ impl Engine {
                 log: Vec::new(),
                 wake: Rc::new(wake),
                 why: None,
+                helper: false,
                 timer: None,
             })),
         }
@@ -196,6 +200,7 @@ impl Engine {
         let fresh = matches!(r, Request::Start { .. });
         if fresh {
             core.log.clear();
+            core.helper = false;
         }
         let bytes = wire::encode_request(&r);
         match &mut core.mode {
@@ -267,6 +272,7 @@ impl TrainingEngine for Engine {
             id: kind.id(),
             in_thread: kind == EngineKind::Page,
             fallback: self.fallback_reason(),
+            helper: self.core.borrow().helper,
         }
     }
 }
@@ -326,10 +332,17 @@ fn received(weak: &Weak<RefCell<Core>>, data: JsValue) {
             }
         } else if data.is_instance_of::<js_sys::Uint8Array>() {
             let bytes = js_sys::Uint8Array::new(&data).to_vec();
-            core.inbox
-                .push(wire::decode_reply(&bytes).unwrap_or_else(|e| Reply::Error {
-                    message: e.to_string(),
-                }));
+            let reply = wire::decode_reply(&bytes).unwrap_or_else(|e| Reply::Error {
+                message: e.to_string(),
+            });
+            if let Reply::Progress {
+                work: Work::Closed(_),
+                ..
+            } = reply
+            {
+                core.helper = true;
+            }
+            core.inbox.push(reply);
         }
         core.wake.clone()
     };
@@ -350,6 +363,7 @@ fn fall_back(weak: &Weak<RefCell<Core>>, why: &'static str) {
             core.inbox.extend(h.handle(r));
         }
         core.why = Some(why);
+        core.helper = false;
         // The old thread (terminated) and timer drop after the borrow ends.
         let old = (
             std::mem::replace(&mut core.mode, Mode::Page(h)),

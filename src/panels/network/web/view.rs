@@ -148,7 +148,12 @@ impl Mounted {
         };
         h.set_attribute("data-source", source)?;
         let comparing = if s.comparing() { "running" } else { "idle" };
-        h.set_attribute("data-engine", s.engine_info().id)?;
+        let engine = s.engine_info();
+        h.set_attribute("data-engine", engine.id)?;
+        h.set_attribute(
+            "data-statistics",
+            if engine.helper { "helper" } else { "trainer" },
+        )?;
         h.set_attribute("data-compare", comparing)
     }
 
