@@ -17,26 +17,11 @@ use proptest::prelude::*;
 use std::rc::Rc;
 
 mod native_support;
-use native_support::clock;
-
-fn small(preset: Preset, epochs: usize) -> Settings {
-    preset.apply(&Settings {
-        samples: 2_000,
-        epochs,
-        ..Settings::default()
-    })
-}
+use native_support::{clock, decode_all, small, start};
 
 /// Sends one request as bytes; the replies as the page decodes them.
 fn send(h: &mut Handler, r: &Request) -> Vec<Reply> {
     decode_all(h.handle_bytes(&encode_request(r)))
-}
-
-fn decode_all(bytes: Vec<Vec<u8>>) -> Vec<Reply> {
-    bytes
-        .iter()
-        .map(|b| decode_reply(b).expect("the engine's replies decode"))
-        .collect()
 }
 
 /// One slice of `budget_ms` (1 ms per clock read), its replies through the wire.
@@ -89,14 +74,6 @@ fn direct(settings: &Settings) -> Vec<EpochStats> {
     run.run_to_end(&mut clock());
     assert!(run.failure().is_none(), "{:?}", run.failure());
     run.history
-}
-
-fn start(gen: u32, s: &Settings) -> Request {
-    Request::Start {
-        gen,
-        link: s.to_query(),
-        data: DataSource::Seed002,
-    }
 }
 
 #[test]

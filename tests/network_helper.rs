@@ -5,40 +5,17 @@
 //! ready from the start, late, or lost mid-run, the page gets the statistics and planes of the
 //! run made in one thread, to the bit, and the run finishes only once the last are in.
 
-use dying_relu::panels::network::engine::{place, DataSource, Lane, Reply, Request};
+use dying_relu::panels::network::engine::{place, Lane, Reply, Request};
 use dying_relu::panels::network::helper::{HelperReply, HelperRequest, Params};
 use dying_relu::panels::network::run::Work;
 use dying_relu::panels::network::settings::{Preset, Settings};
-use dying_relu::panels::network::wire::{self, decode_reply, encode_reply, encode_request};
+use dying_relu::panels::network::wire::{self, encode_reply, encode_request};
 use dying_relu::panels::network::worker::{Handler, HelperLink};
 use dying_relu::sim::stats::EpochStats;
 use std::collections::VecDeque;
 
 mod native_support;
-use native_support::clock;
-
-fn small(preset: Preset, epochs: usize) -> Settings {
-    preset.apply(&Settings {
-        samples: 2_000,
-        epochs,
-        ..Settings::default()
-    })
-}
-
-fn start(gen: u32, s: &Settings) -> Request {
-    Request::Start {
-        gen,
-        link: s.to_query(),
-        data: DataSource::Seed002,
-    }
-}
-
-fn decode_all(bytes: Vec<Vec<u8>>) -> Vec<Reply> {
-    bytes
-        .iter()
-        .map(|b| decode_reply(b).expect("the engine's replies decode"))
-        .collect()
-}
+use native_support::{clock, decode_all, small, start};
 
 /// How the helper behaves in a run.
 #[derive(Clone, Copy, Debug)]

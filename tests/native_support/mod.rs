@@ -1,11 +1,13 @@
 //! Helpers shared by the native tests of the network panel's state (the browser tests have
-//! `tests/support`): a clock that ticks by itself, a state run until it wants no frames, and
-//! readers of a dead-unit report's JSON.
+//! `tests/support`): a clock that ticks by itself, a state run until it wants no frames, small
+//! runs and the engine's messages for them, and readers of a dead-unit report's JSON.
 #![allow(dead_code)] // each test file uses its own subset
 
+use dying_relu::panels::network::engine::{DataSource, Reply, Request};
 use dying_relu::panels::network::run::Run;
-use dying_relu::panels::network::settings::Settings;
+use dying_relu::panels::network::settings::{Preset, Settings};
 use dying_relu::panels::network::state::State;
+use dying_relu::panels::network::wire::decode_reply;
 
 /// A clock that advances 1 ms each time it is read: frame slicing without real time.
 pub fn clock() -> impl FnMut() -> f64 {
@@ -59,5 +61,31 @@ pub fn fires(l: &serde_json::Value) -> Vec<u64> {
         .expect("fires")
         .iter()
         .map(|f| f.as_u64().expect("a count"))
+        .collect()
+}
+
+/// `preset` on 2,000 samples of seed 002 for `epochs` epochs: a run of a few milliseconds.
+pub fn small(preset: Preset, epochs: usize) -> Settings {
+    preset.apply(&Settings {
+        samples: 2_000,
+        epochs,
+        ..Settings::default()
+    })
+}
+
+/// The engine's Start for a fresh run `gen` of `s` on seed 002's data.
+pub fn start(gen: u32, s: &Settings) -> Request {
+    Request::Start {
+        gen,
+        link: s.to_query(),
+        data: DataSource::Seed002,
+    }
+}
+
+/// Replies' bytes as the page decodes them.
+pub fn decode_all(bytes: Vec<Vec<u8>>) -> Vec<Reply> {
+    bytes
+        .iter()
+        .map(|b| decode_reply(b).expect("the engine's replies decode"))
         .collect()
 }

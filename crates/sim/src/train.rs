@@ -709,89 +709,36 @@ impl Trainer {
     /// same however the work is divided) and returns whether every sample is done. The
     /// network must not be trained in between.
     pub fn continue_evaluation(&mut self, ev: &mut Evaluation, max_samples: usize) -> bool {
-        let net = std::mem::replace(&mut self.net, Mlp { layers: Vec::new() });
-        let done = self.continue_evaluation_of(&net, ev, max_samples);
-        self.net = net;
-        done
+        let (sc, classifies) = (self.stats_config, self.classifies);
+        evaluate_piece(
+            &mut self.eval_ws,
+            &self.data,
+            sc,
+            classifies,
+            &self.net,
+            ev,
+            max_samples,
+        )
     }
 
-    /// [`Trainer::continue_evaluation`] of `net` (an [`EpochClose::net`]: of this trainer's
-    /// shape, or [`Trainer::fits`] says it is not) instead of the network as it is now.
+    /// [`Trainer::continue_evaluation`] of `net` (an [`EpochClose::net`], of this trainer's
+    /// shape) instead of the network as it is now.
     pub fn continue_evaluation_of(
         &mut self,
         net: &Mlp<f32>,
         ev: &mut Evaluation,
         max_samples: usize,
     ) -> bool {
-        let data = Rc::clone(&self.data);
-        let (x, y) = evaluation_set(&data);
-        let n = y.len();
-        let nf = data.n_features;
-        let cap = self.eval_ws.cap;
-        let end = ev
-            .next
-            .saturating_add(max_samples.div_ceil(cap).saturating_mul(cap))
-            .min(n);
-        let sc = self.stats_config;
-        let Evaluation {
-            layers,
-            off,
-            maxz,
-            zs,
-            outs,
-            out_sums,
-            ..
-        } = ev;
-        let mut visit = |ws: &Workspace<f32>, start: usize, bsz: usize| {
-            for (l, &(units, act)) in layers.iter().enumerate() {
-                let samples = sc
-                    .hist_samples
-                    .min(sc.hist_values_per_layer / units.max(1))
-                    .max(1);
-                let keep = samples.saturating_sub(start).min(bsz);
-                // f' in f64 for every value was most of a wide SELU net's statistics pass;
-                // inside ±ALIVE_WITHIN it is known to be non-zero.
-                let alive = act.gradient_alive_within(ALIVE_WITHIN as f64);
-                for j in 0..units {
-                    let z = &ws.z[l][j * cap..j * cap + bsz];
-                    let scan = unit_scan::scan_pre_activations(z, maxz[l][j] as f32);
-                    let o = if act.zero_gradient_region().is_some() {
-                        scan.non_positive
-                    } else if alive && scan.max_abs < ALIVE_WITHIN {
-                        // No value is far enough out for f' to vanish (the usual case).
-                        0
-                    } else {
-                        z.iter()
-                            .filter(|&&v| !(alive && v.abs() < ALIVE_WITHIN))
-                            .filter(|&&v| act.derivative(v as f64) as f32 == 0.0)
-                            .count() as u64
-                    };
-                    maxz[l][j] = scan.max as f64;
-                    off[l][j] += o;
-                    out_sums[l][j].add(&ws.a[l][j * cap..j * cap + bsz]);
-                    if keep > 0 {
-                        zs[l].extend_from_slice(&z[..keep]);
-                        outs[l].extend_from_slice(&ws.a[l][j * cap..j * cap + keep]);
-                    }
-                }
-            }
-        };
-        while ev.next < end {
-            let bsz = cap.min(end - ev.next);
-            let batch = Batch {
-                x,
-                y,
-                nf,
-                start: ev.next,
-                bsz,
-            };
-            ev.loss_sum += val_batch(&mut self.eval_ws, net, batch, &mut visit);
-            if self.classifies {
-                ev.correct += self.eval_ws.correct(net, bsz);
-            }
-            ev.next += bsz;
-        }
-        ev.next >= n
+        let (sc, classifies) = (self.stats_config, self.classifies);
+        evaluate_piece(
+            &mut self.eval_ws,
+            &self.data,
+            sc,
+            classifies,
+            net,
+            ev,
+            max_samples,
+        )
     }
 
     /// Training fails on a non-finite validation loss, named after the last step before the
@@ -811,20 +758,6 @@ impl Trainer {
     pub fn evaluation_stats(&mut self, ev: Evaluation) -> Result<EpochStats, TrainError> {
         let close = self.close();
         self.stats_of(close, ev)
-    }
-
-    /// Whether `net` has this trainer's shape (layer sizes and activations), so that it can
-    /// be evaluated here.
-    pub fn fits(&self, net: &Mlp<f32>) -> bool {
-        net.layers.len() == self.net.layers.len()
-            && net.layers.iter().zip(&self.net.layers).all(|(a, b)| {
-                a.n_in == b.n_in
-                    && a.n_out == b.n_out
-                    && a.act == b.act
-                    && a.w.len() == b.w.len()
-                    && a.b.len() == b.b.len()
-                    && a.norm.is_some() == b.norm.is_some()
-            })
     }
 
     /// The statistics `close` describes, from an evaluation of its network (completed here if
@@ -1102,6 +1035,86 @@ impl Evaluation {
     pub fn done(&self) -> usize {
         self.next
     }
+}
+
+/// [`Trainer::continue_evaluation_of`]'s work on the trainer's evaluation workspace `ws` and
+/// `data`: about `max_samples` more validation samples of `net` (whole batches).
+fn evaluate_piece(
+    ws: &mut Workspace<f32>,
+    data: &Dataset,
+    sc: StatsConfig,
+    classifies: bool,
+    net: &Mlp<f32>,
+    ev: &mut Evaluation,
+    max_samples: usize,
+) -> bool {
+    let (x, y) = evaluation_set(data);
+    let n = y.len();
+    let nf = data.n_features;
+    let cap = ws.cap;
+    let end = ev
+        .next
+        .saturating_add(max_samples.div_ceil(cap).saturating_mul(cap))
+        .min(n);
+    let Evaluation {
+        layers,
+        off,
+        maxz,
+        zs,
+        outs,
+        out_sums,
+        ..
+    } = ev;
+    let mut visit = |w: &Workspace<f32>, start: usize, bsz: usize| {
+        for (l, &(units, act)) in layers.iter().enumerate() {
+            let samples = sc
+                .hist_samples
+                .min(sc.hist_values_per_layer / units.max(1))
+                .max(1);
+            let keep = samples.saturating_sub(start).min(bsz);
+            // f' in f64 for every value was most of a wide SELU net's statistics pass;
+            // inside ±ALIVE_WITHIN it is known to be non-zero.
+            let alive = act.gradient_alive_within(ALIVE_WITHIN as f64);
+            for j in 0..units {
+                let z = &w.z[l][j * cap..j * cap + bsz];
+                let scan = unit_scan::scan_pre_activations(z, maxz[l][j] as f32);
+                let o = if act.zero_gradient_region().is_some() {
+                    scan.non_positive
+                } else if alive && scan.max_abs < ALIVE_WITHIN {
+                    // No value is far enough out for f' to vanish (the usual case).
+                    0
+                } else {
+                    z.iter()
+                        .filter(|&&v| !(alive && v.abs() < ALIVE_WITHIN))
+                        .filter(|&&v| act.derivative(v as f64) as f32 == 0.0)
+                        .count() as u64
+                };
+                maxz[l][j] = scan.max as f64;
+                off[l][j] += o;
+                out_sums[l][j].add(&w.a[l][j * cap..j * cap + bsz]);
+                if keep > 0 {
+                    zs[l].extend_from_slice(&z[..keep]);
+                    outs[l].extend_from_slice(&w.a[l][j * cap..j * cap + keep]);
+                }
+            }
+        }
+    };
+    while ev.next < end {
+        let bsz = cap.min(end - ev.next);
+        let batch = Batch {
+            x,
+            y,
+            nf,
+            start: ev.next,
+            bsz,
+        };
+        ev.loss_sum += val_batch(ws, net, batch, &mut visit);
+        if classifies {
+            ev.correct += ws.correct(net, bsz);
+        }
+        ev.next += bsz;
+    }
+    ev.next >= n
 }
 
 /// Rows `start..start + bsz` of a data set.

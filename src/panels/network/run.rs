@@ -49,8 +49,8 @@ pub enum Accepted {
     Made(Work),
     /// Not awaited (an answer about statistics already made, or of another run).
     Stale,
-    /// It does not fit the statistics (a helper of another build): they are made here
-    /// instead, and nothing more goes to the helper.
+    /// It does not fit the statistics (a helper of another build): the caller stops using
+    /// the helper ([`Run::set_helper`]), and they are made here.
     Misfit,
 }
 
@@ -83,8 +83,8 @@ pub struct Run {
     initial_closed: bool,
     /// Whether the epochs closed from now on go to the helper.
     defer: bool,
-    /// Networks for the helper to evaluate: (the statistics' epoch, the network).
-    for_helper: Vec<(usize, Mlp<f32>)>,
+    /// Networks for the helper to evaluate: (the statistics' epoch, the network's numbers).
+    for_helper: Vec<(usize, Params)>,
     /// The evaluation of `pending`'s oldest, made here a piece at a time.
     evaluation: Option<Evaluation>,
     /// The network the latest statistics describe (the plane drawn with them shows it).
@@ -277,7 +277,7 @@ impl Run {
     ) -> Work {
         let epoch = close.epoch();
         if self.defer {
-            self.for_helper.push((epoch, close.net().clone()));
+            self.for_helper.push((epoch, Params::of(close.net())));
             self.pending.push_back((close, true));
             return Work::Closed(epoch);
         }
@@ -391,8 +391,8 @@ impl Run {
         }
     }
 
-    /// The networks closed for the helper since the last call: (epoch, network).
-    pub fn take_for_helper(&mut self) -> Vec<(usize, Mlp<f32>)> {
+    /// The networks closed for the helper since the last call: (epoch, numbers).
+    pub fn take_for_helper(&mut self) -> Vec<(usize, Params)> {
         std::mem::take(&mut self.for_helper)
     }
 
@@ -415,7 +415,6 @@ impl Run {
                 .eq(shape.off.iter().map(Vec::len))
             && ev.next == trainer.validation_samples();
         if !fits {
-            self.set_helper(false);
             return Accepted::Misfit;
         }
         Accepted::Made(self.make_stats(ev))

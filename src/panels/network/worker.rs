@@ -4,7 +4,7 @@
 //! page's fallback (`web::engine`) run this same code, and so give the same numbers.
 
 use super::engine::{DataSource, Lane, Reply, Request};
-use super::helper::{HelperReply, HelperRequest, Params};
+use super::helper::{HelperReply, HelperRequest};
 use super::plane::PlaneField;
 use super::run::{Accepted, Run, Work};
 use super::settings::Settings;
@@ -80,15 +80,13 @@ impl Handler {
     /// Applies a request. Requests for a run other than the current one are ignored (they
     /// were sent before the page started another).
     pub fn handle(&mut self, r: Request) -> Vec<Reply> {
-        if let Request::Start { gen, link, data } = r {
-            let start = Request::Start { gen, link, data };
+        if let Request::Start { gen, link, data } = &r {
+            let out = self.start(*gen, link, data.clone());
             if self.helper != HelperLink::Absent {
-                self.to_helper.push(wire::encode_request(&start));
+                self.to_helper.push(wire::encode_request(&r));
             }
-            let Request::Start { link, data, .. } = self.last_start.insert(start).clone() else {
-                return Vec::new();
-            };
-            return self.start(gen, &link, data);
+            self.last_start = Some(r);
+            return out;
         }
         if r.gen() != self.gen || self.main.is_none() {
             return Vec::new();
@@ -208,14 +206,10 @@ impl Handler {
             self.training = false;
         }
         let gen = self.gen;
-        self.to_helper
-            .extend(run.take_for_helper().into_iter().map(|(epoch, net)| {
-                wire::encode_helper_request(&HelperRequest::Evaluate {
-                    gen,
-                    epoch,
-                    params: Params::of(&net),
-                })
-            }));
+        let asks = run.take_for_helper().into_iter().map(|(epoch, params)| {
+            wire::encode_helper_request(&HelperRequest::Evaluate { gen, epoch, params })
+        });
+        self.to_helper.extend(asks);
         out
     }
 
@@ -472,9 +466,14 @@ mod web {
             }
         }
 
-        /// Passes the handler's messages for the helper on (or keeps them until it is ready).
+        /// Passes the handler's messages for the helper on.
         fn feed_helper(&mut self) {
             let messages = self.handler.take_for_helper();
+            self.send_to_helper(messages);
+        }
+
+        /// Posts `messages` to the helper in order, or keeps them until it is ready.
+        fn send_to_helper(&mut self, messages: Vec<Vec<u8>>) {
             let Some(h) = self.helper.as_mut() else {
                 return;
             };
@@ -529,11 +528,8 @@ mod web {
                 let Some(h) = w.helper.as_mut() else { return };
                 h.ready = true;
                 // What waited goes first, in order; then the statistics go to it.
-                for m in std::mem::take(&mut h.queue) {
-                    let _ = h
-                        .worker
-                        .post_message(&js_sys::Uint8Array::from(m.as_slice()));
-                }
+                let queued = std::mem::take(&mut h.queue);
+                w.send_to_helper(queued);
                 w.handler.helper_ready();
                 w.feed_helper();
             } else if data.is_instance_of::<js_sys::Uint8Array>() {
